@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Validation;
+
+namespace GitOpsVela.Engine.Rendering;
+
+/// <summary>A component type (KubeVela ComponentDefinition): renders the workload and its auxiliary outputs.</summary>
+public interface IComponentType
+{
+    /// <summary>The <c>type:</c> name, e.g. <c>webservice</c>.</summary>
+    string Name { get; }
+
+    /// <summary>The definition's <c>parameter</c> schema.</summary>
+    Schema Schema { get; }
+
+    /// <summary>The workload's kind as KubeVela's definition declares it (<c>apps/v1 Deployment</c>), or null for autodetect types (raw, k8s-objects).</summary>
+    string? WorkloadKind { get; }
+
+    /// <summary>Fills <see cref="ComponentRender.Workload"/> and <see cref="ComponentRender.Outputs"/> from <see cref="ComponentRender.Properties"/>.</summary>
+    void Render(ComponentRender render);
+}
+
+/// <summary>A trait type (KubeVela TraitDefinition): patches the workload and/or adds outputs.</summary>
+public interface ITraitType
+{
+    string Name { get; }
+
+    Schema Schema { get; }
+
+    /// <summary>appliesToWorkloads from the definition (<c>deployments.apps</c>, <c>*</c>, ...).</summary>
+    IReadOnlyList<string> AppliesTo { get; }
+
+    void Apply(TraitRender render);
+}
+
+/// <summary>Everything a component type needs, and what it produces.</summary>
+public sealed class ComponentRender
+{
+    public required Application Application { get; init; }
+    public required Component Component { get; init; }
+
+    /// <summary>The component's properties (after override policies), as plain JSON.</summary>
+    public required JsonObject Properties { get; init; }
+
+    /// <summary>CUE <c>context.namespace</c>: where the application's objects go.</summary>
+    public required string Namespace { get; init; }
+
+    /// <summary>CUE <c>context.appRevision</c> (<c>&lt;app&gt;-v&lt;n&gt;</c>).</summary>
+    public required string AppRevision { get; init; }
+
+    /// <summary>CUE <c>output</c>: the workload.</summary>
+    public JsonObject? Workload { get; set; }
+
+    /// <summary>CUE <c>outputs</c>: auxiliary objects by name, in insertion order (component's first, then each trait's).</summary>
+    public List<RenderedOutput> Outputs { get; } = [];
+}
+
+/// <summary>One trait applied to a rendered component.</summary>
+public sealed class TraitRender
+{
+    public required ComponentRender Component { get; init; }
+    public required Trait Trait { get; init; }
+    public required JsonObject Properties { get; init; }
+
+    /// <summary>Adds an output object (CUE <c>outputs: name: {...}</c>) attributed to this trait.</summary>
+    public void AddOutput(string name, JsonObject obj) => Component.Outputs.Add(new RenderedOutput(name, obj, Trait.Type));
+}
+
+/// <summary>An auxiliary object; <see cref="Trait"/> is the trait type that produced it, null when the component did.</summary>
+public sealed record RenderedOutput(string Name, JsonObject Object, string? Trait = null);
+
+/// <summary>A final Kubernetes object with what produced it.</summary>
+public sealed record RenderedManifest(JsonObject Object, string Application, string Component, string? Trait, string? OutputName)
+{
+    public string ApiVersion => Object["apiVersion"]?.GetValue<string>() ?? string.Empty;
+    public string Kind => Object["kind"]?.GetValue<string>() ?? string.Empty;
+    public string Name => Object["metadata"]?["name"]?.GetValue<string>() ?? string.Empty;
+    public string? Namespace => Object["metadata"]?["namespace"]?.GetValue<string>();
+}
