@@ -59,7 +59,7 @@ public sealed class ComponentRender
 public sealed class TraitRender
 {
     public required ComponentRender Component { get; init; }
-    public required Trait Trait { get; init; }
+    public required EffectiveTrait Trait { get; init; }
     public required JsonObject Properties { get; init; }
 
     /// <summary>Adds an output object (CUE <c>outputs: name: {...}</c>) attributed to this trait.</summary>
