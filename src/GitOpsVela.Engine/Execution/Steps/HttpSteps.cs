@@ -1,0 +1,132 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace GitOpsVela.Engine.Execution.Steps;
+
+/// <summary>Shared by the steps that send HTTP: resolves <c>{value}</c> / <c>{secretRef: {name, key}}</c> URLs and posts JSON.</summary>
+public abstract class HttpStepBase(HttpClient http, ISecretReader? secrets) : IStepExecutor
+{
+    public abstract string Type { get; }
+
+    public abstract Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken);
+
+    protected HttpClient Http => http;
+
+    /// <summary>The URL from <c>{value: ...}</c> or from the Secret named by <c>{secretRef: {name, key}}</c> in the application's namespace.</summary>
+    protected async Task<string> ResolveUrlAsync(JsonNode? url, StepContext context, string where, CancellationToken ct)
+    {
+        if (url is JsonValue plain && plain.TryGetValue<string>(out var direct)) return direct;
+        if (url?["value"]?.GetValue<string>() is { } value) return value;
+        if (url?["secretRef"] is JsonObject secretRef)
+        {
+            var name = secretRef["name"]?.GetValue<string>();
+            var key = secretRef["key"]?.GetValue<string>();
+            if (name is null || key is null) throw new InvalidOperationException($"{where}.secretRef needs name and key");
+            if (secrets is null) throw new InvalidOperationException($"{where}.secretRef '{name}' needs a cluster to read the Secret from");
+            return (await secrets.ReadAsync(context.Application.Namespace, name, key, ct).ConfigureAwait(false)).Trim();
+        }
+        throw new InvalidOperationException($"{where} needs value or secretRef");
+    }
+
+    /// <summary>POSTs JSON; fails the step on a status >= 400 (the URL, which may carry a token, is never in the message).</summary>
+    protected async Task<StepOutcome> PostJsonAsync(string url, JsonNode body, string what, CancellationToken ct)
+    {
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(url, content, ct).ConfigureAwait(false);
+        if ((int)response.StatusCode >= 400)
+            return StepOutcome.Failed($"{what} was refused: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+        return StepOutcome.Succeeded($"{what} sent");
+    }
+}
+
+/// <summary><c>webhook</c> (webhook.cue): POSTs <c>data</c> (or the application) as JSON to <c>url</c>.</summary>
+public sealed class WebhookStep(HttpClient http, ISecretReader? secrets = null) : HttpStepBase(http, secrets)
+{
+    public override string Type => "webhook";
+
+    public override async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var url = await ResolveUrlAsync(context.Properties["url"], context, "url", cancellationToken).ConfigureAwait(false);
+        var data = context.Properties["data"]?.DeepClone() ?? Yaml.YamlJson.ToJson(context.Application.Node)!;
+        return await PostJsonAsync(url, data, "webhook", cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// <c>notification</c> (notification.cue) and its alias <c>webhook-notification</c>: Slack, DingTalk and Lark messages
+/// posted as JSON to their URLs. Email (SMTP) is not sent: the step fails saying so.
+/// </summary>
+public sealed class NotificationStep(HttpClient http, ISecretReader? secrets = null, string type = "notification") : HttpStepBase(http, secrets)
+{
+    public override string Type => type;
+
+    public override async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var sent = new List<string>();
+        foreach (var channel in new[] { "slack", "dingding", "lark" })
+        {
+            if (context.Properties[channel] is not JsonObject settings) continue;
+            var url = await ResolveUrlAsync(settings["url"], context, $"{channel}.url", cancellationToken).ConfigureAwait(false);
+            var message = settings["message"]?.DeepClone() ?? new JsonObject();
+            var outcome = await PostJsonAsync(url, message, $"{channel} notification", cancellationToken).ConfigureAwait(false);
+            if (outcome.Phase == StepPhase.Failed) return outcome;
+            sent.Add(channel);
+        }
+        if (context.Properties["email"] is JsonObject)
+            return StepOutcome.Failed("email notifications are not supported by GitOpsVela (no SMTP client); use slack, dingding, lark or a webhook step");
+        return sent.Count == 0
+            ? StepOutcome.Failed("notification needs one of slack, dingding, lark")
+            : StepOutcome.Succeeded($"notified {string.Join(", ", sent)}");
+    }
+}
+
+/// <summary>
+/// <c>request</c> (request.cue): an HTTP request (<c>method</c> GET by default, <c>body</c>, <c>header</c>); fails on a status
+/// above 400; the response body parsed as JSON is the step's <c>output</c> (<c>outputs: valueFrom: output.response.x</c>).
+/// </summary>
+public sealed class RequestStep(HttpClient http) : IStepExecutor
+{
+    public string Type => "request";
+
+    public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var url = context.Properties["url"]?.GetValue<string>() ?? throw new InvalidOperationException("property 'url' is required");
+        var method = context.Properties["method"]?.GetValue<string>() ?? "GET";
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (context.Properties["body"] is JsonNode body)
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        if (context.Properties["header"] is JsonObject headers)
+        {
+            foreach (var (name, value) in headers)
+            {
+                var text = value?.GetValue<string>() ?? string.Empty;
+                if (!request.Headers.TryAddWithoutValidation(name, text) && request.Content is not null)
+                {
+                    request.Content.Headers.Remove(name);
+                    if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(text);
+                    else request.Content.Headers.TryAddWithoutValidation(name, text);
+                }
+            }
+        }
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        if (status > 400) return StepOutcome.Failed($"request of {RedactedUrl(url)} failed: {status}");
+        var text2 = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        JsonNode? parsed;
+        try
+        {
+            parsed = string.IsNullOrWhiteSpace(text2) ? null : JsonNode.Parse(text2);
+        }
+        catch (JsonException)
+        {
+            parsed = JsonValue.Create(text2);
+        }
+        return StepOutcome.Succeeded($"{method} {RedactedUrl(url)}: {status}", new JsonObject { ["response"] = parsed, ["statusCode"] = status });
+    }
+
+    /// <summary>The URL without user info or query (tokens often travel there).</summary>
+    private static string RedactedUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}{uri.AbsolutePath}" : "(url)";
+}

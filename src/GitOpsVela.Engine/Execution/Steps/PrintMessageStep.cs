@@ -1,0 +1,12 @@
+namespace GitOpsVela.Engine.Execution.Steps;
+
+/// <summary><c>print-message-in-status</c>: puts <c>message</c> in the step's status and succeeds.</summary>
+public sealed class PrintMessageStep : IStepExecutor
+{
+    public string Type => "print-message-in-status";
+
+    public Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(context.Properties["message"]?.GetValue<string>() is { } message
+            ? StepOutcome.Succeeded(message)
+            : StepOutcome.Failed("property 'message' is required"));
+}
