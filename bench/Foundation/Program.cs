@@ -1,0 +1,139 @@
+// Foundation benchmark (issue 2): load + validate + render 1,000 applications (3 components, 2 traits each)
+// on one core after warm-up, peak memory, and Import-Module time of the built module.
+//   dotnet run -c Release --project bench/Foundation
+using System.Diagnostics;
+using System.Management.Automation.Runspaces;
+using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Rendering;
+using GitOpsVela.Engine.Validation;
+
+const int Applications = 1000;
+const int Rounds = 5;
+
+if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
+    Process.GetCurrentProcess().ProcessorAffinity = 1; // one core
+
+var dir = Directory.CreateTempSubdirectory("gitopsvela-bench-");
+try
+{
+    Generate(dir.FullName, Applications);
+    RunPipeline(dir.FullName); // warm-up (JIT, caches)
+    var times = new List<double>();
+    for (var i = 0; i < Rounds; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        var (apps, objects, problems) = RunPipeline(dir.FullName);
+        sw.Stop();
+        if (apps != Applications || problems != 0) throw new InvalidOperationException($"expected {Applications} clean applications, got {apps} with {problems} problems");
+        times.Add(sw.Elapsed.TotalSeconds);
+        Console.WriteLine($"round {i + 1}: {apps} applications, {objects} objects in {sw.Elapsed.TotalMilliseconds:F0} ms = {apps / sw.Elapsed.TotalSeconds:F0} applications/s");
+    }
+    times.Sort();
+    var median = times[times.Count / 2];
+    Console.WriteLine($"load+validate+render: median {Applications / median:F0} applications/s on one core (target >= 2000)");
+    Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MB (target < 300)");
+}
+finally
+{
+    dir.Delete(recursive: true);
+}
+
+var manifest = Path.Combine(FindRepoRoot(), "out", "GitOpsVela", "GitOpsVela.psd1");
+using (var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2()))
+{
+    runspace.Open();
+    using var ps = System.Management.Automation.PowerShell.Create();
+    ps.Runspace = runspace;
+    ps.AddScript("$null").Invoke(); // engine warm: measure the module, not PowerShell's own start-up
+    ps.Commands.Clear();
+    var sw = Stopwatch.StartNew();
+    ps.AddScript($"Import-Module '{manifest}' -ErrorAction Stop; $null = Get-Command Get-VelaApplication").Invoke();
+    sw.Stop();
+    if (ps.HadErrors) throw new InvalidOperationException(string.Join("; ", ps.Streams.Error));
+    Console.WriteLine($"Import-Module GitOpsVela: {sw.Elapsed.TotalMilliseconds:F0} ms (target < 500)");
+}
+
+static (int Apps, int Objects, int Problems) RunPipeline(string dir)
+{
+    var load = ApplicationLoader.Load([dir]);
+    var problems = load.Problems.Count;
+    var objects = 0;
+    foreach (var app in load.Applications)
+    {
+        problems += ApplicationValidator.Validate(app, DefinitionRegistry.BuiltIn).Count;
+        var rendered = ApplicationRenderer.Render(app);
+        problems += rendered.Problems.Count;
+        objects += rendered.Manifests.Count;
+    }
+    return (load.Applications.Count, objects, problems);
+}
+
+static void Generate(string dir, int count)
+{
+    for (var i = 0; i < count; i++)
+    {
+        File.WriteAllText(Path.Combine(dir, $"app-{i:D4}.yaml"), $$"""
+            apiVersion: core.oam.dev/v1beta1
+            kind: Application
+            metadata:
+              name: app-{{i}}
+              namespace: team-{{i % 20}}
+            spec:
+              components:
+                - name: frontend
+                  type: webservice
+                  properties:
+                    image: registry.example.com/frontend:1.{{i}}.0 # {"$imagepolicy": "team-{{i % 20}}:app-{{i}}"}
+                    ports:
+                      - port: 8080
+                        expose: true
+                    cpu: "0.5"
+                    memory: 256Mi
+                    env:
+                      - name: BACKEND
+                        value: http://backend:9090
+                  traits:
+                    - type: scaler
+                      properties:
+                        replicas: 3
+                    - type: ingress-1-20
+                      properties:
+                        domain: app-{{i}}.example.com
+                        http:
+                          /: 8080
+                - name: backend
+                  type: webservice
+                  dependsOn: [cache]
+                  properties:
+                    image: registry.example.com/backend:2.{{i}}.0
+                    port: 9090
+                  traits:
+                    - type: labels
+                      properties:
+                        tier: backend
+                    - type: resource
+                      properties:
+                        cpu: 1
+                        memory: 512Mi
+                - name: cache
+                  type: worker
+                  properties:
+                    image: redis:7
+                  traits:
+                    - type: annotations
+                      properties:
+                        owner: platform
+                    - type: env
+                      properties:
+                        env:
+                          MAXMEMORY: 100mb
+            """);
+    }
+}
+
+static string FindRepoRoot()
+{
+    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        if (File.Exists(Path.Combine(d.FullName, "GitOpsVela.sln"))) return d.FullName;
+    throw new InvalidOperationException("GitOpsVela.sln not found");
+}

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Validation;
+
+namespace GitOpsVela.Engine.Rendering.FluxComponents;
+
+/// <summary>
+/// <c>helm</c> from KubeVela's fluxcd addon (kubevela/catalog addons/fluxcd/definitions/helm-release-def.cue): a Flux
+/// <c>HelmRelease</c> (the workload, healthy when its first condition is True) plus, unless <c>sourceName</c> names an
+/// existing source, the source it pulls from (<c>HelmRepository</c> for helm/oci, <c>GitRepository</c>, <c>Bucket</c>).
+/// Flux's helm-controller does the install; with a local <c>helm</c> binary the reconcile layer may render the chart instead.
+/// </summary>
+public sealed class HelmComponent : IComponentType
+{
+    private static readonly Schema UrlRef = Schema.Object(new()
+    {
+        ["branch"] = Schema.String(@default: "main"),
+        ["commit"] = Schema.String(),
+        ["name"] = Schema.String(),
+        ["semver"] = Schema.String(),
+        ["tag"] = Schema.String(),
+    });
+
+    public string Name => "helm";
+
+    public string? WorkloadKind => "helm.toolkit.fluxcd.io/v2beta1 HelmRelease";
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["repoType"] = Schema.String(@default: "helm", @enum: ["helm", "git", "oss", "oci"]),
+        ["pullInterval"] = Schema.String(@default: "5m"),
+        ["interval"] = Schema.String(@default: "30s"),
+        ["url"] = Schema.String(required: true),
+        ["secretRef"] = Schema.String(),
+        ["timeout"] = Schema.String(),
+        ["installTimeout"] = Schema.String(@default: "10m"),
+        ["sourceName"] = Schema.String(),
+        ["git"] = UrlRef,
+        ["oss"] = Schema.Object(new()
+        {
+            ["bucketName"] = Schema.String(required: true),
+            ["provider"] = Schema.String(@default: "generic", @enum: ["generic", "azure", "aws", "gcp"]),
+            ["region"] = Schema.String(),
+        }),
+        ["helmrepository"] = Schema.Object(new()
+        {
+            ["provider"] = Schema.String(@default: "generic", @enum: ["generic", "azure", "aws", "gcp"]),
+        }),
+        ["valuesFiles"] = Schema.Array(Schema.String()),
+        ["chart"] = Schema.String(required: true),
+        ["version"] = Schema.String(@default: "*"),
+        ["targetNamespace"] = Schema.String(),
+        ["releaseName"] = Schema.String(),
+        ["retries"] = Schema.Int(@default: 3),
+        ["values"] = Schema.Object([], open: true),
+        ["valuesFrom"] = Schema.Array(Schema.Object(new()
+        {
+            ["kind"] = Schema.String(required: true, @enum: ["Secret", "ConfigMap"]),
+            ["name"] = Schema.String(required: true),
+            ["valuesKey"] = Schema.String(),
+            ["targetPath"] = Schema.String(),
+            ["optional"] = Schema.Bool(),
+        })),
+        ["upgradeCRD"] = Schema.Bool(@default: false),
+    });
+
+    public void Render(ComponentRender render)
+    {
+        var p = render.Properties;
+        var name = render.Component.Name;
+        var repoType = Str(p, "repoType") ?? "helm";
+        var pullInterval = Str(p, "pullInterval") ?? "5m";
+
+        if (Str(p, "sourceName") is null) render.Outputs.Add(new RenderedOutput("repo", Source(p, name, repoType, pullInterval)));
+
+        var chartSpec = new JsonObject
+        {
+            ["chart"] = Str(p, "chart"),
+            ["version"] = Str(p, "version") ?? "*",
+            ["sourceRef"] = new JsonObject
+            {
+                ["kind"] = repoType switch { "git" => "GitRepository", "oss" => "Bucket", _ => "HelmRepository" },
+                ["name"] = Str(p, "sourceName") ?? name,
+            },
+            ["interval"] = Str(p, "interval") ?? "30s",
+        };
+        if (p["valuesFiles"] is JsonArray files) chartSpec["valuesFiles"] = files.DeepClone();
+
+        var spec = new JsonObject
+        {
+            ["timeout"] = Str(p, "installTimeout") ?? "10m",
+            ["interval"] = pullInterval,
+            ["chart"] = new JsonObject { ["spec"] = chartSpec },
+        };
+        if (Str(p, "targetNamespace") is { } target) spec["targetNamespace"] = target;
+        if (Str(p, "releaseName") is { } release) spec["releaseName"] = release;
+        if (p["values"] is JsonObject values) spec["values"] = values.DeepClone();
+        if (p["valuesFrom"] is JsonArray valuesFrom)
+        {
+            spec["valuesFrom"] = new JsonArray(valuesFrom.OfType<JsonObject>().Select(v =>
+            {
+                var item = new JsonObject { ["kind"] = v["kind"]?.DeepClone(), ["name"] = v["name"]?.DeepClone() };
+                foreach (var key in new[] { "valuesKey", "targetPath", "optional" })
+                    if (v[key] is { } value) item[key] = value.DeepClone();
+                return (JsonNode)item;
+            }).ToArray());
+        }
+        var retries = p["retries"]?.DeepClone() ?? JsonValue.Create(3);
+        spec["install"] = new JsonObject { ["remediation"] = new JsonObject { ["retries"] = retries.DeepClone() } };
+        var upgrade = new JsonObject { ["remediation"] = new JsonObject { ["retries"] = retries } };
+        if (p["upgradeCRD"] is JsonValue crd && crd.TryGetValue<bool>(out var upgradeCrd) && upgradeCrd) upgrade["crds"] = "CreateReplace";
+        spec["upgrade"] = upgrade;
+
+        render.Workload = new JsonObject
+        {
+            ["apiVersion"] = "helm.toolkit.fluxcd.io/v2beta1",
+            ["kind"] = "HelmRelease",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = spec,
+        };
+    }
+
+    private static JsonObject Source(JsonObject p, string name, string repoType, string pullInterval)
+    {
+        var spec = new JsonObject();
+        string apiVersion, kind;
+        switch (repoType)
+        {
+            case "git":
+                (apiVersion, kind) = ("source.toolkit.fluxcd.io/v1", "GitRepository");
+                spec["url"] = Str(p, "url");
+                if (p["git"] is JsonObject git)
+                {
+                    // Later keys win, as CUE unifies `ref: branch`, `ref: commit`, ... into one ref object.
+                    var gitRef = new JsonObject();
+                    foreach (var key in new[] { "branch", "commit", "name", "semver", "tag" })
+                        if (git[key] is { } v) gitRef[key] = v.DeepClone();
+                    if (gitRef.Count > 0) spec["ref"] = gitRef;
+                }
+                break;
+            case "oss":
+                (apiVersion, kind) = ("source.toolkit.fluxcd.io/v1beta2", "Bucket");
+                spec["endpoint"] = Str(p, "url");
+                spec["bucketName"] = p["oss"]?["bucketName"]?.DeepClone();
+                spec["provider"] = p["oss"]?["provider"]?.DeepClone() ?? "generic";
+                if (p["oss"]?["region"] is { } region) spec["region"] = region.DeepClone();
+                break;
+            default:
+                (apiVersion, kind) = ("source.toolkit.fluxcd.io/v1beta2", "HelmRepository");
+                spec["url"] = Str(p, "url");
+                if (repoType == "oci") spec["type"] = "oci";
+                if (p["helmrepository"]?["provider"] is { } provider) spec["provider"] = provider.DeepClone();
+                break;
+        }
+        if (Str(p, "secretRef") is { Length: > 0 } secret) spec["secretRef"] = new JsonObject { ["name"] = secret };
+        spec["interval"] = pullInterval;
+        if (Str(p, "timeout") is { } timeout) spec["timeout"] = timeout;
+        return new JsonObject
+        {
+            ["apiVersion"] = apiVersion,
+            ["kind"] = kind,
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = spec,
+        };
+    }
+
+    private static string? Str(JsonObject p, string key) =>
+        p[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
