@@ -47,6 +47,9 @@ public sealed class ApplicationRecord
     /// <summary>Every object applied for the current revision, per cluster (kubeconfig context).</summary>
     public List<InventoryEntry> Inventory { get; set; } = [];
 
+    /// <summary>Objects of earlier revisions not yet collected: pruned once the current revision's workflow succeeds.</summary>
+    public List<InventoryEntry> PreviousInventory { get; set; } = [];
+
     public WorkflowState? Workflow { get; set; }
 
     public static string ComputeSpecHash(Application app)
