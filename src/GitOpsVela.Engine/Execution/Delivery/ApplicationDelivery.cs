@@ -104,7 +104,13 @@ public sealed class ApplicationDelivery
         record.Source = options.Source ?? record.Source;
         record.Parent = options.Parent ?? record.Parent;
 
-        if (record.SpecHash != hash || record.Workflow is null)
+        if (record.SpecHash == hash && record.Workflow is null)
+        {
+            // Restarted from the record alone (Restart-VelaWorkflow without the spec): same revision, fresh run.
+            started = true;
+            record.Workflow = plan.NewState(hash, now);
+        }
+        else if (record.SpecHash != hash || record.Workflow is null)
         {
             started = true;
             record.Revision++;
@@ -121,7 +127,7 @@ public sealed class ApplicationDelivery
             started = true;
             try
             {
-                Restart(record, plan, options.RestartStep, now);
+                WorkflowControl.Restart(record, options.RestartStep, now);
             }
             catch (VelaProblemException ex)
             {
@@ -169,26 +175,6 @@ public sealed class ApplicationDelivery
             problems = [.. problems, ex.Problem with { Application = ex.Problem.Application ?? app.Name }];
         }
         return new DeliveryResult(app, record, problems, pruned, started, saver.Writes > 0);
-    }
-
-    private static void Restart(ApplicationRecord record, WorkflowPlan plan, string? fromStep, DateTimeOffset now)
-    {
-        var state = record.Workflow!;
-        if (fromStep is null)
-        {
-            record.Workflow = plan.NewState(record.SpecHash, now);
-            return;
-        }
-        var index = state.Steps.FindIndex(s => s.Name == fromStep || s.SubSteps.Any(ss => ss.Name == fromStep));
-        if (index < 0)
-            throw new VelaProblemException(new VelaProblem("VelaStepNotFound", ProblemCategory.ObjectNotFound,
-                $"the workflow has no step '{fromStep}' (steps: {string.Join(", ", state.AllSteps().Select(s => s.Name))})", SourceLocation.None, record.Name));
-        var fresh = plan.NewState(record.SpecHash, now);
-        for (var i = index; i < state.Steps.Count; i++) state.Steps[i] = fresh.Steps[i];
-        state.Finished = state.Terminated = state.Suspended = false;
-        state.EndTime = null;
-        state.Message = null;
-        state.Phase = ApplicationPhase.RunningWorkflow;
     }
 
     /// <summary>Health of what the record lists, without applying anything: the unchanged-spec path.</summary>
