@@ -20,6 +20,9 @@ public sealed record RenderOptions
     /// <summary>The cluster the objects are for (recorded in <c>app.oam.dev/cluster</c>); null for the local one.</summary>
     public string? Cluster { get; init; }
 
+    /// <summary>Objects built from the synced sources of source-backed components (kustomize), by component name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? SourceObjects { get; init; }
+
     /// <summary>Components after override policies; null renders the application's components as written.</summary>
     public IReadOnlyList<EffectiveComponent>? Components { get; init; }
 }
@@ -88,6 +91,7 @@ public static class ApplicationRenderer
             Properties = (JsonObject)component.Properties.DeepClone(),
             Namespace = ns,
             AppRevision = $"{application.Name}-v{options.Revision}",
+            SourceObjects = options.SourceObjects?.GetValueOrDefault(component.Name),
         };
 
         if (!Guard(() => type.Render(render), component.Source.Location, "properties")) return Failed();

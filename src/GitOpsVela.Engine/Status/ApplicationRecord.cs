@@ -61,6 +61,9 @@ public sealed class ApplicationRecord
         return Convert.ToHexString(bytes, 0, 16).ToLowerInvariant();
     }
 
+    public static string CombineHash(string specHash, string inputsHash) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(specHash + "+" + inputsHash)), 0, 16).ToLowerInvariant();
+
     public string ToJson() => JsonSerializer.Serialize(this, RecordJson.Options);
 
     public static ApplicationRecord FromJson(string json) =>

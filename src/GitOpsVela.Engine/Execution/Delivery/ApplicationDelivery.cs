@@ -29,6 +29,12 @@ public sealed record DeliveryOptions
 
     /// <summary>The application whose source brought this one in.</summary>
     public string? Parent { get; init; }
+
+    /// <summary>Objects built from the synced sources of kustomize components, by component name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? SourceObjects { get; init; }
+
+    /// <summary>A hash of what the sources delivered (revision and built objects): a change starts a new revision like a spec change.</summary>
+    public string? InputsHash { get; init; }
 }
 
 /// <summary>What delivering one application came to.</summary>
@@ -99,6 +105,7 @@ public sealed class ApplicationDelivery
         var record = existing ?? new ApplicationRecord { Name = app.Name, Namespace = app.Namespace, CreatedTime = now, UpdatedTime = now };
         var saver = new RecordSaver(record, _records, _clock, existing is null ? null : RecordSaver.Snapshot(existing));
         var hash = ApplicationRecord.ComputeSpecHash(app);
+        if (options.InputsHash is { } inputs) hash = ApplicationRecord.CombineHash(hash, inputs);
         var plan = WorkflowPlan.For(app);
         var started = false;
         record.Source = options.Source ?? record.Source;
@@ -139,7 +146,7 @@ public sealed class ApplicationDelivery
         var run = new DeliveryRun
         {
             Application = app, Record = record, Gateway = _gateway, Records = _records, Force = options.Force, Output = _output,
-            MergeOverrides = MergeOverrides, Registry = _registry,
+            MergeOverrides = MergeOverrides, Registry = _registry, SourceObjects = options.SourceObjects,
         };
         var pruned = new List<InventoryEntry>();
         try
@@ -322,7 +329,11 @@ internal sealed class GarbageCollectPolicy
 
     /// <summary>True when an object that left the application must stay (keepLegacyResource, or a never/onAppDelete rule).</summary>
     public bool KeepOnUpdate(InventoryEntry entry, Application app) =>
-        _keepLegacy || Strategy(entry, app) is "never" or "onAppDelete";
+        _keepLegacy || Strategy(entry, app) is "never" or "onAppDelete" || NoPrune(entry, app);
+
+    /// <summary>A kustomize component with <c>prune: false</c> leaves objects that left its path in place (as Flux does).</summary>
+    private static bool NoPrune(InventoryEntry entry, Application app) =>
+        app.FindComponent(entry.Component) is { Type: "kustomize" } c && c.Properties.GetString("prune") == "false";
 
     public bool DeleteOnAppDelete(InventoryEntry entry, Application app) => Strategy(entry, app) != "never";
 

@@ -19,6 +19,7 @@ public sealed class DeliveryRun
     public IRecordStore? Records { get; init; }
     public bool Force { get; init; }
     public DefinitionRegistry Registry { get; init; } = DefinitionRegistry.BuiltIn;
+    public IReadOnlyDictionary<string, IReadOnlyList<System.Text.Json.Nodes.JsonObject>>? SourceObjects { get; init; }
     public IEngineOutput Output { get; init; } = NullEngineOutput.Instance;
 
     /// <summary>Merges override policies into the components (KubeVela's override policy); null when none is available.</summary>
@@ -27,6 +28,7 @@ public sealed class DeliveryRun
     public RenderOptions RenderOptions(Placement placement) => new()
     {
         Registry = Registry,
+        SourceObjects = SourceObjects,
         Revision = Math.Max(Record.Revision, 1),
         Namespace = placement.Namespace,
         Cluster = placement.Cluster == Gateway.LocalCluster ? null : placement.Cluster,
