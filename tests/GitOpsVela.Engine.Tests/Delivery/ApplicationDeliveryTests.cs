@@ -226,3 +226,43 @@ public sealed class ApplicationDeliveryTests
         Assert.Empty(_cluster.Log);
     }
 }
+
+public sealed class DeliveryPlannerTests
+{
+    [Fact]
+    public async Task A_preview_lists_creates_updates_unchanged_and_prunes_and_changes_nothing()
+    {
+        var cluster = new InMemoryCluster();
+        cluster.Ready.UnionWith(["kind-local/Deployment/prod/db", "kind-local/Deployment/prod/web"]);
+        Application Load(string spec) => ApplicationLoader.LoadText($"""
+            apiVersion: core.oam.dev/v1beta1
+            kind: Application
+            metadata: {"{"}name: shop, namespace: prod{"}"}
+            spec:
+              components:
+            {spec}
+            """, "shop.yaml").Applications.Single();
+        var v1 = Load("""
+                - {name: db, type: box, properties: {image: "mysql:8"}}
+                - {name: web, type: box, properties: {image: "nginx:1"}}
+            """);
+        await new ApplicationDelivery(cluster, cluster, registry: TestRegistry.Create())
+            .DeliverAsync(v1, new DeliveryOptions { Wait = true, PollInterval = TimeSpan.Zero }, CancellationToken.None);
+        var log = cluster.Log.Count;
+
+        var v2 = Load("""
+                - {name: db, type: box, properties: {image: "mysql:9"}}
+                - {name: cache, type: box, properties: {image: "redis:7"}}
+            """);
+        var plan = await new DeliveryPlanner(cluster, cluster, registry: TestRegistry.Create()).PlanAsync(v2, CancellationToken.None);
+
+        Assert.Empty(plan.Problems);
+        var actions = plan.Changes.Select(c => $"{c.Action} {c.Kind}/{c.Name}").Order().ToList();
+        Assert.Equal([
+            "Create ConfigMap/cache-settings", "Create Deployment/cache",
+            "Prune ConfigMap/web-settings", "Prune Deployment/web",
+            "Unchanged ConfigMap/db-settings", "Update Deployment/db"], actions);
+        Assert.Equal("spec.image: mysql:8 -> mysql:9", plan.Changes.Single(c => c.Action == ChangeAction.Update).Fields.Single().ToString());
+        Assert.Equal(log, cluster.Log.Count);
+    }
+}

@@ -56,6 +56,19 @@ internal sealed class InMemoryCluster : IClusterGateway, IRecordStore
         return Task.FromResult(new ApplyReport(objects, []));
     }
 
+    public Task<IReadOnlyList<ObjectChange>> DiffAsync(string cluster, IReadOnlyList<RenderedManifest> manifests, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ObjectChange> result = manifests.Select(m =>
+        {
+            var exists = Objects.TryGetValue(Key(cluster, m.Kind, m.Namespace, m.Name), out var live);
+            var action = !exists ? ChangeAction.Create : JsonNode.DeepEquals(live, m.Object) ? ChangeAction.Unchanged : ChangeAction.Update;
+            IReadOnlyList<FieldChange> fields = action == ChangeAction.Update
+                ? [new FieldChange("spec.image", (string?)live!["spec"]?["image"], (string?)m.Object["spec"]?["image"])] : [];
+            return new ObjectChange(action, cluster, m.ApiVersion, m.Kind, m.Namespace, m.Name, m.Application, m.Component, fields);
+        }).ToList();
+        return Task.FromResult(result);
+    }
+
     public Task<IReadOnlyList<ObjectHealth>> HealthAsync(string cluster, IReadOnlyList<RenderedManifest> manifests, CancellationToken cancellationToken)
     {
         IReadOnlyList<ObjectHealth> result = manifests.Select(m =>

@@ -39,6 +39,9 @@ public interface IClusterGateway
     /// <summary>Applies the objects (namespaces and CRDs first); objects equal to what is live are not written.</summary>
     Task<ApplyReport> ApplyAsync(string cluster, IReadOnlyList<RenderedManifest> manifests, bool force, CancellationToken cancellationToken);
 
+    /// <summary>What applying the objects would change (server-side dry run where supported): create, update with fields, unchanged.</summary>
+    Task<IReadOnlyList<ObjectChange>> DiffAsync(string cluster, IReadOnlyList<RenderedManifest> manifests, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<ObjectHealth>> HealthAsync(string cluster, IReadOnlyList<RenderedManifest> manifests, CancellationToken cancellationToken);
 
     Task<JsonObject?> GetAsync(string cluster, string apiVersion, string kind, string? @namespace, string name, CancellationToken cancellationToken);
@@ -58,3 +61,27 @@ public interface IRecordStore
 
     Task<IReadOnlyList<ApplicationRecord>> ListAsync(string? @namespace, CancellationToken cancellationToken);
 }
+
+/// <summary>What applying would do to one object.</summary>
+public enum ChangeAction { Create, Update, Unchanged, Prune }
+
+/// <summary>One changed field: its path (<c>spec.replicas</c>) and the values before and after (null when absent).</summary>
+public sealed record FieldChange(string Path, string? Old, string? New)
+{
+    public override string ToString() => $"{Path}: {Old ?? "<none>"} -> {New ?? "<none>"}";
+}
+
+/// <summary>One object in a preview: what would happen to it and, for updates, which fields change.</summary>
+public sealed record ObjectChange(
+    ChangeAction Action,
+    string Cluster,
+    string ApiVersion,
+    string Kind,
+    string? Namespace,
+    string Name,
+    string Application,
+    string? Component,
+    IReadOnlyList<FieldChange> Fields);
+
+/// <summary>A preview of delivering an application: per object create/update/unchanged/prune.</summary>
+public sealed record DeliveryPlan(IReadOnlyList<ObjectChange> Changes, IReadOnlyList<VelaProblem> Problems);
