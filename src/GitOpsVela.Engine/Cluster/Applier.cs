@@ -49,7 +49,7 @@ public sealed class ApplyResult
 /// writes nothing. Live state is read by one LIST per kind and namespace. Custom resources whose CRD is missing wait with
 /// a clear message; conflicts with other field managers are reported per object with a hint (<see cref="ApplyOptions.Force"/> takes over).
 /// </summary>
-public sealed class Applier(KubeClient client, IEngineOutput output)
+public sealed class Applier(KubeClient client, IEngineOutput output, LiveObjectCache? cache = null)
 {
     public static int Order(JsonObject obj) => (obj["apiVersion"]?.GetValue<string>(), obj["kind"]?.GetValue<string>()) switch
     {
@@ -61,7 +61,7 @@ public sealed class Applier(KubeClient client, IEngineOutput output)
     public async Task<ApplyResult> ApplyAsync(IEnumerable<JsonObject> objects, ApplyOptions options, string? application, CancellationToken cancellationToken)
     {
         var result = new ApplyResult();
-        var live = new LiveObjects(client);
+        var live = cache ?? new LiveObjectCache(client);
         var ordered = objects.Select((o, i) => (o, i)).OrderBy(x => Order(x.o)).ThenBy(x => x.i).Select(x => x.o).ToList();
         var appliedCrdGroups = new HashSet<string>(StringComparer.Ordinal);
         KubeApiException? fatal = null;
@@ -90,7 +90,7 @@ public sealed class Applier(KubeClient client, IEngineOutput output)
         return result;
     }
 
-    private async Task<ApplyOutcome> ApplyOneAsync(JsonObject obj, ObjectRef target, ApplyOptions options, string? application, LiveObjects live,
+    private async Task<ApplyOutcome> ApplyOneAsync(JsonObject obj, ObjectRef target, ApplyOptions options, string? application, LiveObjectCache live,
         HashSet<string> appliedCrdGroups, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(target.ApiVersion) || string.IsNullOrEmpty(target.Kind) || string.IsNullOrEmpty(target.Name))
@@ -115,6 +115,7 @@ public sealed class Applier(KubeClient client, IEngineOutput output)
             return new ApplyOutcome(target, ApplyAction.Unchanged, Live: current);
 
         var applied = await client.ApplyAsync(resource, desired, options.FieldManager, options.Force, options.DryRun, cancellationToken).ConfigureAwait(false);
+        if (!options.DryRun) live.Update(resource, applied);
         if (target.Kind == "CustomResourceDefinition" && !options.DryRun)
         {
             var group = desired["spec"]?["group"]?.GetValue<string>();

@@ -23,13 +23,13 @@ public sealed record PlannedChange(ObjectRef Object, PlanAction Action, IReadOnl
 /// field against the live object. Prunes are previous-inventory objects that left the application and carry its labels.
 /// Live objects are read by LIST per kind and namespace.
 /// </summary>
-public sealed class Planner(KubeClient client, IEngineOutput output)
+public sealed class Planner(KubeClient client, IEngineOutput output, LiveObjectCache? cache = null)
 {
     public async Task<IReadOnlyList<PlannedChange>> PlanAsync(IEnumerable<JsonObject> desired, string application, string applicationNamespace, string cluster,
         IEnumerable<InventoryEntry> previous, ApplyOptions options, CancellationToken cancellationToken)
     {
         var changes = new List<PlannedChange>();
-        var live = new LiveObjects(client);
+        var live = cache ?? new LiveObjectCache(client);
         var applier = new Applier(client, output);
         var planned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var obj in desired.Select((o, i) => (o, i)).OrderBy(x => Applier.Order(x.o)).ThenBy(x => x.i).Select(x => x.o))

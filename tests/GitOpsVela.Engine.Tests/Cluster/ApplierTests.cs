@@ -57,6 +57,25 @@ public sealed class ApplierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Applications_sharing_one_live_cache_list_each_kind_and_namespace_once_per_run()
+    {
+        var ns = await _cluster.CreateNamespaceAsync();
+        var apps = Enumerable.Range(1, 5).Select(i => new[] { Manifests.ConfigMap(ns, $"cfg-{i}", $"app-{i}", ("i", $"{i}")), Manifests.Service(ns, $"svc-{i}", $"app-{i}") }).ToList();
+        using (var first = _cluster.Connect())
+        {
+            var cache = new LiveObjectCache(first);
+            foreach (var objects in apps) Assert.True((await new Applier(first, NullEngineOutput.Instance, cache).ApplyAsync(objects, new ApplyOptions(), null, default)).Succeeded);
+            Assert.Equal(2, first.CountVerb("list"));
+        }
+        using var client = _cluster.Connect();
+        var shared = new LiveObjectCache(client);
+        foreach (var objects in apps)
+            Assert.All((await new Applier(client, NullEngineOutput.Instance, shared).ApplyAsync(objects, new ApplyOptions(), null, default)).Outcomes, o => Assert.Equal(ApplyAction.Unchanged, o.Action));
+        Assert.Equal(2, client.CountVerb("list"));
+        Assert.Equal(0, client.CountWrites());
+    }
+
+    [Fact]
     public async Task A_changed_object_is_configured_and_a_field_that_left_the_manifest_leaves_the_object()
     {
         var ns = await _cluster.CreateNamespaceAsync();
