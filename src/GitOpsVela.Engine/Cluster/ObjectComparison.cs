@@ -103,7 +103,35 @@ public static class ObjectComparison
         if (ka == JsonValueKind.Number && kb == JsonValueKind.Number)
             return decimal.TryParse(a.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
                    && decimal.TryParse(b.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var y) && x == y;
-        return JsonNode.DeepEquals(a, b);
+        if (JsonNode.DeepEquals(a, b)) return true;
+        // The API server canonicalises resource quantities ("0.5" -> "500m", 1 -> "1", "1024Mi" -> "1Gi").
+        return Quantity(a) is { } qa && Quantity(b) is { } qb && qa == qb;
+    }
+
+    private static readonly (string Suffix, decimal Factor)[] QuantitySuffixes =
+    [
+        ("Ki", 1024m), ("Mi", 1024m * 1024), ("Gi", 1024m * 1024 * 1024), ("Ti", 1024m * 1024 * 1024 * 1024), ("Pi", 1024m * 1024 * 1024 * 1024 * 1024),
+        ("n", 0.000000001m), ("u", 0.000001m), ("m", 0.001m), ("k", 1000m), ("M", 1000_000m), ("G", 1000_000_000m), ("T", 1000_000_000_000m), ("P", 1000_000_000_000_000m),
+    ];
+
+    /// <summary>A Kubernetes resource quantity's value, or null when the scalar is not one.</summary>
+    internal static decimal? Quantity(JsonNode node)
+    {
+        var kind = node.GetValueKind();
+        var text = kind switch
+        {
+            JsonValueKind.Number => node.ToJsonString(),
+            JsonValueKind.String => node.GetValue<string>(),
+            _ => null,
+        };
+        if (string.IsNullOrEmpty(text)) return null;
+        foreach (var (suffix, factor) in QuantitySuffixes)
+        {
+            if (text.Length > suffix.Length && text.EndsWith(suffix, StringComparison.Ordinal) &&
+                decimal.TryParse(text[..^suffix.Length], NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+                return n * factor;
+        }
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain) ? plain : null;
     }
 
     /// <summary>Field-level differences between two versions of an object, ignoring server bookkeeping (resourceVersion, managedFields, ...).</summary>
