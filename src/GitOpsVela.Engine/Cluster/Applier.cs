@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Rendering;
+using GitOpsVela.Engine.Status;
 
 namespace GitOpsVela.Engine.Cluster;
 
@@ -29,7 +31,12 @@ public enum ApplyAction
     Failed,
 }
 
-public sealed record ApplyOutcome(ObjectRef Object, ApplyAction Action, string? Message = null, VelaProblem? Problem = null, JsonObject? Live = null);
+public sealed record ApplyOutcome(ObjectRef Object, ApplyAction Action, string? Message = null, VelaProblem? Problem = null, JsonObject? Live = null)
+{
+    /// <summary>The component (and trait) that rendered the object, when applied from <see cref="RenderedManifest"/>s.</summary>
+    public string? Component { get; init; }
+    public string? Trait { get; init; }
+}
 
 public sealed class ApplyResult
 {
@@ -41,6 +48,12 @@ public sealed class ApplyResult
     public IEnumerable<VelaProblem> Problems => Outcomes.Where(o => o.Problem is not null).Select(o => o.Problem!).Distinct();
 
     public int Writes => Outcomes.Count(o => o.Action is ApplyAction.Created or ApplyAction.Configured);
+
+    /// <summary>The inventory of what is now in the cluster (objects created, configured or unchanged).</summary>
+    public IReadOnlyList<InventoryEntry> Inventory(string cluster) => Outcomes
+        .Where(o => o.Action is ApplyAction.Created or ApplyAction.Configured or ApplyAction.Unchanged)
+        .Select(o => new InventoryEntry(cluster, o.Object.ApiVersion, o.Object.Kind, o.Object.Namespace, o.Object.Name, o.Component ?? string.Empty, o.Trait))
+        .ToList();
 }
 
 /// <summary>
@@ -57,6 +70,22 @@ public sealed class Applier(KubeClient client, IEngineOutput output, LiveObjectC
         (_, "CustomResourceDefinition") => 1,
         _ => 2,
     };
+
+    /// <summary>Applies rendered manifests; outcomes carry their component and trait (for the inventory).</summary>
+    public async Task<ApplyResult> ApplyAsync(IReadOnlyList<RenderedManifest> manifests, ApplyOptions options, CancellationToken cancellationToken)
+    {
+        var result = await ApplyAsync(manifests.Select(m => m.Object), options, manifests.FirstOrDefault()?.Application, cancellationToken).ConfigureAwait(false);
+        var byKey = new Dictionary<string, RenderedManifest>(StringComparer.Ordinal);
+        foreach (var m in manifests) byKey.TryAdd(Key(ObjectRef.Of(m.Object)), m);
+        for (var i = 0; i < result.Outcomes.Count; i++)
+        {
+            var o = result.Outcomes[i];
+            if (byKey.TryGetValue(Key(o.Object), out var m)) result.Outcomes[i] = o with { Component = m.Component, Trait = m.Trait };
+        }
+        return result;
+
+        string Key(ObjectRef r) => $"{r.Group}/{r.Kind}/{r.Name}";
+    }
 
     public async Task<ApplyResult> ApplyAsync(IEnumerable<JsonObject> objects, ApplyOptions options, string? application, CancellationToken cancellationToken)
     {
