@@ -101,8 +101,21 @@ public sealed class Planner(KubeClient client, IEngineOutput output, LiveObjectC
                 changes.Add(new PlannedChange(target, PlanAction.Blocked, [], KubeFaults.ToProblem(e, client, target, application)));
             }
         }
-        return changes;
+        return changes.Select(Redact).ToList();
     }
+
+    /// <summary>Secret values never appear in a plan: the path shows, the value does not.</summary>
+    private static PlannedChange Redact(PlannedChange change)
+    {
+        if (change.Object.Kind != "Secret" || change.Object.Group.Length != 0) return change;
+        static bool Sensitive(string path) => path.StartsWith("data.", StringComparison.Ordinal) || path.StartsWith("stringData.", StringComparison.Ordinal);
+        return change with
+        {
+            Changes = change.Changes.Select(c => Sensitive(c.Path) ? c with { Old = c.Old is null ? null : SecretValue, New = c.New is null ? null : SecretValue } : c).ToList(),
+        };
+    }
+
+    public const string SecretValue = "(secret value)";
 
     private static JsonObject Overlay(JsonObject live, JsonObject desired)
     {

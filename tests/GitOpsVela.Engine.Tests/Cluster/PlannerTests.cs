@@ -50,4 +50,33 @@ public sealed class PlannerTests : IAsyncLifetime
         Assert.Equal(0, client.Requests.Count(r => r.Verb is "apply" or "create" or "update" or "delete"));
         Assert.Equal(1, client.CountVerb("apply-dry-run"));
     }
+
+    [Fact]
+    public async Task A_plan_blocks_objects_that_would_conflict_or_whose_kind_is_not_served_and_never_shows_secret_values()
+    {
+        var ns = await _cluster.CreateNamespaceAsync();
+        using var client = _cluster.Connect();
+        var cm = (await client.ResolveAsync("v1", "ConfigMap", default))!;
+        await client.ApplyAsync(cm, Manifests.ConfigMap(ns, "shared", "my-app", ("color", "red")), "kubectl", false, false, default);
+        var secret = Manifests.Parse($$$"""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"{{{ns}}}","labels":{"app.oam.dev/name":"my-app"} },"stringData":{"password":"hunter2"} }""");
+        var plan = await new Planner(client, NullEngineOutput.Instance).PlanAsync(
+            [Manifests.ConfigMap(ns, "shared", "my-app", ("color", "blue")), Manifests.Custom("absent.example.com", "Thing", ns, "t", "my-app", 1), secret],
+            "my-app", ns, "local", [], new ApplyOptions(), default);
+
+        var conflict = plan.Single(p => p.Object.Name == "shared");
+        Assert.Equal(PlanAction.Blocked, conflict.Action);
+        Assert.Equal("KubeApplyConflict", conflict.Problem!.Id);
+        Assert.Contains("-Force", conflict.Problem.Message);
+        var notServed = plan.Single(p => p.Object.Kind == "Thing");
+        Assert.Equal(PlanAction.Blocked, notServed.Action);
+        Assert.Equal("KubeKindNotServed", notServed.Problem!.Id);
+        var create = plan.Single(p => p.Object.Kind == "Secret");
+        Assert.Equal(PlanAction.Create, create.Action);
+        Assert.Contains(create.Changes, c => c.Path == "stringData.password" && c.New == Planner.SecretValue);
+        Assert.DoesNotContain(create.Changes, c => (c.New ?? string.Empty).Contains("hunter2"));
+
+        var forced = await new Planner(client, NullEngineOutput.Instance).PlanAsync([Manifests.ConfigMap(ns, "shared", "my-app", ("color", "blue"))],
+            "my-app", ns, "local", [], new ApplyOptions { Force = true }, default);
+        Assert.Contains(new FieldChange("data.color", "\"red\"", "\"blue\""), Assert.Single(forced).Changes);
+    }
 }
