@@ -58,6 +58,8 @@ public sealed class KubeApiServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        // The test process owns Ctrl+C and SIGTERM, not this server.
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, QuietLifetime>();
         var app = builder.Build();
         KubeApiServer? server = null;
         app.Run(ctx => server!.HandleAsync(ctx));
@@ -386,4 +388,11 @@ public sealed class KubeApiServer : IAsyncDisposable
         }
     }
 
+}
+
+internal sealed class QuietLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
