@@ -132,7 +132,9 @@ public sealed class Applier(KubeClient client, IEngineOutput output, LiveObjectC
             resource = await WaitForCrdAsync(target, options.CrdEstablishTimeout, cancellationToken).ConfigureAwait(false);
         if (resource is null)
         {
-            var message = $"{target}: the cluster does not serve {target.ApiVersion} {target.Kind} yet (its CustomResourceDefinition is not installed); it is applied once the CRD exists";
+            var message = IsBuiltInGroup(target.Group)
+                ? $"{target}: the cluster does not serve {target.ApiVersion} {target.Kind} (this API version is not available on this cluster)"
+                : $"{target}: the cluster does not serve {target.ApiVersion} {target.Kind} yet (its CustomResourceDefinition is not installed); it is applied once the CRD exists";
             return new ApplyOutcome(target, ApplyAction.Waiting, message,
                 new VelaProblem("KubeKindNotServed", ProblemCategory.ResourceUnavailable, message, SourceLocation.None, application));
         }
@@ -157,6 +159,9 @@ public sealed class Applier(KubeClient client, IEngineOutput output, LiveObjectC
         }
         return new ApplyOutcome(target, current is null ? ApplyAction.Created : ApplyAction.Configured, Live: applied);
     }
+
+    /// <summary>Kubernetes' own API groups (core, apps, batch, *.k8s.io): a missing version there is not a missing CRD.</summary>
+    internal static bool IsBuiltInGroup(string group) => group.Length == 0 || !group.Contains('.') || group.EndsWith(".k8s.io", StringComparison.Ordinal);
 
     private async Task<ApiResource?> WaitForCrdAsync(ObjectRef target, TimeSpan timeout, CancellationToken cancellationToken)
     {

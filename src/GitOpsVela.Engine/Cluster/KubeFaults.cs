@@ -26,6 +26,8 @@ public static class KubeFaults
                 $"{what}the API server of {cluster} rejected the credentials (401 Unauthorized); check the user of this kubeconfig context", SourceLocation.None, application),
             403 => new VelaProblem("ClusterForbidden", ProblemCategory.PermissionDenied,
                 $"{what}forbidden by {cluster}: {e.Message}", SourceLocation.None, application),
+            404 when e.Message.StartsWith("namespaces \"", StringComparison.Ordinal) => new VelaProblem("KubeNamespaceNotFound", ProblemCategory.ObjectNotFound,
+                $"{what}{e.Message}; create the namespace (a Namespace object in the application, or beforehand)", SourceLocation.None, application),
             404 => new VelaProblem("KubeObjectNotFound", ProblemCategory.ObjectNotFound, $"{what}{e.Message}", SourceLocation.None, application),
             409 when e.Message.StartsWith("Apply failed", StringComparison.Ordinal) => new VelaProblem("KubeApplyConflict", ProblemCategory.InvalidOperation,
                 $"{what}{e.Message.Replace("\n", " ")} — {ConflictHint}", SourceLocation.None, application,

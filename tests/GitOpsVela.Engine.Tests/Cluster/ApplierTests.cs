@@ -150,6 +150,33 @@ public sealed class ApplierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_missing_namespace_or_an_unserved_built_in_version_is_said_plainly()
+    {
+        var ns = _cluster.NamespaceName(); // never created
+        using var client = _cluster.Connect();
+        var hpa = Manifests.Parse($$$"""{"apiVersion":"autoscaling/v2beta1","kind":"HorizontalPodAutoscaler","metadata":{"name":"h","namespace":"{{{ns}}}"} }""");
+        var result = await Apply(client, [Manifests.ConfigMap(ns, "c", "my-app"), hpa]);
+        var missingNs = result.Outcomes.Single(o => o.Object.Kind == "ConfigMap");
+        Assert.Equal("KubeNamespaceNotFound", missingNs.Problem!.Id);
+        Assert.Contains($"namespaces \"{ns}\" not found", missingNs.Problem.Message);
+        var oldVersion = result.Outcomes.Single(o => o.Object.Kind == "HorizontalPodAutoscaler");
+        Assert.Equal(ApplyAction.Waiting, oldVersion.Action);
+        Assert.Contains("this API version is not available on this cluster", oldVersion.Message);
+    }
+
+    [Fact]
+    public async Task Applications_applied_in_parallel_can_share_one_cache()
+    {
+        var ns = await _cluster.CreateNamespaceAsync();
+        using var client = _cluster.Connect();
+        var cache = new LiveObjectCache(client);
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            new Applier(client, NullEngineOutput.Instance, cache).ApplyAsync([Manifests.ConfigMap(ns, $"p-{i}", $"app-{i}", ("i", $"{i}"))], new ApplyOptions(), $"app-{i}", default)));
+        Assert.All(results, r => Assert.True(r.Succeeded, string.Join("\n", r.Problems)));
+        Assert.Equal(1, client.CountVerb("list"));
+    }
+
+    [Fact]
     public async Task Dry_run_changes_nothing()
     {
         var ns = await _cluster.CreateNamespaceAsync();
