@@ -6,7 +6,11 @@ using GitOpsVela.Engine.Status;
 namespace GitOpsVela.Engine.Cluster;
 
 /// <summary>A record as stored, with the resourceVersion it was read at (the precondition for the next write).</summary>
-public sealed record StoredRecord(ApplicationRecord Record, string ResourceVersion);
+public sealed record StoredRecord(ApplicationRecord Record, string ResourceVersion)
+{
+    /// <summary>The JSON as stored, so a write can tell "unchanged" even when the caller changed <see cref="Record"/> in place.</summary>
+    internal string StoredJson { get; init; } = Record.ToJson();
+}
 
 /// <summary>
 /// Keeps each application's <see cref="ApplicationRecord"/> in one ConfigMap in the application's namespace
@@ -43,7 +47,7 @@ public sealed class RecordStore(KubeClient client)
     public async Task<StoredRecord> WriteAsync(ApplicationRecord record, string? resourceVersion, CancellationToken cancellationToken, StoredRecord? current = null)
     {
         var json = record.ToJson();
-        if (current is not null && current.Record.ToJson() == json && current.ResourceVersion == resourceVersion) return current;
+        if (current is not null && current.StoredJson == json && current.ResourceVersion == resourceVersion) return current;
         var cm = new JsonObject
         {
             ["apiVersion"] = "v1",
@@ -103,7 +107,7 @@ public sealed class RecordStore(KubeClient client)
         if (json is null) return null;
         try
         {
-            return new StoredRecord(ApplicationRecord.FromJson(json), rv);
+            return new StoredRecord(ApplicationRecord.FromJson(json), rv) { StoredJson = json };
         }
         catch (JsonException e)
         {
