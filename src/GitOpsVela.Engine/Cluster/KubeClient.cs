@@ -168,6 +168,8 @@ public sealed class KubeClient : IDisposable
         return code != HttpStatusCode.NotFound;
     }
 
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
     private static JsonObject ParseObject(string body)
     {
         try
@@ -196,7 +198,18 @@ public sealed class KubeClient : IDisposable
         try
         {
             if (_kubernetes.Credentials is not null)
-                await _kubernetes.Credentials.ProcessHttpRequestAsync(request, timeout.Token).ConfigureAwait(false);
+            {
+                try
+                {
+                    await _kubernetes.Credentials.ProcessHttpRequestAsync(request, timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // An exec plugin or token file that fails: say so without what it returned.
+                    _requests.Enqueue(new KubeClientRequest(method.Method, path, verb, 0));
+                    throw new KubeApiException(401, "CredentialsUnavailable", $"cannot get credentials for context '{Context}': {e.GetType().Name}: {FirstLine(e.Message)}") { IsCredentials = true };
+                }
+            }
             using var response = await _kubernetes.HttpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
             _requests.Enqueue(new KubeClientRequest(method.Method, path, verb, (int)response.StatusCode));
@@ -225,6 +238,8 @@ public sealed class KubeApiException(int statusCode, string reason, string messa
     public IReadOnlyList<(string Field, string Message)> Causes { get; init; } = [];
     public bool IsTransport { get; init; }
     public bool IsTimeout { get; init; }
+    /// <summary>The kubeconfig's credentials could not be obtained (exec plugin, token file): nothing was sent.</summary>
+    public bool IsCredentials { get; init; }
 
     public static KubeApiException FromResponse(int code, string body)
     {

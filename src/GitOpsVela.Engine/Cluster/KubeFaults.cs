@@ -20,6 +20,8 @@ public static class KubeFaults
         if (e.IsTimeout)
             return new VelaProblem("ClusterTimeout", ProblemCategory.OperationTimeout,
                 $"{what}{e.Message} ({cluster})", SourceLocation.None, application);
+        if (e.IsCredentials)
+            return new VelaProblem("ClusterCredentialsUnavailable", ProblemCategory.AuthenticationError, $"{what}{e.Message}", SourceLocation.None, application);
         return e.StatusCode switch
         {
             401 => new VelaProblem("ClusterUnauthorized", ProblemCategory.AuthenticationError,

@@ -103,6 +103,12 @@ public static class Kubeconfig
         {
             clientConfig = KubernetesClientConfiguration.BuildConfigFromConfigObject(config, name);
         }
+        catch (Exception e) when (e.Message.Contains("exec", StringComparison.OrdinalIgnoreCase))
+        {
+            // The user's credential plugin (exec) failed: an authentication problem, not a broken file.
+            throw new VelaProblemException(new VelaProblem("ClusterCredentialsUnavailable", ProblemCategory.AuthenticationError,
+                $"cannot get credentials for context '{name}': {e.Message.Split('\n', 2)[0].Trim()}", SourceLocation.None));
+        }
         catch (Exception e)
         {
             throw new VelaProblemException(new VelaProblem("KubeconfigInvalid", ProblemCategory.InvalidData,

@@ -90,6 +90,21 @@ public sealed class ClusterFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_failing_credential_plugin_is_an_authentication_problem()
+    {
+        var path = Path.Combine(_dir, "exec");
+        var text = File.ReadAllText(_kubeconfig).Replace("    token: super-secret-token", "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /nonexistent/credential-helper\n      interactiveMode: Never");
+        File.WriteAllText(path, text);
+        Assert.Equal("faulty", Assert.Single(Kubeconfig.ListContexts(path)).Name); // listing never runs the plugin
+        var e = Assert.Throws<VelaProblemException>(() => Kubeconfig.Connect(path, "faulty"));
+        Assert.Equal("ClusterCredentialsUnavailable", e.Problem.Id);
+        Assert.Equal(ProblemCategory.AuthenticationError, e.Problem.Category);
+        Assert.Contains("'faulty'", e.Problem.Message);
+        Assert.Contains("credential-helper", e.Problem.Message);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
     public async Task Record_store_faults_surface_as_problems_too()
     {
         _server.RequiredToken = "another-token";
