@@ -84,7 +84,11 @@ internal sealed class InMemoryCluster : IClusterGateway, IRecordStore
     public Task<JsonObject?> GetAsync(string cluster, string apiVersion, string kind, string? @namespace, string name, CancellationToken cancellationToken) =>
         Task.FromResult(Objects.TryGetValue(Key(cluster, kind, @namespace, name), out var o) ? (JsonObject?)o.DeepClone() : null);
 
-    public Task<bool> DeleteAsync(InventoryEntry entry, string application, CancellationToken cancellationToken)
+    public void BeginPass() => Passes++;
+
+    public int Passes { get; private set; }
+
+    public Task<bool> DeleteAsync(InventoryEntry entry, string application, string applicationNamespace, CancellationToken cancellationToken)
     {
         var key = Key(entry.Cluster, entry.Kind, entry.Namespace, entry.Name);
         if (!Objects.TryGetValue(key, out var live) || (string?)live["metadata"]?["labels"]?[KubeVelaLabels.AppName] != application)

@@ -159,7 +159,13 @@ public sealed class ApplicationDelivery
             {
                 var store = new RecordStateStore(record, saver);
                 var runner = new WorkflowRunner(_executors(run), store, _clock, _output);
-                await runner.RunAsync(app, plan, record.Workflow, options.Wait, options.PollInterval, cancellationToken).ConfigureAwait(false);
+                while (true)
+                {
+                    await runner.RunPassAsync(app, plan, record.Workflow, cancellationToken).ConfigureAwait(false);
+                    if (!options.Wait || !WorkflowRunner.NeedsAnotherPass(record.Workflow)) break;
+                    await Task.Delay(options.PollInterval, _clock, cancellationToken).ConfigureAwait(false);
+                    _gateway.BeginPass();
+                }
                 if (record.Workflow.Finished && record.Workflow.Phase == ApplicationPhase.Running)
                 {
                     pruned.AddRange(await CollectGarbageAsync(app, record, cancellationToken).ConfigureAwait(false));
@@ -231,7 +237,7 @@ public sealed class ApplicationDelivery
                 kept.Add(entry);
                 continue;
             }
-            if (await _gateway.DeleteAsync(entry, app.Name, ct).ConfigureAwait(false))
+            if (await _gateway.DeleteAsync(entry, app.Name, app.Namespace, ct).ConfigureAwait(false))
             {
                 pruned.Add(entry);
                 _output.Verbose($"{app}: deleted {entry} (no longer part of the application)");
@@ -254,7 +260,7 @@ public sealed class ApplicationDelivery
         var deleted = new List<InventoryEntry>();
         // Delete in reverse apply order: workloads before their namespaces and CRDs.
         foreach (var entry in targets.OrderByDescending(e => KnownKinds.ApplyOrder(e.Kind)))
-            if (await _gateway.DeleteAsync(entry, name, ct).ConfigureAwait(false)) deleted.Add(entry);
+            if (await _gateway.DeleteAsync(entry, name, @namespace, ct).ConfigureAwait(false)) deleted.Add(entry);
         await _records.DeleteAsync(@namespace, name, ct).ConfigureAwait(false);
         return (record, deleted);
     }

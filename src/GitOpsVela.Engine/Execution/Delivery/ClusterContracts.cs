@@ -47,7 +47,10 @@ public interface IClusterGateway
     Task<JsonObject?> GetAsync(string cluster, string apiVersion, string kind, string? @namespace, string name, CancellationToken cancellationToken);
 
     /// <summary>Deletes an object GitOpsVela applied; objects that do not carry the application's labels are left alone (false).</summary>
-    Task<bool> DeleteAsync(InventoryEntry entry, string application, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(InventoryEntry entry, string application, string applicationNamespace, CancellationToken cancellationToken);
+
+    /// <summary>Forgets live state read so far, so the next pass of a waiting workflow sees health afresh.</summary>
+    void BeginPass();
 }
 
 /// <summary>Where application records live (one per application, in its namespace, on the local cluster).</summary>
