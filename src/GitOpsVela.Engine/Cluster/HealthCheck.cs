@@ -66,6 +66,15 @@ public static class HealthCheck
             case ("batch", "CronJob"):
                 return new HealthStatus(true, "exists");
         }
+        // Flux objects (KubeVela's fluxcd addon, helm-release-def.cue): healthy only once Flux reports Ready=True.
+        if (group.EndsWith(".toolkit.fluxcd.io", StringComparison.Ordinal))
+        {
+            var fluxReady = (status?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "Ready");
+            if (fluxReady is null) return new HealthStatus(false, $"waiting for Flux to report {kind} Ready");
+            var ok = fluxReady["status"]?.GetValue<string>() == "True";
+            var text = fluxReady["message"]?.GetValue<string>() ?? fluxReady["reason"]?.GetValue<string>();
+            return new HealthStatus(ok, string.IsNullOrEmpty(text) ? $"Ready={fluxReady["status"]?.GetValue<string>()}" : text);
+        }
         if (status?["conditions"] is JsonArray { Count: > 0 } conditions)
         {
             var ready = conditions.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == "Ready");
