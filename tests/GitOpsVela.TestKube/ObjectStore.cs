@@ -103,7 +103,7 @@ internal sealed partial class ObjectStore
         var obj = (JsonObject)body.DeepClone();
         obj["metadata"]!["name"] = name;
         var managers = new FieldManagers();
-        managers.RecordUpdate(req.Manager, type.ApiVersion, null, Strip(obj), Now());
+        managers.RecordUpdate(req.Manager, type.ApiVersion, null, Strip(obj), Now(), !type.IsCustom);
         return Commit(req with { Name = name }, null, obj, managers);
     }
 
@@ -148,7 +148,7 @@ internal sealed partial class ObjectStore
             next.Remove("status");
             var before = Strip(existing.Object);
             before.Remove("status");
-            managers.RecordUpdate(req.Manager, req.Type.ApiVersion, before, next, Now());
+            managers.RecordUpdate(req.Manager, req.Type.ApiVersion, before, next, Now(), !req.Type.IsCustom);
         }
         return Commit(req, existing, candidate, managers);
     }
@@ -177,7 +177,7 @@ internal sealed partial class ObjectStore
             return Commit(req, existing, withStatus, existing.Managers.Clone());
         }
 
-        var leaves = JsonPaths.OwnableLeaves(applied);
+        var leaves = JsonPaths.OwnableLeaves(applied, associativeLists: !type.IsCustom);
         if (existing is null)
         {
             RequireNamespace(type, req.Namespace);
@@ -210,10 +210,19 @@ internal sealed partial class ObjectStore
         var result = (JsonObject)live.DeepClone();
         foreach (var (path, value) in leaves) JsonPaths.Set(result, path, value);
         var previous = managers.Find(req.Manager, "Apply")?.Fields ?? [];
+        bool OwnedElsewhere(Func<FieldPath, bool> match) =>
+            managers.Entries.Any(e => !(e.Manager == req.Manager && e.Operation == "Apply") && e.Fields.Any(match));
         foreach (var dropped in previous.Where(p => !leaves.ContainsKey(p)))
         {
-            var ownedElsewhere = managers.Entries.Any(e => !(e.Manager == req.Manager && e.Operation == "Apply") && e.Fields.Contains(dropped));
-            if (!ownedElsewhere) JsonPaths.Remove(result, dropped);
+            // A list element's key fields go with the element: only when nobody (this config included) owns anything in it.
+            if (JsonPaths.KeyFieldElement(dropped) is { } element)
+            {
+                var prefix = element.Key + "\u001f";
+                if (!leaves.Keys.Any(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)) && !OwnedElsewhere(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)))
+                    JsonPaths.Remove(result, element);
+                continue;
+            }
+            if (!OwnedElsewhere(p => p == dropped)) JsonPaths.Remove(result, dropped);
         }
         managers.SetApply(req.Manager, type.ApiVersion, [.. leaves.Keys], now);
         managers.DropEmpty();
