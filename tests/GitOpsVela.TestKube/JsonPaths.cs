@@ -217,6 +217,45 @@ internal static class JsonPaths
         return parent is JsonObject o && o.Remove(segment);
     }
 
+    /// <summary>
+    /// Strategic merge patch (what kubectl patch/edit/set send): like a merge patch, except that associative lists merge
+    /// element by element on their keys; <c>$</c> directives are ignored.
+    /// </summary>
+    public static JsonNode? StrategicMerge(JsonNode? target, JsonNode? patch, List<string>? path = null)
+    {
+        path ??= [];
+        if (patch is not JsonObject p) return patch?.DeepClone();
+        var result = target is JsonObject t ? (JsonObject)t.DeepClone() : new JsonObject();
+        foreach (var (k, v) in p)
+        {
+            if (k.StartsWith('$')) continue;
+            if (v is null)
+            {
+                result.Remove(k);
+                continue;
+            }
+            path.Add(k);
+            if (v is JsonArray patchList && result[k] is JsonArray liveList && ListKeys(path, k) is { } keys &&
+                patchList.All(e => ElementKey(e, keys) is not null))
+            {
+                var merged = (JsonArray)liveList.DeepClone();
+                foreach (var element in patchList)
+                {
+                    var key = ElementKey(element, keys)!;
+                    var existing = merged.FirstOrDefault(e => ElementKey(e, keys) is { } ek && JsonNode.DeepEquals(ek, key));
+                    path.Add(ElementSegment(key));
+                    if (existing is null) merged.Add(StrategicMerge(null, element, path));
+                    else merged[merged.IndexOf(existing)] = StrategicMerge(existing, element, path);
+                    path.RemoveAt(path.Count - 1);
+                }
+                result[k] = merged;
+            }
+            else result[k] = StrategicMerge(result[k], v, path);
+            path.RemoveAt(path.Count - 1);
+        }
+        return result;
+    }
+
     /// <summary>RFC 7386 JSON merge patch.</summary>
     public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
     {

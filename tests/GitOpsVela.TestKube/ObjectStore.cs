@@ -120,11 +120,48 @@ internal sealed partial class ObjectStore
         return WriteUpdate(req, existing, (JsonObject)body.DeepClone());
     }
 
-    public JsonObject MergePatch(WriteRequest req, JsonNode patch)
+    public JsonObject MergePatch(WriteRequest req, JsonNode patch, bool strategic = false)
     {
         var existing = GetOrThrow(req.Type, req.Namespace, req.Name!);
-        var patched = JsonPaths.MergePatch(Strip(existing.Object), patch) as JsonObject ?? throw ApiError.BadRequest("the patch must be a JSON object");
+        var merged = strategic ? JsonPaths.StrategicMerge(Strip(existing.Object), patch) : JsonPaths.MergePatch(Strip(existing.Object), patch);
+        var patched = merged as JsonObject ?? throw ApiError.BadRequest("the patch must be a JSON object");
         return WriteUpdate(req, existing, patched);
+    }
+
+    /// <summary>The scale subresource of Deployments and StatefulSets (autoscaling/v1 Scale), as <c>kubectl scale</c> and HPAs use it.</summary>
+    public JsonObject GetScale(ResourceType type, string? ns, string name) => Scale(type, GetOrThrow(type, ns, name).Object);
+
+    public JsonObject SetScale(WriteRequest req, long replicas)
+    {
+        var existing = GetOrThrow(req.Type, req.Namespace, req.Name!);
+        var candidate = Strip(existing.Object);
+        var spec = candidate["spec"] as JsonObject ?? new JsonObject();
+        candidate["spec"] = spec;
+        spec["replicas"] = replicas;
+        WriteUpdate(req with { Status = false }, existing, candidate);
+        return req.DryRun ? Scale(req.Type, candidate) : GetScale(req.Type, req.Namespace, req.Name!);
+    }
+
+    private static JsonObject Scale(ResourceType type, JsonObject obj)
+    {
+        var meta = obj["metadata"]!;
+        var labels = obj["spec"]?["selector"]?["matchLabels"] as JsonObject;
+        return new JsonObject
+        {
+            ["kind"] = "Scale",
+            ["apiVersion"] = "autoscaling/v1",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = meta["name"]?.DeepClone(), ["namespace"] = meta["namespace"]?.DeepClone(), ["uid"] = meta["uid"]?.DeepClone(),
+                ["resourceVersion"] = meta["resourceVersion"]?.DeepClone(), ["creationTimestamp"] = meta["creationTimestamp"]?.DeepClone(),
+            },
+            ["spec"] = new JsonObject { ["replicas"] = obj["spec"]?["replicas"]?.DeepClone() ?? 1 },
+            ["status"] = new JsonObject
+            {
+                ["replicas"] = obj["status"]?["replicas"]?.DeepClone() ?? 0,
+                ["selector"] = labels is null ? string.Empty : string.Join(",", labels.Select(kv => $"{kv.Key}={kv.Value}")),
+            },
+        };
     }
 
     public JsonObject JsonPatch(WriteRequest req, JsonArray ops)
