@@ -22,10 +22,10 @@ internal sealed class ManagedEntry(string manager, string operation, string apiV
             var cur = root;
             foreach (var seg in path.Segments)
             {
-                var key = "f:" + seg;
+                var key = FieldPath.FieldsV1Key(seg);
                 if (cur[key] is not JsonObject next)
                 {
-                    next = new JsonObject();
+                    next = FieldPath.IsElement(seg) ? new JsonObject { ["."] = new JsonObject() } : new JsonObject();
                     cur[key] = next;
                 }
                 cur = next;
@@ -65,10 +65,10 @@ internal sealed class FieldManagers
         _entries.All(e => other.Find(e.Manager, e.Operation) is { } o && o.Fields.SetEquals(e.Fields) && o.ApiVersion == e.ApiVersion);
 
     /// <summary>A non-apply write: the fields it changed or added move to <paramref name="manager"/>; removed fields leave every manager.</summary>
-    public void RecordUpdate(string manager, string apiVersion, JsonObject? before, JsonObject after, string time)
+    public void RecordUpdate(string manager, string apiVersion, JsonObject? before, JsonObject after, string time, bool associativeLists)
     {
-        var old = before is null ? new Dictionary<FieldPath, JsonNode?>() : JsonPaths.OwnableLeaves(before);
-        var now = JsonPaths.OwnableLeaves(after);
+        var old = before is null ? new Dictionary<FieldPath, JsonNode?>() : JsonPaths.OwnableLeaves(before, associativeLists: associativeLists);
+        var now = JsonPaths.OwnableLeaves(after, associativeLists: associativeLists);
         var changed = now.Where(kv => !old.TryGetValue(kv.Key, out var o) || !JsonNode.DeepEquals(o, kv.Value)).Select(kv => kv.Key).ToHashSet();
         foreach (var e in _entries)
         {

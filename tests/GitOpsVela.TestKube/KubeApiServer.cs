@@ -162,11 +162,13 @@ public sealed class KubeApiServer : IAsyncDisposable
         }
         var type = _store.FindType(r.Group!, r.Version!, r.Plural!) ?? throw ApiError.NoSuchResource();
         if (r.Namespace is not null && !type.Namespaced) throw ApiError.NoSuchResource();
-        if (r.Subresource is not null && (r.Subresource != "status" || !type.HasStatus)) throw ApiError.NoSuchResource();
+        var scalable = type.Group == "apps" && type.Plural is "deployments" or "statefulsets";
+        if (r.Subresource is not null && !(r.Subresource == "status" && type.HasStatus) && !(r.Subresource == "scale" && scalable)) throw ApiError.NoSuchResource();
         if (type.Namespaced && r.Namespace is null && r.Verb is not ("list" or "watch")) throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
         var dryRun = query["dryRun"].ToString() == "All";
         var manager = query["fieldManager"].ToString();
         var write = new WriteRequest(type, r.Namespace, r.Name, r.Subresource == "status", dryRun, manager);
+        if (r.Subresource == "scale") return Scale(r, type, write with { Manager = ManagerOr(manager) }, text);
         switch (r.Verb)
         {
             case "get": return (200, _store.Render(type, _store.GetOrThrow(type, r.Namespace, r.Name!)));
@@ -193,8 +195,10 @@ public sealed class KubeApiServer : IAsyncDisposable
                     return (200, _store.JsonPatch(write with { Manager = ManagerOr(manager) }, patch as JsonArray ?? throw ApiError.BadRequest("a JSON patch must be an array")));
                 if (contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal) && type.IsCustom)
                     throw new ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
-                if (contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal) || contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal))
+                if (contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal))
                     return (200, _store.MergePatch(write with { Manager = ManagerOr(manager) }, patch));
+                if (contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal))
+                    return (200, _store.MergePatch(write with { Manager = ManagerOr(manager) }, patch, strategic: true));
                 throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
             }
             case "delete": return (200, _store.Delete(write));
@@ -206,6 +210,25 @@ public sealed class KubeApiServer : IAsyncDisposable
             }
         }
         throw new ApiError(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
+    }
+
+    private (int, JsonNode) Scale(Route r, ResourceType type, WriteRequest write, string text)
+    {
+        switch (r.Verb)
+        {
+            case "get": return (200, _store.GetScale(type, r.Namespace, r.Name!));
+            case "update" or "patch":
+            {
+                var body = ParseNode(text);
+                var current = _store.GetScale(type, r.Namespace, r.Name!);
+                var next = r.Verb == "update" ? body : JsonPaths.MergePatch(current, body);
+                var replicas = next?["spec"]?["replicas"] is JsonValue v && v.TryGetValue<long>(out var n) ? n
+                    : throw ApiError.BadRequest("spec.replicas must be an integer");
+                if (replicas < 0) throw ApiError.Invalid(type, r.Name!, [("spec.replicas", $"Invalid value: {replicas}: must be greater than or equal to 0")]);
+                return (200, _store.SetScale(write, replicas));
+            }
+        }
+        throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     }
 
     private static string ManagerOr(string manager) => string.IsNullOrEmpty(manager) ? "testkube-client" : manager;
@@ -295,6 +318,12 @@ public sealed class KubeApiServer : IAsyncDisposable
             };
             if (t.ShortNames.Length > 0) entry["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode)s).ToArray());
             resources.Add(entry);
+            if (t.Group == "apps" && t.Plural is "deployments" or "statefulsets")
+                resources.Add(new JsonObject
+                {
+                    ["name"] = t.Plural + "/scale", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "Scale", ["group"] = "autoscaling", ["version"] = "v1",
+                    ["verbs"] = new JsonArray("get", "patch", "update"),
+                });
             if (t.HasStatus)
                 resources.Add(new JsonObject
                 {

@@ -103,7 +103,7 @@ internal sealed partial class ObjectStore
         var obj = (JsonObject)body.DeepClone();
         obj["metadata"]!["name"] = name;
         var managers = new FieldManagers();
-        managers.RecordUpdate(req.Manager, type.ApiVersion, null, Strip(obj), Now());
+        managers.RecordUpdate(req.Manager, type.ApiVersion, null, Strip(obj), Now(), !type.IsCustom);
         return Commit(req with { Name = name }, null, obj, managers);
     }
 
@@ -120,11 +120,48 @@ internal sealed partial class ObjectStore
         return WriteUpdate(req, existing, (JsonObject)body.DeepClone());
     }
 
-    public JsonObject MergePatch(WriteRequest req, JsonNode patch)
+    public JsonObject MergePatch(WriteRequest req, JsonNode patch, bool strategic = false)
     {
         var existing = GetOrThrow(req.Type, req.Namespace, req.Name!);
-        var patched = JsonPaths.MergePatch(Strip(existing.Object), patch) as JsonObject ?? throw ApiError.BadRequest("the patch must be a JSON object");
+        var merged = strategic ? JsonPaths.StrategicMerge(Strip(existing.Object), patch) : JsonPaths.MergePatch(Strip(existing.Object), patch);
+        var patched = merged as JsonObject ?? throw ApiError.BadRequest("the patch must be a JSON object");
         return WriteUpdate(req, existing, patched);
+    }
+
+    /// <summary>The scale subresource of Deployments and StatefulSets (autoscaling/v1 Scale), as <c>kubectl scale</c> and HPAs use it.</summary>
+    public JsonObject GetScale(ResourceType type, string? ns, string name) => Scale(type, GetOrThrow(type, ns, name).Object);
+
+    public JsonObject SetScale(WriteRequest req, long replicas)
+    {
+        var existing = GetOrThrow(req.Type, req.Namespace, req.Name!);
+        var candidate = Strip(existing.Object);
+        var spec = candidate["spec"] as JsonObject ?? new JsonObject();
+        candidate["spec"] = spec;
+        spec["replicas"] = replicas;
+        WriteUpdate(req with { Status = false }, existing, candidate);
+        return req.DryRun ? Scale(req.Type, candidate) : GetScale(req.Type, req.Namespace, req.Name!);
+    }
+
+    private static JsonObject Scale(ResourceType type, JsonObject obj)
+    {
+        var meta = obj["metadata"]!;
+        var labels = obj["spec"]?["selector"]?["matchLabels"] as JsonObject;
+        return new JsonObject
+        {
+            ["kind"] = "Scale",
+            ["apiVersion"] = "autoscaling/v1",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = meta["name"]?.DeepClone(), ["namespace"] = meta["namespace"]?.DeepClone(), ["uid"] = meta["uid"]?.DeepClone(),
+                ["resourceVersion"] = meta["resourceVersion"]?.DeepClone(), ["creationTimestamp"] = meta["creationTimestamp"]?.DeepClone(),
+            },
+            ["spec"] = new JsonObject { ["replicas"] = obj["spec"]?["replicas"]?.DeepClone() ?? 1 },
+            ["status"] = new JsonObject
+            {
+                ["replicas"] = obj["status"]?["replicas"]?.DeepClone() ?? 0,
+                ["selector"] = labels is null ? string.Empty : string.Join(",", labels.Select(kv => $"{kv.Key}={kv.Value}")),
+            },
+        };
     }
 
     public JsonObject JsonPatch(WriteRequest req, JsonArray ops)
@@ -148,7 +185,7 @@ internal sealed partial class ObjectStore
             next.Remove("status");
             var before = Strip(existing.Object);
             before.Remove("status");
-            managers.RecordUpdate(req.Manager, req.Type.ApiVersion, before, next, Now());
+            managers.RecordUpdate(req.Manager, req.Type.ApiVersion, before, next, Now(), !req.Type.IsCustom);
         }
         return Commit(req, existing, candidate, managers);
     }
@@ -177,7 +214,7 @@ internal sealed partial class ObjectStore
             return Commit(req, existing, withStatus, existing.Managers.Clone());
         }
 
-        var leaves = JsonPaths.OwnableLeaves(applied);
+        var leaves = JsonPaths.OwnableLeaves(applied, associativeLists: !type.IsCustom);
         if (existing is null)
         {
             RequireNamespace(type, req.Namespace);
@@ -210,10 +247,19 @@ internal sealed partial class ObjectStore
         var result = (JsonObject)live.DeepClone();
         foreach (var (path, value) in leaves) JsonPaths.Set(result, path, value);
         var previous = managers.Find(req.Manager, "Apply")?.Fields ?? [];
+        bool OwnedElsewhere(Func<FieldPath, bool> match) =>
+            managers.Entries.Any(e => !(e.Manager == req.Manager && e.Operation == "Apply") && e.Fields.Any(match));
         foreach (var dropped in previous.Where(p => !leaves.ContainsKey(p)))
         {
-            var ownedElsewhere = managers.Entries.Any(e => !(e.Manager == req.Manager && e.Operation == "Apply") && e.Fields.Contains(dropped));
-            if (!ownedElsewhere) JsonPaths.Remove(result, dropped);
+            // A list element's key fields go with the element: only when nobody (this config included) owns anything in it.
+            if (JsonPaths.KeyFieldElement(dropped) is { } element)
+            {
+                var prefix = element.Key + "\u001f";
+                if (!leaves.Keys.Any(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)) && !OwnedElsewhere(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)))
+                    JsonPaths.Remove(result, element);
+                continue;
+            }
+            if (!OwnedElsewhere(p => p == dropped)) JsonPaths.Remove(result, dropped);
         }
         managers.SetApply(req.Manager, type.ApiVersion, [.. leaves.Keys], now);
         managers.DropEmpty();

@@ -31,7 +31,10 @@ public sealed class GarbageCollector(KubeClient client, IEngineOutput output)
     {
         var keep = current.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         var outcomes = new List<CollectOutcome>();
-        foreach (var entry in previous.Where(e => e.Cluster == cluster && !keep.Contains(e.Key)))
+        // The reverse of apply order: custom resources and other objects, then CRDs, then namespaces.
+        var gone = previous.Where(e => e.Cluster == cluster && !keep.Contains(e.Key))
+            .OrderBy(e => e.Kind == "Namespace" && e.ApiVersion == "v1" ? 2 : e.Kind == "CustomResourceDefinition" ? 1 : 0);
+        foreach (var entry in gone)
         {
             try
             {

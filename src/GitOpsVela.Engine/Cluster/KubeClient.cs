@@ -76,13 +76,36 @@ public sealed class KubeClient : IDisposable
     }
 
     /// <summary>Forgets what discovery said about <paramref name="apiVersion"/> (after a CRD for it was applied).</summary>
-    public void ForgetDiscovery(string apiVersion) => _discovery.TryRemove(apiVersion, out _);
-
-    private Task<IReadOnlyList<ApiResource>?> DiscoverAsync(string apiVersion, CancellationToken cancellationToken)
+    public void ForgetDiscovery(string apiVersion)
     {
+        _discovery.TryRemove(apiVersion, out _);
+        _notServedSince.TryRemove(apiVersion, out _);
+    }
+
+    private readonly ConcurrentDictionary<string, DateTime> _notServedSince = new(StringComparer.Ordinal);
+
+    /// <summary>How long "not served" is believed: a CRD installed by someone else (an operator, Flux) shows up after this.</summary>
+    public TimeSpan NotServedTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    private async Task<IReadOnlyList<ApiResource>?> DiscoverAsync(string apiVersion, CancellationToken cancellationToken)
+    {
+        if (_notServedSince.TryGetValue(apiVersion, out var since) && DateTime.UtcNow - since > NotServedTtl)
+        {
+            _notServedSince.TryRemove(apiVersion, out _);
+            _discovery.TryRemove(apiVersion, out _);
+        }
         var task = _discovery.GetOrAdd(apiVersion, v => FetchResourcesAsync(v, cancellationToken));
-        if (task.IsFaulted || task.IsCanceled) _discovery.TryRemove(new KeyValuePair<string, Task<IReadOnlyList<ApiResource>?>>(apiVersion, task));
-        return task;
+        try
+        {
+            var resources = await task.ConfigureAwait(false);
+            if (resources is null) _notServedSince.TryAdd(apiVersion, DateTime.UtcNow);
+            return resources;
+        }
+        catch
+        {
+            _discovery.TryRemove(new KeyValuePair<string, Task<IReadOnlyList<ApiResource>?>>(apiVersion, task));
+            throw;
+        }
     }
 
     private async Task<IReadOnlyList<ApiResource>?> FetchResourcesAsync(string apiVersion, CancellationToken cancellationToken)

@@ -112,6 +112,30 @@ public sealed class ApplierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_CRD_installed_by_someone_else_during_the_run_is_seen_once_not_served_expires()
+    {
+        var ns = await _cluster.CreateNamespaceAsync();
+        var group = $"gv{Guid.NewGuid():N}"[..10] + ".example.com";
+        _cluster.TrackCrd($"widgets.{group}");
+        using var client = _cluster.Connect();
+        client.NotServedTtl = TimeSpan.Zero;
+        var cr = Manifests.Custom(group, "Widget", ns, "w", "my-app", 1);
+        Assert.Equal(ApplyAction.Waiting, Assert.Single((await Apply(client, [cr])).Outcomes).Action);
+        using (var operatorClient = _cluster.Connect()) // an operator's installer, not this run
+            Assert.True((await Apply(operatorClient, [Manifests.Crd(group, "widgets", "Widget")])).Succeeded);
+        var discoveries = client.CountVerb("discovery");
+        // A real API server establishes a CRD asynchronously: poll (bounded). Without the expiry this never succeeds.
+        var later = await Apply(client, [cr]);
+        for (var i = 0; i < 40 && !later.Succeeded; i++)
+        {
+            await Task.Delay(250);
+            later = await Apply(client, [cr]);
+        }
+        Assert.True(later.Succeeded, string.Join("\n", later.Problems));
+        Assert.True(client.CountVerb("discovery") > discoveries);
+    }
+
+    [Fact]
     public async Task A_conflict_with_another_field_manager_is_reported_per_object_with_a_hint_and_Force_takes_over()
     {
         var ns = await _cluster.CreateNamespaceAsync();

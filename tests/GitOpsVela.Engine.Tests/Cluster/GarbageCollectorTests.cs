@@ -51,4 +51,24 @@ public sealed class GarbageCollectorTests : IAsyncLifetime
         var outcomes = await new GarbageCollector(client, NullEngineOutput.Instance).CollectAsync("my-app", ns, "local", previous, [], dryRun: false, default);
         Assert.Empty(outcomes);
     }
+
+    [Fact]
+    public async Task Removal_runs_in_reverse_apply_order_objects_then_CRDs_then_namespaces()
+    {
+        var ns = _cluster.NamespaceName();
+        var group = $"gv{Guid.NewGuid():N}"[..10] + ".example.com";
+        _cluster.TrackCrd($"widgets.{group}");
+        using var client = _cluster.Connect();
+        var labelled = Manifests.Namespace(ns);
+        labelled["metadata"]!["labels"] = new System.Text.Json.Nodes.JsonObject { ["app.oam.dev/name"] = "my-app" };
+        var crd = Manifests.Crd(group, "widgets", "Widget");
+        crd["metadata"]!["labels"] = new System.Text.Json.Nodes.JsonObject { ["app.oam.dev/name"] = "my-app" };
+        var applied = await new Applier(client, NullEngineOutput.Instance).ApplyAsync(
+            [labelled, crd, Manifests.Custom(group, "Widget", ns, "w", "my-app", 1), Manifests.ConfigMap(ns, "c", "my-app")], new ApplyOptions(), "my-app", default);
+        Assert.True(applied.Succeeded, string.Join("\n", applied.Problems));
+
+        var outcomes = await new GarbageCollector(client, NullEngineOutput.Instance).CollectAsync("my-app", ns, "local", applied.Inventory("local"), [], dryRun: false, default);
+        Assert.Equal(["Widget", "ConfigMap", "CustomResourceDefinition", "Namespace"], outcomes.Select(o => o.Entry.Kind));
+        Assert.All(outcomes, o => Assert.Equal(CollectAction.Deleted, o.Action));
+    }
 }

@@ -89,6 +89,51 @@ public sealed class TestKubeCompatibilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Kubectl_scale_and_set_image_change_a_deployment_through_scale_and_strategic_merge_and_own_what_they_changed()
+    {
+        var manifest = Path.Combine(_dir, "web.yaml");
+        File.WriteAllText(manifest, """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: shop
+            spec:
+              replicas: 1
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1
+                    env: [{name: A, value: "1"}]
+                  - name: log
+                    image: busybox:1
+            """);
+        var apply = Kubectl("apply", "--server-side", "--field-manager", "gitopsvela", "--validate=false", "-f", manifest);
+        Assert.True(apply.Code == 0, apply.Err);
+        var scale = Kubectl("scale", "deployment/web", "-n", "shop", "--replicas=3");
+        Assert.True(scale.Code == 0, scale.Err);
+        var setImage = Kubectl("set", "image", "deployment/web", "-n", "shop", "web=nginx:2");
+        Assert.True(setImage.Code == 0, setImage.Err);
+        var get = Kubectl("get", "deployment", "web", "-n", "shop", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[*].image} {.spec.template.spec.containers[0].env[0].name}");
+        Assert.Equal("3 nginx:2 busybox:1 A", get.Out);
+        // Re-applying the manifest now conflicts with the managers that changed replicas and the image.
+        var again = Kubectl("apply", "--server-side", "--field-manager", "gitopsvela", "--validate=false", "-f", manifest);
+        Assert.NotEqual(0, again.Code);
+        Assert.Contains(".spec.replicas", again.Err);
+        Assert.Contains(".spec.template.spec.containers[name=\"web\"].image", again.Err);
+    }
+
+    [Fact]
     public async Task An_apply_body_may_be_YAML_and_needs_a_field_manager()
     {
         await Send(HttpMethod.Post, "/api/v1/namespaces", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"y"}}""");
