@@ -82,6 +82,12 @@ public sealed class KubeClient : IDisposable
         _notServedSince.TryRemove(apiVersion, out _);
     }
 
+    /// <summary>Forgets every "not served" answer (a new pass of a waiting workflow looks again for CRDs installed meanwhile).</summary>
+    public void ForgetUnserved()
+    {
+        foreach (var apiVersion in _notServedSince.Keys.ToList()) ForgetDiscovery(apiVersion);
+    }
+
     private readonly ConcurrentDictionary<string, DateTime> _notServedSince = new(StringComparer.Ordinal);
 
     /// <summary>How long "not served" is believed: a CRD installed by someone else (an operator, Flux) shows up after this.</summary>

@@ -156,6 +156,7 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, Steps.IS
         foreach (var cluster in _pass.Keys.ToList())
         {
             var client = Session(cluster).Client;
+            client.ForgetUnserved();
             var cache = new LiveObjectCache(client);
             _pass[cluster] = (cache, new Applier(client, _output, cache), new HealthReader(client, cache));
         }
