@@ -78,7 +78,7 @@ public sealed class ApplicationDelivery
     }
 
     /// <summary>Merges override policies (set by the composition root; the override policy lives with rendering).</summary>
-    public Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; init; }
+    public Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; init; } = Rendering.Policies.OverridePolicy.Apply;
 
     private static IEnumerable<IStepExecutor> StandardExecutors(DeliveryRun run) =>
     [

@@ -88,7 +88,7 @@ public sealed class DeliveryTarget(string context, KubeClusterGateway gateway) :
     public IRecordStore Records => Gateway;
 
     /// <summary>Merges override policies; set by whoever composes the run (the override policy lives with rendering).</summary>
-    public static Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; set; }
+    public static Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>> MergeOverrides { get; } = Rendering.Policies.OverridePolicy.Apply;
 
     public ApplicationDelivery CreateDelivery(IEngineOutput output, HttpClient? http = null) =>
         new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway), output: output) { MergeOverrides = MergeOverrides };
