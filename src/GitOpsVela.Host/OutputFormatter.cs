@@ -22,13 +22,17 @@ internal sealed class OutputFormatter : IDisposable
         var state = InitialSessionState.CreateDefault2();
         foreach (var file in Directory.EnumerateFiles(moduleFolder, "*.Types.ps1xml").Order(StringComparer.Ordinal))
             state.Types.Add(new SessionStateTypeEntry(file));
-        foreach (var file in Directory.EnumerateFiles(moduleFolder, "*.Format.ps1xml").Order(StringComparer.Ordinal))
-            state.Formats.Add(new SessionStateFormatEntry(file));
+        var formatFiles = Directory.EnumerateFiles(moduleFolder, "*.Format.ps1xml").Order(StringComparer.Ordinal).ToList();
+        var multiLineViews = MultiLineTableView.Read(formatFiles);
+        foreach (var view in multiLineViews) state.Formats.Add(view.RowFormat());
+        foreach (var file in formatFiles) state.Formats.Add(new SessionStateFormatEntry(file));
         _runspace = RunspaceFactory.CreateRunspace(host, state);
         _runspace.Open();
         if (plainText) ScriptRunner.SetPlainTextRendering(_runspace);
         _outDefault = PowerShell.Create();
         _outDefault.Runspace = _runspace;
+        if (multiLineViews.Count > 0)
+            _outDefault.AddScript(MultiLineTableView.ExpandScript).AddArgument(MultiLineTableView.ToVariable(multiLineViews));
         _outDefault.AddCommand("Out-Default");
         _running = _outDefault.BeginInvoke(_input);
     }
