@@ -24,6 +24,11 @@ public sealed class ApplicationParser
         && map.GetString("kind") == "Application"
         && (map.GetString("apiVersion")?.StartsWith(ApiGroup + "/", StringComparison.Ordinal) ?? false);
 
+    /// <summary>True when the object is a KubeVela Application (any core.oam.dev version).</summary>
+    public static bool IsApplication(System.Text.Json.Nodes.JsonObject obj) =>
+        obj["kind"] is System.Text.Json.Nodes.JsonValue kind && kind.TryGetValue<string>(out var k) && k == "Application"
+        && obj["apiVersion"] is System.Text.Json.Nodes.JsonValue api && api.TryGetValue<string>(out var a) && a.StartsWith(ApiGroup + "/", StringComparison.Ordinal);
+
     public Application? Parse(YamlDocument document)
     {
         if (document.Root is not YamlMapping root)

@@ -48,6 +48,12 @@ public sealed class ComponentRender
     /// <summary>CUE <c>context.appRevision</c> (<c>&lt;app&gt;-v&lt;n&gt;</c>).</summary>
     public required string AppRevision { get; init; }
 
+    /// <summary>
+    /// Objects a source-backed component (<c>kustomize</c>) delivers, built from its synced repository by the reconcile
+    /// stage; null when rendering offline.
+    /// </summary>
+    public IReadOnlyList<JsonObject>? SourceObjects { get; init; }
+
     /// <summary>CUE <c>output</c>: the workload.</summary>
     public JsonObject? Workload { get; set; }
 

@@ -47,6 +47,9 @@ public sealed class ApplicationRecord
     /// <summary>Every object applied for the current revision, per cluster (kubeconfig context).</summary>
     public List<InventoryEntry> Inventory { get; set; } = [];
 
+    /// <summary>Objects of earlier revisions not yet collected: pruned once the current revision's workflow succeeds.</summary>
+    public List<InventoryEntry> PreviousInventory { get; set; } = [];
+
     public WorkflowState? Workflow { get; set; }
 
     public static string ComputeSpecHash(Application app)
@@ -57,6 +60,9 @@ public sealed class ApplicationRecord
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(spec + "\n" + labels));
         return Convert.ToHexString(bytes, 0, 16).ToLowerInvariant();
     }
+
+    public static string CombineHash(string specHash, string inputsHash) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(specHash + "+" + inputsHash)), 0, 16).ToLowerInvariant();
 
     public string ToJson() => JsonSerializer.Serialize(this, RecordJson.Options);
 

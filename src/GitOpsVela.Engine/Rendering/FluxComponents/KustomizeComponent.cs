@@ -66,8 +66,23 @@ public sealed class KustomizeComponent : IComponentType
 
     public void Render(ComponentRender render)
     {
-        // Nothing to render offline: the objects come from the synced repository (see KustomizeSource).
+        // Offline there is nothing to render: the objects come from the synced repository (see KustomizeSource),
+        // which the reconcile stage builds and hands over as SourceObjects.
         render.Workload = null;
+        if (render.SourceObjects is null) return;
+        var targetNamespace = render.Properties["targetNamespace"] is JsonValue v && v.TryGetValue<string>(out var ns) ? ns : null;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var source in render.SourceObjects)
+        {
+            var obj = (JsonObject)source.DeepClone();
+            var kind = obj["kind"]?.GetValue<string>() ?? "Object";
+            var name = obj["metadata"]?["name"]?.GetValue<string>() ?? "";
+            if (targetNamespace is not null && !KnownKinds.IsClusterScoped(kind) && obj["metadata"] is JsonObject metadata)
+                metadata["namespace"] = targetNamespace;
+            var outputName = $"{kind.ToLowerInvariant()}-{name}";
+            for (var i = 2; !names.Add(outputName); i++) outputName = $"{kind.ToLowerInvariant()}-{name}-{i}";
+            render.Outputs.Add(new RenderedOutput(outputName, obj));
+        }
     }
 }
 

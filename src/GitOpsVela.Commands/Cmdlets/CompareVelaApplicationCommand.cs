@@ -1,0 +1,32 @@
+using System.Management.Automation;
+using GitOpsVela.Commands.Infrastructure;
+using GitOpsVela.Commands.Output;
+
+namespace GitOpsVela.Commands.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Compares applications with what runs in a cluster: per object Create, Update (with the changed fields), Unchanged or Prune.</para>
+/// </summary>
+[Cmdlet(VerbsData.Compare, "VelaApplication", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(VelaChange))]
+public sealed class CompareVelaApplicationCommand : ClusterApplicationCmdlet
+{
+    /// <summary>Leave out objects that would not change.</summary>
+    [Parameter]
+    public SwitchParameter ExcludeUnchanged { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var app in InputApplications(out _))
+        {
+            var target = Target;
+            var plan = Run(ct => target.PlanAsync(app, ct));
+            foreach (var problem in plan.Problems) WriteProblem(problem, app.Name);
+            foreach (var change in plan.Changes)
+            {
+                if (ExcludeUnchanged && change.Action == Engine.Execution.Delivery.ChangeAction.Unchanged) continue;
+                WriteObject(new VelaChange(change, target.Context));
+            }
+        }
+    }
+}

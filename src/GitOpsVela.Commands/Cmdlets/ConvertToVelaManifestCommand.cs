@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using GitOpsVela.Commands.Infrastructure;
+using GitOpsVela.Commands.Output;
+using GitOpsVela.Engine.Rendering;
+using GitOpsVela.Engine.Yaml;
+
+namespace GitOpsVela.Commands.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Renders KubeVela applications to the Kubernetes objects they stand for, without a cluster.</para>
+/// </summary>
+[Cmdlet(VerbsData.ConvertTo, "VelaManifest", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(VelaManifest), typeof(string))]
+public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
+{
+    private readonly List<RenderedManifest> _all = [];
+
+    /// <summary>Write one YAML text (documents separated by <c>---</c>) instead of objects.</summary>
+    [Parameter]
+    public SwitchParameter AsYaml { get; set; }
+
+    /// <summary>Render for this namespace instead of each application's own (as a topology policy's namespace would).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TargetNamespace { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var app in InputApplications(out _))
+        {
+            var result = ApplicationRenderer.Render(app, new RenderOptions { Namespace = TargetNamespace });
+            foreach (var problem in result.Problems) WriteProblem(problem, app.Name);
+            _all.AddRange(result.Manifests);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        // Namespaces and CRDs first, so the output can be applied as it stands; everything else keeps its order.
+        var ordered = ManifestOrder.Sort(_all);
+        if (AsYaml)
+        {
+            if (ordered.Count > 0) WriteObject(YamlWriter.Write(ordered.Select(m => (System.Text.Json.Nodes.JsonNode?)m.Object)));
+            return;
+        }
+        foreach (var manifest in ordered) WriteObject(new VelaManifest(manifest));
+    }
+}

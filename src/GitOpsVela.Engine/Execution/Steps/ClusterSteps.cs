@@ -1,0 +1,206 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Rendering;
+
+namespace GitOpsVela.Engine.Execution.Steps;
+
+/// <summary>Applies rendered components and judges their health; shared by apply-component and deploy.</summary>
+internal static class ComponentDelivery
+{
+    /// <summary>Applies one rendered component to a cluster, then reads its health. Null outcome means healthy.</summary>
+    public static async Task<StepOutcome?> ApplyAndCheckAsync(DeliveryRun run, RenderedComponent component, string cluster, CancellationToken ct)
+    {
+        if (!component.Succeeded) return StepOutcome.Failed(string.Join("; ", component.Problems.Select(p => p.ToString())), "Render");
+        var report = await run.Gateway.ApplyAsync(cluster, component.Manifests, run.Force, ct).ConfigureAwait(false);
+        run.RecordApplied(cluster, report.Objects);
+        if (report.Problems.Count > 0) return StepOutcome.Failed(string.Join("; ", report.Problems.Select(p => p.Message)), "Apply");
+        var waiting = report.Objects.FirstOrDefault(o => o.Action == ApplyAction.WaitingForDefinition);
+        if (waiting is not null) return StepOutcome.Waiting(waiting.Message ?? $"waiting for the definition of {waiting.Manifest.Kind}");
+        var health = await run.Gateway.HealthAsync(cluster, component.Manifests, ct).ConfigureAwait(false);
+        run.RecordHealth(component, cluster, health);
+        var unhealthy = health.FirstOrDefault(h => !h.Healthy);
+        return unhealthy is null ? null : StepOutcome.Waiting($"component '{component.Name}' is not healthy yet: {DeliveryRun.Describe(unhealthy)}");
+    }
+}
+
+/// <summary>
+/// <c>apply-component</c> (vela-templates/definitions/internal/workflowstep/apply-component.cue): renders one component,
+/// applies it (optionally to <c>cluster</c>/<c>namespace</c>) and succeeds once it is healthy; the step's <c>output</c>
+/// is the rendered workload, so <c>valueFrom: output.spec.template.spec.containers[0].image</c> works.
+/// </summary>
+public sealed class ApplyComponentStep(DeliveryRun run) : IStepExecutor
+{
+    public string Type => "apply-component";
+
+    public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var name = context.Properties["component"]?.GetValue<string>();
+        var component = name is null ? null : context.Application.FindComponent(name);
+        if (component is null) return StepOutcome.Failed($"component '{name}' is not a component of this application");
+        var cluster = context.Properties["cluster"]?.GetValue<string>() is { Length: > 0 } c && c != Topology.Local ? c : run.Gateway.LocalCluster;
+        var placement = new Placement(cluster, context.Properties["namespace"]?.GetValue<string>() is { Length: > 0 } ns ? ns : null);
+        var rendered = ApplicationRenderer.RenderComponent(context.Application, EffectiveComponent.From(component), run.RenderOptions(placement));
+        var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, cluster, cancellationToken).ConfigureAwait(false);
+        if (outcome is not null) return outcome;
+        var ready = run.Record.Components.FirstOrDefault(r => r.Name == component.Name && r.Cluster == cluster)?.Message;
+        return StepOutcome.Succeeded(ready, rendered.Workload?.Object.DeepClone());
+    }
+}
+
+/// <summary>
+/// <c>deploy</c> (vela-templates/definitions/internal/workflowstep/deploy.cue): the components after the named
+/// <c>override</c> policies, to every placement of the named <c>topology</c> policies (the local cluster when there is
+/// none), at most <c>parallelism</c> placements at once; a component waits for the components it <c>dependsOn</c> to be
+/// healthy in the same placement. Succeeds when everything is healthy everywhere.
+/// </summary>
+public sealed class DeployStep(DeliveryRun run) : IStepExecutor
+{
+    public string Type => "deploy";
+
+    public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var app = context.Application;
+        var names = (context.Properties["policies"] as JsonArray)?.Select(n => n?.GetValue<string>()).OfType<string>().ToList() ?? [];
+        var policies = names.Select(n => app.Policies.FirstOrDefault(p => p.Name == n)).ToList();
+        if (policies.IndexOf(null) is var missing and >= 0) return StepOutcome.Failed($"policy '{names[missing]}' is not a policy of this application");
+        var topologies = policies.Where(p => p!.Type == "topology").ToList();
+        var overrides = policies.Where(p => p!.Type == "override").Select(p => p!).ToList();
+
+        var placements = new List<Placement>();
+        foreach (var topology in topologies)
+            placements.AddRange(Topology.Resolve(app, topology!, run.Gateway.Clusters, run.Gateway.LocalCluster));
+        if (topologies.Count == 0) placements.Add(new Placement(run.Gateway.LocalCluster, null));
+        placements = placements.Distinct().ToList();
+
+        IReadOnlyList<EffectiveComponent> components;
+        if (overrides.Count == 0) components = app.Components.Select(EffectiveComponent.From).ToList();
+        else if (run.MergeOverrides is { } merge) components = merge(app, overrides);
+        else return StepOutcome.Failed("override policies cannot be merged in this run");
+
+        var parallelism = context.Properties["parallelism"]?.GetValue<long>() is long p and > 0 ? (int)p : 5;
+        using var limit = new SemaphoreSlim(parallelism);
+        var results = await Task.WhenAll(placements.Select(async placement =>
+        {
+            await limit.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await DeployToAsync(app, components, placement, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                limit.Release();
+            }
+        })).ConfigureAwait(false);
+
+        var failed = results.FirstOrDefault(r => r?.Phase == StepPhase.Failed);
+        if (failed is not null) return failed;
+        var waiting = results.FirstOrDefault(r => r is not null);
+        if (waiting is not null) return waiting;
+        return StepOutcome.Succeeded($"deployed to {string.Join(", ", placements)}");
+    }
+
+    private async Task<StepOutcome?> DeployToAsync(Application app, IReadOnlyList<EffectiveComponent> components, Placement placement, CancellationToken ct)
+    {
+        var healthy = new HashSet<string>(StringComparer.Ordinal);
+        StepOutcome? pending = null;
+        foreach (var component in DependencyOrder(components))
+        {
+            if (component.Source.DependsOn.Any(d => !healthy.Contains(d)))
+            {
+                pending ??= StepOutcome.Waiting($"component '{component.Name}' waits for {string.Join(", ", component.Source.DependsOn.Where(d => !healthy.Contains(d)))} in {placement}");
+                continue;
+            }
+            var rendered = ApplicationRenderer.RenderComponent(app, component, run.RenderOptions(placement));
+            var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, placement.Cluster, ct).ConfigureAwait(false);
+            if (outcome is null) healthy.Add(component.Name);
+            else if (outcome.Phase == StepPhase.Failed) return outcome;
+            else pending ??= outcome;
+        }
+        return pending;
+    }
+
+    private static IEnumerable<EffectiveComponent> DependencyOrder(IReadOnlyList<EffectiveComponent> components)
+    {
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var remaining = components.ToList();
+        while (remaining.Count > 0)
+        {
+            var next = remaining.FirstOrDefault(c => c.Source.DependsOn.All(d => done.Contains(d) || components.All(x => x.Name != d))) ?? remaining[0];
+            remaining.Remove(next);
+            done.Add(next.Name);
+            yield return next;
+        }
+    }
+}
+
+/// <summary><c>apply-object</c>: applies <c>value</c> as is (labelled as the application's, so it is collected with it).</summary>
+public sealed class ApplyObjectStep(DeliveryRun run) : IStepExecutor
+{
+    public string Type => "apply-object";
+
+    public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        if (context.Properties["value"]?.DeepClone() is not JsonObject value) return StepOutcome.Failed("value must be an object");
+        var cluster = context.Properties["cluster"]?.GetValue<string>() is { Length: > 0 } c && c != Topology.Local ? c : run.Gateway.LocalCluster;
+        var metadata = value["metadata"] as JsonObject ?? new JsonObject();
+        value["metadata"] = metadata;
+        if (metadata["name"] is null) return StepOutcome.Failed("value.metadata.name is required");
+        if (metadata["namespace"] is null && !KnownKinds.IsClusterScoped(value["kind"]?.GetValue<string>() ?? "")) metadata["namespace"] = context.Application.Namespace;
+        var labels = metadata["labels"] as JsonObject ?? new JsonObject();
+        metadata["labels"] = labels;
+        labels[KubeVelaLabels.AppName] = context.Application.Name;
+        labels[KubeVelaLabels.AppNamespace] = context.Application.Namespace;
+        labels[KubeVelaLabels.ManagedBy] = KubeVelaLabels.ManagedByValue;
+        var manifest = new RenderedManifest(value, context.Application.Name, context.Step.Name, null, null);
+        var report = await run.Gateway.ApplyAsync(cluster, [manifest], run.Force, cancellationToken).ConfigureAwait(false);
+        run.RecordApplied(cluster, report.Objects);
+        if (!report.Succeeded)
+            return report.Objects.FirstOrDefault(o => o.Action == ApplyAction.WaitingForDefinition) is { } w
+                ? StepOutcome.Waiting(w.Message ?? "waiting for the object's definition")
+                : StepOutcome.Failed(string.Join("; ", report.Problems.Select(p => p.Message)), "Apply");
+        return StepOutcome.Succeeded($"applied {manifest.Kind}/{manifest.Name}", new JsonObject { ["value"] = value.DeepClone() });
+    }
+}
+
+/// <summary><c>read-object</c>: reads an object; the step's output is <c>{value: object}</c>.</summary>
+public sealed class ReadObjectStep(DeliveryRun run) : IStepExecutor
+{
+    public string Type => "read-object";
+
+    public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var p = context.Properties;
+        var apiVersion = p["apiVersion"]?.GetValue<string>() ?? "core.oam.dev/v1beta1";
+        var kind = p["kind"]?.GetValue<string>() ?? "Application";
+        var name = p["name"]?.GetValue<string>();
+        if (name is null) return StepOutcome.Failed("name is required");
+        var ns = p["namespace"]?.GetValue<string>() ?? context.Application.Namespace;
+        var cluster = p["cluster"]?.GetValue<string>() is { Length: > 0 } c && c != Topology.Local ? c : run.Gateway.LocalCluster;
+        var obj = await run.Gateway.GetAsync(cluster, apiVersion, kind, KnownKinds.IsClusterScoped(kind) ? null : ns, name, cancellationToken).ConfigureAwait(false);
+        if (obj is null) return StepOutcome.Failed($"{kind} {ns}/{name} was not found");
+        return StepOutcome.Succeeded($"read {kind}/{name}", new JsonObject { ["value"] = obj });
+    }
+}
+
+/// <summary>
+/// <c>depends-on-app</c>: waits until another application GitOpsVela delivers (its record in <c>namespace</c>) is running
+/// and healthy. KubeVela would also create the application from a ConfigMap when it does not exist; GitOpsVela waits
+/// for it to be delivered by its own source instead.
+/// </summary>
+public sealed class DependsOnAppStep(DeliveryRun run) : IStepExecutor
+{
+    public string Type => "depends-on-app";
+
+    public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var name = context.Properties["name"]?.GetValue<string>();
+        var ns = context.Properties["namespace"]?.GetValue<string>() ?? context.Application.Namespace;
+        if (name is null) return StepOutcome.Failed("name is required");
+        if (run.Records is null) return StepOutcome.Failed("no record store to read the application from");
+        var record = await run.Records.LoadAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        if (record is null) return StepOutcome.Waiting($"waiting for application {ns}/{name} to be delivered");
+        if (record.Phase == ApplicationPhase.Running && record.Healthy == true) return StepOutcome.Succeeded($"application {ns}/{name} is running");
+        return StepOutcome.Waiting($"waiting for application {ns}/{name}: {record.Phase.ToKubeVela()}{(record.Message is null ? "" : ", " + record.Message)}");
+    }
+}

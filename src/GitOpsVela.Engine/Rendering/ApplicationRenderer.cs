@@ -1,0 +1,248 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Model;
+
+namespace GitOpsVela.Engine.Rendering;
+
+/// <summary>How to render: which definitions, which revision, where the objects go.</summary>
+public sealed record RenderOptions
+{
+    public static readonly RenderOptions Default = new();
+
+    public DefinitionRegistry Registry { get; init; } = DefinitionRegistry.BuiltIn;
+
+    /// <summary>The application revision number (<c>context.appRevision</c> is <c>&lt;app&gt;-v&lt;n&gt;</c>).</summary>
+    public int Revision { get; init; } = 1;
+
+    /// <summary>A topology policy's namespace; null keeps the application's own.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>The cluster the objects are for (recorded in <c>app.oam.dev/cluster</c>); null for the local one.</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>Objects built from the synced sources of source-backed components (kustomize), by component name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? SourceObjects { get; init; }
+
+    /// <summary>Components after override policies; null renders the application's components as written.</summary>
+    public IReadOnlyList<EffectiveComponent>? Components { get; init; }
+}
+
+/// <summary>One component's objects: its workload (when the type has one) and the auxiliary objects of the type and its traits.</summary>
+public sealed record RenderedComponent(
+    string Name,
+    string Type,
+    IReadOnlyList<string> Traits,
+    RenderedManifest? Workload,
+    IReadOnlyList<RenderedManifest> Manifests,
+    IReadOnlyList<VelaProblem> Problems)
+{
+    public bool Succeeded => Problems.Count == 0;
+}
+
+public sealed record RenderResult(Application Application, IReadOnlyList<RenderedComponent> Components)
+{
+    /// <summary>Every object, component by component (workload first, then outputs in the order they were produced).</summary>
+    public IReadOnlyList<RenderedManifest> Manifests { get; } = Components.SelectMany(c => c.Manifests).ToList();
+
+    public IReadOnlyList<VelaProblem> Problems { get; } = Components.SelectMany(c => c.Problems).ToList();
+
+    public bool Succeeded => Problems.Count == 0;
+}
+
+/// <summary>
+/// Turns an <see cref="Application"/> into the Kubernetes objects KubeVela's controller would render: each component's
+/// type renders its workload and outputs, its traits patch the workload and add outputs, then every object gets the
+/// application's namespace (unless cluster-scoped or set by the template) and KubeVela's labels. A component that fails
+/// renders nothing and reports why; the other components still render.
+/// </summary>
+public static class ApplicationRenderer
+{
+    public static RenderResult Render(Application application, RenderOptions? options = null)
+    {
+        options ??= RenderOptions.Default;
+        var components = options.Components ?? application.Components.Select(EffectiveComponent.From).ToList();
+        return new RenderResult(application, components.Select(c => RenderComponent(application, c, options)).ToList());
+    }
+
+    public static RenderedComponent RenderComponent(Application application, EffectiveComponent component, RenderOptions? options = null)
+    {
+        options ??= RenderOptions.Default;
+        var traitTypes = component.Traits.Select(t => t.Type).ToList();
+        var problems = new List<VelaProblem>();
+
+        VelaProblem Problem(string id, string message, SourceLocation location, string? property = null) =>
+            new(id, ProblemCategory.InvalidData, message, location, application.Name, component.Name, property);
+
+        RenderedComponent Failed() => new(component.Name, component.Type, traitTypes, null, [], problems);
+
+        if (!options.Registry.TryGetComponent(component.Type, out var type))
+        {
+            problems.Add(Problem("VelaComponentTypeUnknown",
+                $"unknown component type '{component.Type}' (known: {string.Join(", ", options.Registry.ComponentTypes.Select(t => t.Name).Order())})",
+                component.Source.Node.TryGetValue("type", out var typeNode) ? typeNode.Location : component.Source.Location, "type"));
+            return Failed();
+        }
+
+        var ns = options.Namespace ?? application.Namespace;
+        var render = new ComponentRender
+        {
+            Application = application,
+            Component = component.Source,
+            Properties = (JsonObject)component.Properties.DeepClone(),
+            Namespace = ns,
+            AppRevision = $"{application.Name}-v{options.Revision}",
+            SourceObjects = options.SourceObjects?.GetValueOrDefault(component.Name),
+        };
+
+        if (!Guard(() => type.Render(render), component.Source.Location, "properties")) return Failed();
+
+        foreach (var trait in component.Traits)
+        {
+            var location = trait.Source?.Location ?? component.Source.Location;
+            if (!options.Registry.TryGetTrait(trait.Type, out var traitType))
+            {
+                problems.Add(Problem("VelaTraitTypeUnknown",
+                    $"unknown trait type '{trait.Type}' (known: {string.Join(", ", options.Registry.TraitTypes.Select(t => t.Name).Order())})",
+                    location, "traits"));
+                continue;
+            }
+            if (render.Workload is not null && !AppliesTo(traitType, render.Workload, component.Type))
+            {
+                problems.Add(Problem("VelaTraitNotApplicable",
+                    $"trait '{trait.Type}' does not apply to {WorkloadResource(render.Workload)} (appliesToWorkloads: {string.Join(", ", traitType.AppliesTo)})",
+                    location, "traits"));
+                continue;
+            }
+            var traitRender = new TraitRender { Component = render, Trait = trait, Properties = (JsonObject)trait.Properties.DeepClone() };
+            Guard(() => traitType.Apply(traitRender), location, $"traits[{trait.Type}]");
+        }
+        if (problems.Count > 0) return Failed();
+
+        var manifests = new List<RenderedManifest>();
+        RenderedManifest? workload = null;
+        if (render.Workload is not null)
+        {
+            if (!HasName(render.Workload)) SetName(render.Workload, component.Name);
+            Finish(render.Workload, application, options, ns, component.Name, workloadType: component.Type);
+            workload = new RenderedManifest(render.Workload, application.Name, component.Name, null, null);
+            manifests.Add(workload);
+        }
+        foreach (var output in render.Outputs)
+        {
+            if (!HasName(output.Object))
+            {
+                problems.Add(Problem("VelaRenderFailed", $"output '{output.Name}' of {output.Trait ?? "the component"} has no metadata.name", component.Source.Location));
+                continue;
+            }
+            Finish(output.Object, application, options, ns, component.Name, traitType: output.Trait ?? KubeVelaLabels.AuxiliaryWorkload, resource: output.Name);
+            manifests.Add(new RenderedManifest(output.Object, application.Name, component.Name, output.Trait, output.Name));
+        }
+        return problems.Count > 0 ? Failed() : new RenderedComponent(component.Name, component.Type, traitTypes, workload, manifests, problems);
+
+        bool Guard(Action action, SourceLocation location, string property)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (VelaProblemException ex)
+            {
+                var p = ex.Problem;
+                problems.Add(p with
+                {
+                    Location = p.Location.IsKnown ? p.Location : location,
+                    Application = p.Application ?? application.Name,
+                    Component = p.Component ?? component.Name,
+                    Property = p.Property ?? property,
+                });
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException)
+            {
+                // A value of the wrong type reached a template (validation reports it precisely); say so, don't crash.
+                problems.Add(Problem("VelaRenderFailed", $"cannot render: {ex.Message}", location, property));
+            }
+            return false;
+        }
+    }
+
+    /// <summary><c>deployments.apps</c> for an apps/v1 Deployment: the form <c>appliesToWorkloads</c> uses.</summary>
+    public static string WorkloadResource(JsonObject workload)
+    {
+        var apiVersion = workload["apiVersion"]?.GetValue<string>() ?? "";
+        var kind = workload["kind"]?.GetValue<string>() ?? "";
+        var slash = apiVersion.IndexOf('/');
+        var group = slash < 0 ? "" : apiVersion[..slash];
+        var plural = Plural(kind.ToLowerInvariant());
+        return group.Length == 0 ? plural : $"{plural}.{group}";
+    }
+
+    private static string Plural(string kind) =>
+        kind.EndsWith('s') ? kind + "es" : kind.EndsWith('y') && !kind.EndsWith("ey") ? kind[..^1] + "ies" : kind + "s";
+
+    private static bool AppliesTo(ITraitType trait, JsonObject workload, string componentType)
+    {
+        if (trait.AppliesTo.Count == 0) return true;
+        var resource = WorkloadResource(workload);
+        var kindOnly = resource.Split('.')[0];
+        foreach (var entry in trait.AppliesTo)
+        {
+            if (entry == "*" || entry == componentType || entry == resource) return true;
+            // "*.apps" / "deployments" forms
+            if (entry.StartsWith("*.", StringComparison.Ordinal) && resource.EndsWith(entry[1..], StringComparison.Ordinal)) return true;
+            if (!entry.Contains('.') && entry == kindOnly) return true;
+        }
+        return false;
+    }
+
+    private static bool HasName(JsonObject obj) => obj["metadata"]?["name"] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0;
+
+    private static JsonObject Metadata(JsonObject obj)
+    {
+        if (obj["metadata"] is JsonObject m) return m;
+        var created = new JsonObject();
+        obj["metadata"] = created;
+        return created;
+    }
+
+    private static void SetName(JsonObject obj, string name) => Metadata(obj)["name"] = name;
+
+    private static void Finish(JsonObject obj, Application app, RenderOptions options, string ns, string component,
+        string? workloadType = null, string? traitType = null, string? resource = null)
+    {
+        var metadata = Metadata(obj);
+        var kind = obj["kind"]?.GetValue<string>() ?? "";
+        if (KnownKinds.IsClusterScoped(kind)) metadata.Remove("namespace");
+        else if (metadata["namespace"] is null) metadata["namespace"] = ns;
+
+        if (metadata["labels"] is not JsonObject labels)
+        {
+            labels = new JsonObject();
+            metadata["labels"] = labels;
+        }
+        labels[KubeVelaLabels.AppName] = app.Name;
+        labels[KubeVelaLabels.AppNamespace] = app.Namespace;
+        labels[KubeVelaLabels.AppComponent] = component;
+        labels[KubeVelaLabels.AppRevision] = $"{app.Name}-v{options.Revision}";
+        if (options.Cluster is not null) labels[KubeVelaLabels.AppCluster] = options.Cluster;
+        if (workloadType is not null)
+        {
+            labels[KubeVelaLabels.ResourceType] = KubeVelaLabels.ResourceTypeWorkload;
+            labels[KubeVelaLabels.WorkloadType] = workloadType;
+        }
+        else
+        {
+            labels[KubeVelaLabels.ResourceType] = KubeVelaLabels.ResourceTypeTrait;
+            labels[KubeVelaLabels.TraitType] = traitType;
+            labels[KubeVelaLabels.TraitResource] = resource;
+        }
+        labels[KubeVelaLabels.ManagedBy] = KubeVelaLabels.ManagedByValue;
+    }
+}
+
+/// <summary>The order manifests are written and applied in: namespaces first, then CRDs, everything else as rendered.</summary>
+public static class ManifestOrder
+{
+    public static IReadOnlyList<RenderedManifest> Sort(IEnumerable<RenderedManifest> manifests) =>
+        manifests.OrderBy(m => m.Kind switch { "Namespace" => 0, "CustomResourceDefinition" => 1, _ => 2 }).ToList();
+}
