@@ -113,6 +113,24 @@ public sealed class HelpTests : IClassFixture<HelpTests.Session>
     }
 
     [Fact]
+    public void Help_of_a_cmdlet_present_documents_no_parameter_it_does_not_have()
+    {
+        var maml = MamlCommands();
+        var common = new HashSet<string>(PSCmdlet.CommonParameters.Concat(PSCmdlet.OptionalCommonParameters), StringComparer.OrdinalIgnoreCase);
+        var stale = new List<string>();
+        foreach (var cmdlet in ExportedCmdlets())
+        {
+            var actual = _ps.Run("(Get-Command $name).Parameters.Keys", new Dictionary<string, object?> { ["name"] = cmdlet })
+                .ThrowOnError().Output.Select(o => o.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var documented = maml[cmdlet].Element(Command + "parameters")!.Elements(Command + "parameter").Select(p => p.Element(Maml + "name")!.Value.Trim());
+            stale.AddRange(documented.Where(p => !actual.Contains(p) && !common.Contains(p)).Select(p => $"{cmdlet} -{p}"));
+            // -WhatIf/-Confirm documented exactly when the cmdlet supports them.
+            if (actual.Contains("WhatIf") != documented.Contains("WhatIf", StringComparer.OrdinalIgnoreCase)) stale.Add($"{cmdlet} -WhatIf");
+        }
+        Assert.True(stale.Count == 0, "help documents parameters the cmdlets do not have: " + string.Join(", ", stale));
+    }
+
+    [Fact]
     public void Every_example_parses_and_calls_only_module_or_standard_cmdlets()
     {
         var maml = MamlCommands();
