@@ -1,0 +1,21 @@
+using System.Management.Automation;
+
+namespace GitOpsVela.Host;
+
+/// <summary>One line per error: <c>error: message</c>, then <c>  at file:line</c> when a script line raised it.</summary>
+internal static class ErrorText
+{
+    public static string Concise(ErrorRecord record)
+    {
+        var message = record.ErrorDetails?.Message;
+        if (string.IsNullOrWhiteSpace(message)) message = record.Exception?.Message;
+        if (string.IsNullOrWhiteSpace(message)) message = record.ToString();
+        // One line: "The term 'x' is not recognized ...\nCheck the spelling ..." keeps its first sentence only.
+        var lines = message!.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var text = "error: " + (record.Exception is CommandNotFoundException ? lines[0] : string.Join(' ', lines));
+        var info = record.InvocationInfo;
+        if (info is not null && !string.IsNullOrEmpty(info.ScriptName) && info.ScriptLineNumber > 0)
+            text += $"\n  at {info.ScriptName}:{info.ScriptLineNumber}";
+        return text;
+    }
+}

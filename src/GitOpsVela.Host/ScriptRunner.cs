@@ -1,0 +1,117 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace GitOpsVela.Host;
+
+/// <summary>
+/// One run: opens a runspace on <see cref="VelaHost"/>, imports the module, runs the script with its output
+/// piped to Out-Default (so the module's format views lay out tables), and turns the outcome into an exit code.
+/// </summary>
+internal sealed class ScriptRunner
+{
+    private readonly ConsoleText _console;
+    private readonly string _manifest;
+
+    public ScriptRunner(ConsoleText console, string manifest)
+    {
+        _console = console;
+        _manifest = manifest;
+    }
+
+    public int Run(HostArguments arguments)
+    {
+        var host = new VelaHost(_console);
+        var state = InitialSessionState.CreateDefault2();
+        if (OperatingSystem.IsWindows()) state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+        using var runspace = RunspaceFactory.CreateRunspace(host, state);
+        runspace.Open();
+
+        if (_console.Plain) SetPlainTextRendering(runspace);
+
+        var import = Invoke(runspace, host, $"Import-Module {HostArguments.Quote(_manifest)} -ErrorAction Stop", formatOutput: false);
+        if (import != 0) return import;
+
+        if (arguments.Command is not null)
+            return Invoke(runspace, host, ps => ps.AddScript(arguments.Command), formatOutput: true);
+
+        var path = Path.GetFullPath(arguments.ScriptPath!);
+        if (!File.Exists(path))
+        {
+            _console.Error($"error: script not found: {arguments.ScriptPath}");
+            return 1;
+        }
+        var script = ScriptInfo(runspace, path);
+        // Run the file itself as the first command (as pwsh -File does), so `exit N` in it reaches the host.
+        ExitStatement.PropagateFromScripts(runspace);
+        return Invoke(runspace, host, ps => HostArguments.AddScriptFile(ps, script, arguments.ScriptArguments), formatOutput: true);
+    }
+
+    private int Invoke(Runspace runspace, VelaHost host, string script, bool formatOutput) =>
+        Invoke(runspace, host, ps => ps.AddScript(script), formatOutput);
+
+    private int Invoke(Runspace runspace, VelaHost host, Action<PowerShell> command, bool formatOutput)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        command(ps);
+        using var output = new PSDataCollection<PSObject>();
+        using var formatter = formatOutput ? new OutputFormatter(host, Path.GetDirectoryName(_manifest)!, _console.Plain) : null;
+        if (formatter is not null) output.DataAdded += (_, e) => formatter.Write(output[e.Index]);
+
+        var errors = 0;
+        ps.Streams.Error.DataAdded += (_, e) =>
+        {
+            errors++;
+            _console.Error(ErrorText.Concise(ps.Streams.Error[e.Index]));
+        };
+        ps.Streams.Warning.DataAdded += (_, e) => host.UI.WriteWarningLine(ps.Streams.Warning[e.Index].Message);
+        ps.Streams.Verbose.DataAdded += (_, e) => host.UI.WriteVerboseLine(ps.Streams.Verbose[e.Index].Message);
+        ps.Streams.Debug.DataAdded += (_, e) => host.UI.WriteDebugLine(ps.Streams.Debug[e.Index].Message);
+        ps.Streams.Information.DataAdded += (_, e) =>
+        {
+            var record = ps.Streams.Information[e.Index];
+            _console.Out(record.MessageData?.ToString() + "\n");
+        };
+
+        Console.CancelKeyPress += Cancel;
+        try
+        {
+            ps.Invoke(null, output);
+        }
+        catch (RuntimeException ex)
+        {
+            formatter?.Complete();
+            _console.Error(ErrorText.Concise(ex.ErrorRecord));
+            return host.ExitCode ?? 1;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= Cancel;
+        }
+        formatter?.Complete();
+        if (host.ExitCode is { } code) return code;
+        if (ps.InvocationStateInfo.State == PSInvocationState.Stopped) return 130;
+        return 0;
+
+        void Cancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            e.Cancel = true;
+            ps.BeginStop(null, null);
+        }
+    }
+
+    private static ExternalScriptInfo ScriptInfo(Runspace runspace, string path)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        return (ExternalScriptInfo)ps.AddCommand("Get-Command").AddParameter("Name", path).Invoke()[0].BaseObject;
+    }
+
+    internal static void SetPlainTextRendering(Runspace runspace)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddScript("if ($PSStyle) { $PSStyle.OutputRendering = 'PlainText' }");
+        ps.Invoke();
+    }
+}

@@ -1,0 +1,2 @@
+"$([char]27)[31mred text$([char]27)[0m"
+"rendering=$($PSStyle.OutputRendering)"

@@ -1,0 +1,3 @@
+"start"
+Get-VelaApplication -Path ./does-not-exist.yaml
+"still running"
