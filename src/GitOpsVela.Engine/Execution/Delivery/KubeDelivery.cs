@@ -255,6 +255,36 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, Steps.IS
         }
     }
 
+    private readonly ConcurrentDictionary<string, bool> _namespaces = new(StringComparer.Ordinal);
+
+    public async Task EnsureNamespaceAsync(string cluster, string @namespace, CancellationToken cancellationToken)
+    {
+        if (_namespaces.ContainsKey($"{cluster}/{@namespace}")) return;
+        var client = Session(cluster).Client;
+        try
+        {
+            var resource = await client.ResolveAsync("v1", "Namespace", cancellationToken).ConfigureAwait(false)
+                ?? throw new VelaProblemException(new VelaProblem("ClusterInvalid", ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
+            if (await client.GetAsync(resource, null, @namespace, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await client.CreateAsync(resource, new JsonObject
+                {
+                    ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = @namespace },
+                }, cancellationToken).ConfigureAwait(false);
+                _output.Verbose($"created namespace {@namespace} in {cluster}");
+            }
+            _namespaces[$"{cluster}/{@namespace}"] = true;
+        }
+        catch (KubeApiException e) when (e.StatusCode == 409)
+        {
+            _namespaces[$"{cluster}/{@namespace}"] = true;
+        }
+        catch (KubeApiException e)
+        {
+            throw new VelaProblemException(KubeFaults.ToProblem(e, client, new ObjectRef("v1", "Namespace", null, @namespace)));
+        }
+    }
+
     public async Task<bool> DeleteAsync(InventoryEntry entry, string application, string applicationNamespace, CancellationToken cancellationToken)
     {
         var session = Session(entry.Cluster);
