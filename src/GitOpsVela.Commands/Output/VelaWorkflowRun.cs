@@ -30,7 +30,15 @@ public sealed class VelaWorkflowRun
             foreach (var (key, value) in state.Outputs) Outputs[key] = PowerShellValues.ToValue(value);
         Pruned = pruned;
         Problems = problems;
+        Parent = record.Parent;
+        Source = record.Source;
     }
+
+    /// <summary>The application whose source brought this one in (nested GitOps), if any.</summary>
+    public string? Parent { get; }
+
+    /// <summary>Where the revision came from: a file, or repository URL@revision:path.</summary>
+    public string? Source { get; }
 
     public string Name { get; }
     public string Namespace { get; }

@@ -93,6 +93,14 @@ public sealed class DeliveryTarget(string context, KubeClusterGateway gateway) :
     public ApplicationDelivery CreateDelivery(IEngineOutput output, HttpClient? http = null) =>
         new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway), output: output) { MergeOverrides = MergeOverrides };
 
+    /// <summary>The lease that makes reconcile runners on this cluster take turns.</summary>
+    public Reconcile.ReconcileLease Lease(string @namespace, string holder, TimeSpan duration) =>
+        new(Gateway.LocalClient, @namespace, holder, duration);
+
+    /// <summary>A reconcile pass over this cluster: git sources through <paramref name="cache"/>, kustomize built in-process.</summary>
+    public Reconcile.Reconciler CreateReconciler(IEngineOutput output, Sources.GitSourceCache cache, Sources.GitCredentials? credentials, string? tokenVariable) =>
+        new(CreateDelivery(output), new Reconcile.GitSourceProvider(cache, Gateway, credentials, tokenVariable), new Kustomize.KustomizeBuilder(), output);
+
     public Task<DeliveryPlan> PlanAsync(Application app, CancellationToken ct) =>
         new DeliveryPlanner(Gateway, Gateway, MergeOverrides).PlanAsync(app, ct);
 

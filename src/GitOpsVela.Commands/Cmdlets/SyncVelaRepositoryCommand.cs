@@ -1,0 +1,92 @@
+using System.Management.Automation;
+using GitOpsVela.Commands.Infrastructure;
+using GitOpsVela.Commands.Output;
+using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Sources;
+
+namespace GitOpsVela.Commands.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Clones a git repository once into the cache and fetches it when due; outputs its checkout at the wanted revision.</para>
+/// </summary>
+[Cmdlet(VerbsData.Sync, "VelaRepository", DefaultParameterSetName = BranchSet)]
+[OutputType(typeof(VelaSource))]
+public sealed class SyncVelaRepositoryCommand : VelaCmdlet
+{
+    private const string BranchSet = "Branch";
+
+    /// <summary>The repository URL (https or http).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Url { get; set; }
+
+    [Parameter(ParameterSetName = BranchSet)]
+    [ValidateNotNullOrEmpty]
+    public string Branch { get; set; } = "main";
+
+    [Parameter(ParameterSetName = "Tag", Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Tag { get; set; }
+
+    [Parameter(ParameterSetName = "Commit", Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Commit { get; set; }
+
+    /// <summary>The highest tag in a semver range (Masterminds syntax: <c>&gt;=1.0.0 &lt;2.0.0</c>, <c>~1.2</c>, <c>^1</c>, <c>1.x</c>).</summary>
+    [Parameter(ParameterSetName = "SemVer", Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? SemVer { get; set; }
+
+    /// <summary>A full ref, e.g. <c>refs/heads/main</c>.</summary>
+    [Parameter(ParameterSetName = "Ref", Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Ref { get; set; }
+
+    /// <summary>Username and password (or token) for the git server.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Name of an environment variable holding a token (default GITOPSVELA_GIT_TOKEN when set).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TokenVariable { get; set; }
+
+    /// <summary>Where clones are kept (default: the user's local application data, GitOpsVela/cache).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CachePath { get; set; }
+
+    /// <summary>Fetch only when this long has passed since the last fetch (Go duration, default 5m).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string PullInterval { get; set; } = "5m";
+
+    /// <summary>Fetch now, whatever the pull interval says.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (!GoDuration.TryParse(PullInterval, out var interval, out var error))
+        {
+            WriteError(VelaErrors.Create("VelaPullIntervalInvalid", ErrorCategory.InvalidArgument, $"-PullInterval '{PullInterval}': {error}", PullInterval));
+            return;
+        }
+        var cache = new GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
+        var credentials = Credential is not null
+            ? new GitCredentials(Credential.UserName, Credential.GetNetworkCredential().Password)
+            : Environment.GetEnvironmentVariable(TokenVariable ?? Engine.Reconcile.GitSourceProvider.DefaultTokenVariable) is { Length: > 0 } token
+                ? new GitCredentials("git", token) : null;
+        var reference = new GitReference(ParameterSetName == BranchSet ? Branch : null, Tag, Commit, SemVer, Ref);
+        try
+        {
+            var result = Run(ct => Task.Run(() => cache.Sync(new GitSyncRequest(Url!, reference, credentials, interval, Force), ct), ct));
+            WriteObject(new VelaSource(result));
+        }
+        catch (Engine.Diagnostics.VelaProblemException ex)
+        {
+            WriteProblem(ex.Problem, GitSourceCache.Scrub(Url!));
+        }
+    }
+}

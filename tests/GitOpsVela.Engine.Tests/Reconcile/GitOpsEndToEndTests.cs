@@ -1,0 +1,162 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Reconcile;
+using GitOpsVela.Engine.Sources;
+using GitOpsVela.Engine.Tests.Cluster;
+using GitOpsVela.Engine.Tests.Infrastructure;
+using Xunit;
+
+namespace GitOpsVela.Engine.Tests.Reconcile;
+
+/// <summary>
+/// The spec's first mode end to end with real parts: a config repo on the apache git server (Basic auth), the root
+/// application <c>apps</c> (kustomize component) applied once, <c>my-app</c> (webservice + ingress) reaching the
+/// Kubernetes API test server; a pushed change to the ingress domain arrives on the next pass; a removed file is pruned.
+/// </summary>
+public sealed class GitOpsEndToEndTests : IAsyncLifetime
+{
+    private readonly ClusterTarget _cluster = new();
+    private GitServer _git = null!;
+    private string _cache = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _cluster.InitializeAsync();
+        _git = GitServer.Start("kubevela", "gitops-pass");
+        _cache = Directory.CreateTempSubdirectory("gitopsvela-e2e-cache-").FullName;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _git.Dispose();
+        Directory.Delete(_cache, recursive: true);
+        await _cluster.DisposeAsync();
+    }
+
+    private static string MyApp(string ns, string domain, int port) => $$"""
+        apiVersion: core.oam.dev/v1beta1
+        kind: Application
+        metadata:
+          name: my-app
+          namespace: {{ns}}
+        spec:
+          components:
+            - name: my-server
+              type: webservice
+              properties:
+                image: ghcr.io/fogdong/test-fog:master-cba5605f-1632714412 # {"$imagepolicy": "default:apps"}
+                port: {{port}}
+              traits:
+                - type: ingress
+                  properties:
+                    domain: {{domain}}
+                    http:
+                      /: {{port}}
+        """;
+
+    [Fact]
+    public async Task A_pushed_change_reaches_the_cluster_on_the_next_pass_and_a_removed_file_is_pruned()
+    {
+        var ns = await _cluster.CreateNamespaceAsync();
+        var url = _git.CreateRepository("config", new Dictionary<string, string>
+        {
+            ["apps/my-app.yaml"] = MyApp(ns, "testsvc.example.com", 8088),
+            ["apps/extra/settings.yaml"] = $"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: shared-settings, namespace: {ns}}}\ndata: {{a: \"1\"}}\n",
+        });
+        var root = ApplicationLoader.LoadText($$"""
+            apiVersion: core.oam.dev/v1beta1
+            kind: Application
+            metadata:
+              name: apps
+              namespace: {{ns}}
+            spec:
+              components:
+                - name: apps
+                  type: kustomize
+                  properties:
+                    repoType: git
+                    url: {{url}}
+                    pullInterval: 1m
+                    git:
+                      branch: main
+                    path: ./apps
+            """, "clusters/apps.yaml").Applications.Single();
+
+        using var target = KubeDelivery.Open(_cluster.Kubeconfig, _cluster.Context, NullEngineOutput.Instance);
+        async Task<IReadOnlyList<ReconcileItem>> Pass(bool force)
+        {
+            target.Gateway.BeginPass();
+            var reconciler = target.CreateReconciler(NullEngineOutput.Instance, new GitSourceCache(_cache), new GitCredentials("kubevela", "gitops-pass"), null);
+            return await reconciler.RunAsync([root], new ReconcileOptions { Force = force }, default);
+        }
+        async Task<JsonObject?> Get(string apiVersion, string kind, string name)
+        {
+            using var client = _cluster.Connect();
+            var resource = await client.ResolveAsync(apiVersion, kind, default);
+            return await client.GetAsync(resource!, ns, name, default);
+        }
+
+        var first = await Pass(force: false);
+        Assert.Equal(["apps", "my-app"], first.Select(i => i.Application.Name));
+        Assert.All(first, i => Assert.Empty(i.Problems.Concat(i.Delivery?.Problems ?? [])));
+        Assert.Equal("apps", first[1].Delivery!.Record!.Parent);
+        Assert.StartsWith($"{url}@", first[1].Delivery!.Record!.Source);
+        var ingress = await Get("networking.k8s.io/v1", "Ingress", "my-server");
+        Assert.Equal("testsvc.example.com", (string?)ingress!["spec"]!["rules"]![0]!["host"]);
+        Assert.NotNull(await Get("v1", "ConfigMap", "shared-settings"));
+        Assert.Equal("apps", (string?)(await Get("v1", "ConfigMap", "shared-settings"))!["metadata"]!["labels"]!["app.oam.dev/name"]);
+
+        // The spec's "Modify the config for GitOps trigger": a new domain and port, and a file removed.
+        var work = _git.CloneForEdits("config");
+        File.WriteAllText(Path.Combine(work, "apps", "my-app.yaml"), MyApp(ns, "kubevela.example.com", 8089));
+        File.Delete(Path.Combine(work, "apps", "extra", "settings.yaml"));
+        _git.CommitAndPush(work, "Modify the config for GitOps trigger");
+
+        // Before the pull interval has passed nothing is fetched: the cluster keeps the old domain.
+        var early = await Pass(force: false);
+        Assert.False(early[0].Delivery!.StartedRevision);
+        Assert.Equal("testsvc.example.com", (string?)(await Get("networking.k8s.io/v1", "Ingress", "my-server"))!["spec"]!["rules"]![0]!["host"]);
+
+        var second = await Pass(force: true);
+        Assert.All(second, i => Assert.Empty(i.Problems.Concat(i.Delivery?.Problems ?? [])));
+        var updated = await Get("networking.k8s.io/v1", "Ingress", "my-server");
+        Assert.Equal("kubevela.example.com", (string?)updated!["spec"]!["rules"]![0]!["host"]);
+        Assert.Equal(8089, (int)updated["spec"]!["rules"]![0]!["http"]!["paths"]![0]!["backend"]!["service"]!["port"]!["number"]!);
+        Assert.Equal(2, second[0].Delivery!.Record!.Revision);
+        Assert.Contains(second[0].Delivery!.Pruned, e => e.Kind == "ConfigMap" && e.Name == "shared-settings");
+        Assert.Null(await Get("v1", "ConfigMap", "shared-settings"));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_leaves_the_running_applications_as_they_are_and_says_why()
+    {
+        var ns = await _cluster.CreateNamespaceAsync();
+        var url = _git.CreateRepository("locked", new Dictionary<string, string> { ["apps/my-app.yaml"] = MyApp(ns, "a.example.com", 80) });
+        var root = ApplicationLoader.LoadText($$"""
+            apiVersion: core.oam.dev/v1beta1
+            kind: Application
+            metadata: {name: apps, namespace: {{ns}}}
+            spec:
+              components:
+                - name: apps
+                  type: kustomize
+                  properties:
+                    url: "{{url}}"
+                    path: ./apps
+                    git:
+                      branch: main
+            """, "clusters/apps.yaml").Applications.Single();
+        using var target = KubeDelivery.Open(_cluster.Kubeconfig, _cluster.Context, NullEngineOutput.Instance);
+        var items = await target.CreateReconciler(NullEngineOutput.Instance, new GitSourceCache(_cache), new GitCredentials("kubevela", "nope-not-it"), null)
+            .RunAsync([root], new ReconcileOptions(), default);
+        var item = Assert.Single(items);
+        var problem = Assert.Single(item.Problems);
+        Assert.Equal(ProblemCategory.AuthenticationError, problem.Category);
+        Assert.Equal(("apps", "apps"), (problem.Application, problem.Component));
+        Assert.DoesNotContain("nope-not-it", problem.ToString());
+        Assert.Null(item.Delivery);
+        Assert.Null(await target.Records.LoadAsync(ns, "apps", default));
+    }
+}
