@@ -12,7 +12,7 @@ internal static class ErrorText
         if (string.IsNullOrWhiteSpace(message)) message = record.ToString();
         // One line: "The term 'x' is not recognized ...\nCheck the spelling ..." keeps its first sentence only.
         var lines = message!.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var text = "error: " + (record.Exception is CommandNotFoundException ? lines[0] : string.Join(' ', lines));
+        var text = "error: " + (record.Exception is CommandNotFoundException || record.FullyQualifiedErrorId.StartsWith("CommandNotFoundException", StringComparison.Ordinal) ? lines[0] : string.Join(' ', lines));
         var info = record.InvocationInfo;
         if (info is not null && !string.IsNullOrEmpty(info.ScriptName) && info.ScriptLineNumber > 0)
             text += $"\n  at {info.ScriptName}:{info.ScriptLineNumber}";

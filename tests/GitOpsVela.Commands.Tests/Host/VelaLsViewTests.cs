@@ -73,5 +73,21 @@ public sealed class VelaLsViewTests
         }
     }
 
+    [Fact]
+    public void The_demo_runs_from_the_repository_root_and_shows_the_example_repository_as_vela_ls()
+    {
+        var run = HostProcess.Run(Infrastructure.ModuleLocation.RepoRoot, "examples/demo.ps1");
+
+        Assert.Equal(0, run.ExitCode);
+        var rows = run.StdoutLines.Select(Cells).Where(c => c.Length > 0).ToList();
+        Assert.Contains(rows, r => r.SequenceEqual(["APP", "COMPONENT", "TYPE", "TRAITS", "PHASE", "HEALTHY", "STATUS", "CREATED-TIME"]));
+        Assert.Contains(rows, r => r.SequenceEqual(["infra", "database-config", "kustomize"]));
+        Assert.Contains(rows, r => r.SequenceEqual(["mysql", "mysql-controller", "helm"]));
+        Assert.Contains(rows, r => r.SequenceEqual(["└─", "mysql-cluster", "raw"]));
+        Assert.Contains(rows, r => r.Take(4).SequenceEqual(["my-app", "my-server", "webservice", "ingress"]));
+        Assert.Contains("== Rendered objects", run.StdoutLines);
+        Assert.Contains(run.StdoutLines, l => l.StartsWith("mysql ") && l.Contains("MysqlCluster"));
+    }
+
     private static string[] Cells(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }
