@@ -32,7 +32,11 @@ internal sealed class ScriptRunner
         if (import != 0) return import;
 
         if (arguments.Command is not null)
-            return Invoke(runspace, host, ps => ps.AddScript(arguments.Command), formatOutput: true);
+        {
+            // Like pwsh -Command: the exit code is 1 when the last command failed ($? false), else 0 (or `exit N`).
+            var command = arguments.Command + "\nif (-not $?) { exit 1 }";
+            return Invoke(runspace, host, ps => ps.AddScript(command), formatOutput: true);
+        }
 
         var path = Path.GetFullPath(arguments.ScriptPath!);
         if (!File.Exists(path))
@@ -42,8 +46,10 @@ internal sealed class ScriptRunner
         }
         var script = ScriptInfo(runspace, path);
         // Run the file itself as the first command (as pwsh -File does), so `exit N` in it reaches the host.
-        ExitStatement.PropagateFromScripts(runspace);
-        return Invoke(runspace, host, ps => HostArguments.AddScriptFile(ps, script, arguments.ScriptArguments), formatOutput: true);
+        var exitReachesHost = ExitStatement.PropagateFromScripts(runspace);
+        var code = Invoke(runspace, host, ps => HostArguments.AddScriptFile(ps, script, arguments.ScriptArguments), formatOutput: true);
+        if (code == 0 && !exitReachesHost && runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int last) return last;
+        return code;
     }
 
     private int Invoke(Runspace runspace, VelaHost host, string script, bool formatOutput) =>

@@ -93,6 +93,19 @@ public sealed class HostTests
     }
 
     [Fact]
+    public void Command_whose_last_command_failed_exits_1_like_pwsh_Command()
+    {
+        var failed = HostProcess.Run(Data, "-Command", "'first'; Get-VelaApplication -Path ./no-such-file.yaml");
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("first", failed.StdoutLines);
+        Assert.StartsWith("error: ", failed.StderrLines[0]);
+
+        var recovered = HostProcess.Run(Data, "-Command", "Get-VelaApplication -Path ./no-such-file.yaml; 'then fine' # trailing comment");
+        Assert.Equal(0, recovered.ExitCode);
+        Assert.Contains("then fine", recovered.StdoutLines);
+    }
+
+    [Fact]
     public void Missing_script_and_unknown_option_are_reported_without_a_stack_trace()
     {
         var missing = HostProcess.Run(Data, "no-such-script.ps1");
