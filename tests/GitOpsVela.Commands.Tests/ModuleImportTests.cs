@@ -12,7 +12,14 @@ public sealed class ModuleImportTests
         var names = session.Run("(Get-Command -Module GitOpsVela).Name").ThrowOnError()
             .Output.Select(o => o.BaseObject.ToString()).ToList();
         Assert.Contains("Get-VelaApplication", names);
-        Assert.All(names, n => Assert.Matches("^[A-Z][a-z]+-Vela[A-Za-z]+$", n));
+        // DESIGN.md's surface: approved verbs, Vela* nouns, all thirteen exported.
+        string[] design =
+        [
+            "Get-VelaApplication", "Test-VelaApplication", "ConvertTo-VelaManifest", "Invoke-VelaWorkflow", "Resume-VelaWorkflow",
+            "Stop-VelaWorkflow", "Restart-VelaWorkflow", "Remove-VelaApplication", "Compare-VelaApplication", "Sync-VelaRepository",
+            "Get-VelaImageTag", "Update-VelaImageTag", "Invoke-VelaReconcile",
+        ];
+        Assert.All(names, n => Assert.Contains(n, design));
     }
 
     [Fact]

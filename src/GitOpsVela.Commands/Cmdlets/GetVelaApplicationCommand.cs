@@ -1,19 +1,22 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
+using GitOpsVela.Engine.Execution.Delivery;
 using GitOpsVela.Engine.Loading;
 
 namespace GitOpsVela.Commands.Cmdlets;
 
 /// <summary>
-/// <para type="synopsis">Gets KubeVela applications from Application files.</para>
+/// <para type="synopsis">Gets KubeVela applications from Application files, or — with -Context — as they run in a cluster (the vela ls view).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "VelaApplication", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(VelaApplication))]
+[OutputType(typeof(VelaApplication), typeof(VelaApplicationStatus))]
 public sealed class GetVelaApplicationCommand : VelaCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
+    private const string ClusterSet = "Cluster";
+    private ClusterConnection? _connection;
 
     [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
@@ -26,18 +29,43 @@ public sealed class GetVelaApplicationCommand : VelaCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? LiteralPath { get; set; }
 
+    /// <summary>Read what runs in the cluster of this kubeconfig context (the in-cluster records and live health).</summary>
+    [Parameter(ParameterSetName = ClusterSet, Mandatory = true)]
+    [ArgumentCompleter(typeof(KubeContextCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Context { get; set; }
+
+    /// <summary>The kubeconfig file (default: KUBECONFIG, then ~/.kube/config).</summary>
+    [Parameter(ParameterSetName = ClusterSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>Applications of every namespace (with -Context).</summary>
+    [Parameter(ParameterSetName = ClusterSet)]
+    [Alias("A")]
+    public SwitchParameter AllNamespaces { get; set; }
+
+    /// <summary>The vela status view: components with health messages, workflow steps, objects.</summary>
+    [Parameter(ParameterSetName = ClusterSet)]
+    public SwitchParameter Detailed { get; set; }
+
     /// <summary>Only applications whose name matches (wildcards allowed).</summary>
     [Parameter]
     [SupportsWildcards]
     public string[]? Name { get; set; }
 
-    /// <summary>Only applications in these namespaces (wildcards allowed).</summary>
+    /// <summary>Only applications in these namespaces (wildcards allowed). With -Context the default is the namespace "default".</summary>
     [Parameter]
     [SupportsWildcards]
     public string[]? Namespace { get; set; }
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == ClusterSet)
+        {
+            ReadCluster();
+            return;
+        }
         var literal = ParameterSetName == LiteralPathSet;
         var paths = PathResolution.Resolve(this, literal ? LiteralPath : Path ?? ["."], literal);
         if (paths.Count == 0) return;
@@ -51,6 +79,41 @@ public sealed class GetVelaApplicationCommand : VelaCmdlet
             if (namespaces is not null && !namespaces.Any(p => p.IsMatch(app.Namespace))) continue;
             WriteObject(VelaModelConverter.ToOutput(app));
         }
+    }
+
+    private void ReadCluster()
+    {
+        var target = (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
+        var delivery = target.CreateDelivery(Output);
+        // One namespace without wildcards is read alone; anything else reads all and filters.
+        string? single = AllNamespaces ? null
+            : Namespace is null ? Engine.Model.Application.DefaultNamespace
+            : Namespace.Length == 1 && !WildcardPattern.ContainsWildcardCharacters(Namespace[0]) ? Namespace[0] : null;
+        IReadOnlyList<Engine.Status.ApplicationRecord> records;
+        try
+        {
+            records = Run(ct => delivery.ReadStatusAsync(single, ct));
+        }
+        catch (Engine.Diagnostics.VelaProblemException ex)
+        {
+            WriteProblem(ex.Problem, Context);
+            return;
+        }
+        var names = Wildcards(Name);
+        var namespaces = AllNamespaces ? null : Wildcards(Namespace);
+        foreach (var record in records)
+        {
+            if (names is not null && !names.Any(p => p.IsMatch(record.Name))) continue;
+            if (namespaces is not null && !namespaces.Any(p => p.IsMatch(record.Namespace))) continue;
+            if (Detailed) WriteObject(new VelaApplicationStatus(record, target.Context));
+            else WriteObject(new VelaApplication(record, target.Context));
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        _connection?.Close();
     }
 
     private static WildcardPattern[]? Wildcards(string[]? patterns) =>

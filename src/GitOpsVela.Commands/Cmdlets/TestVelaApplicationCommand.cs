@@ -44,7 +44,7 @@ public sealed class TestVelaApplicationCommand : ApplicationInputCmdlet
         if (ParameterSetName == ApplicationSet)
         {
             loadProblems = 0;
-            return Application!.Select(a => a.Model).ToList();
+            return Application!.Select(a => a.Model).OfType<Engine.Model.Application>().ToList();
         }
         var literal = ParameterSetName == LiteralPathSet;
         var paths = PathResolution.Resolve(this, literal ? LiteralPath : Path, literal);

@@ -38,7 +38,17 @@ public abstract class ApplicationInputCmdlet : VelaCmdlet
     internal IReadOnlyList<Application> InputApplications(out int loadProblems)
     {
         loadProblems = 0;
-        if (ParameterSetName == ApplicationSet) return Application!.Select(a => a.Model).ToList();
+        if (ParameterSetName == ApplicationSet)
+        {
+            var models = new List<Application>();
+            foreach (var app in Application!)
+            {
+                if (app.Model is not null) models.Add(app.Model);
+                else WriteError(VelaErrors.Create("VelaApplicationSpecUnavailable", ErrorCategory.InvalidArgument,
+                    $"application {app.Namespace}/{app.Name} was read from a cluster and has no spec here; pipe it from its files (Get-VelaApplication -Path)", app));
+            }
+            return models;
+        }
         var literal = ParameterSetName == LiteralPathSet;
         var paths = PathResolution.Resolve(this, literal ? LiteralPath : Path, literal);
         if (paths.Count == 0) return [];

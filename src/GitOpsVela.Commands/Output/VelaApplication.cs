@@ -23,9 +23,37 @@ public sealed class VelaApplication
         Annotations = ToHashtable(model.Annotations);
     }
 
+    /// <summary>An application as its in-cluster record shows it (<c>Get-VelaApplication -Context</c>).</summary>
+    internal VelaApplication(Engine.Status.ApplicationRecord record, string context)
+    {
+        Model = null;
+        Name = record.Name;
+        Namespace = record.Namespace;
+        Components = record.Components.Select(c => new VelaComponent(record.Name, c)).ToArray();
+        Policies = [];
+        WorkflowSteps = record.Workflow?.Steps.Select(s => s.Name).ToArray() ?? [];
+        Path = null;
+        Labels = new System.Collections.Hashtable(StringComparer.Ordinal);
+        Annotations = new System.Collections.Hashtable(StringComparer.Ordinal);
+        Context = context;
+        Phase = Engine.Execution.PhaseNames.ToKubeVela(record.Phase);
+        Healthy = record.Healthy;
+        Status = record.Message;
+        CreatedTime = record.CreatedTime;
+        Parent = record.Parent;
+        Revision = record.RevisionName;
+        Source = record.Source;
+    }
+
     public string Name { get; }
     public string Namespace { get; }
     public VelaComponent[] Components { get; }
+
+    /// <summary>KubeVela's revision name (<c>&lt;app&gt;-v&lt;n&gt;</c>) of what runs; null offline.</summary>
+    public string? Revision { get; }
+
+    /// <summary>Where the running revision came from (file, or repository URL@revision:path); null offline.</summary>
+    public string? Source { get; }
 
     /// <summary>Policies as "name (type)".</summary>
     public string[] Policies { get; }
@@ -55,8 +83,8 @@ public sealed class VelaApplication
     /// <summary>The parent application whose source brought this one in (nested GitOps), if any.</summary>
     public string? Parent { get; internal set; }
 
-    /// <summary>The engine's model of the application, for the cmdlets this object is piped into.</summary>
-    internal Engine.Model.Application Model { get; }
+    /// <summary>The engine's model of the application, for the cmdlets this object is piped into; null when read from a cluster.</summary>
+    internal Engine.Model.Application? Model { get; }
 
     public override string ToString() => $"{Namespace}/{Name}";
 
@@ -95,6 +123,23 @@ public sealed class VelaComponent
     public PSObject Properties { get; }
 
     public int Line { get; }
+
+    /// <summary>A component as its application's in-cluster record shows it.</summary>
+    internal VelaComponent(string application, Engine.Status.ComponentRecord record)
+    {
+        Application = application;
+        Name = record.Name;
+        Type = record.Type;
+        Traits = record.Traits.ToArray();
+        DependsOn = [];
+        Properties = new PSObject();
+        Healthy = record.Healthy;
+        Message = record.Message;
+        Cluster = record.Cluster;
+    }
+
+    /// <summary>The cluster the component runs in (<c>local</c> for the context in use); null offline.</summary>
+    public string? Cluster { get; }
 
     public bool? Healthy { get; internal set; }
     public string? Phase { get; internal set; }

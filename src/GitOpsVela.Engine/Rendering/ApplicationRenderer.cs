@@ -157,7 +157,7 @@ public static class ApplicationRenderer
                     Property = p.Property ?? property,
                 });
             }
-            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException)
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or Patching.PatchException)
             {
                 // A value of the wrong type reached a template (validation reports it precisely); say so, don't crash.
                 problems.Add(Problem("VelaRenderFailed", $"cannot render: {ex.Message}", location, property));

@@ -12,6 +12,9 @@ public sealed record ScriptResult(
     IReadOnlyList<string> Verbose)
 {
     public IEnumerable<T> Objects<T>() => Output.Select(o => o.BaseObject).OfType<T>();
+
+    /// <summary>Output objects of the module's type <paramref name="typeName"/> (by short name; the module's types load in the runspace, not here).</summary>
+    public IEnumerable<PSObject> Of(string typeName) => Output.Where(o => o.BaseObject.GetType().Name == typeName);
 }
 
 /// <summary>
@@ -61,6 +64,9 @@ public sealed class PowerShellSession : IDisposable
 
 public static class ScriptResultExtensions
 {
+    /// <summary>A property of a pipeline object (its value unwrapped from PSObject).</summary>
+    public static object? P(this PSObject obj, string name) => obj.Properties[name]?.Value is { } v ? v is PSObject p && p.BaseObject is not PSCustomObject ? p.BaseObject : v : null;
+
     public static ScriptResult ThrowOnError(this ScriptResult result)
     {
         if (result.Errors.Count > 0)

@@ -86,6 +86,14 @@ internal sealed class InMemoryCluster : IClusterGateway, IRecordStore
 
     public void BeginPass() => Passes++;
 
+    public HashSet<string> Namespaces { get; } = [];
+
+    public Task EnsureNamespaceAsync(string cluster, string @namespace, CancellationToken cancellationToken)
+    {
+        Namespaces.Add($"{cluster}/{@namespace}");
+        return Task.CompletedTask;
+    }
+
     public int Passes { get; private set; }
 
     public Task<bool> DeleteAsync(InventoryEntry entry, string application, string applicationNamespace, CancellationToken cancellationToken)

@@ -78,7 +78,7 @@ public sealed class ApplicationDelivery
     }
 
     /// <summary>Merges override policies (set by the composition root; the override policy lives with rendering).</summary>
-    public Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; init; }
+    public Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; init; } = Rendering.Policies.OverridePolicy.Apply;
 
     private static IEnumerable<IStepExecutor> StandardExecutors(DeliveryRun run) =>
     [
@@ -94,6 +94,7 @@ public sealed class ApplicationDelivery
         ApplicationRecord? existing;
         try
         {
+            await _gateway.EnsureNamespaceAsync(_gateway.LocalCluster, app.Namespace, cancellationToken).ConfigureAwait(false);
             existing = await _records.LoadAsync(app.Namespace, app.Name, cancellationToken).ConfigureAwait(false);
         }
         catch (VelaProblemException ex)
@@ -188,6 +189,20 @@ public sealed class ApplicationDelivery
             problems = [.. problems, ex.Problem with { Application = ex.Problem.Application ?? app.Name }];
         }
         return new DeliveryResult(app, record, problems, pruned, started, saver.Writes > 0);
+    }
+
+    /// <summary>
+    /// The records of delivered applications (one namespace, or all when null) with their health read live from the
+    /// clusters; nothing is written. What <c>Get-VelaApplication -Context</c> shows.
+    /// </summary>
+    public async Task<IReadOnlyList<ApplicationRecord>> ReadStatusAsync(string? @namespace, CancellationToken cancellationToken)
+    {
+        var records = await _records.ListAsync(@namespace, cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            if (record.Workflow is { Finished: true }) await RefreshHealthAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        return records.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Health of what the record lists, without applying anything: the unchanged-spec path.</summary>

@@ -49,6 +49,9 @@ public interface IClusterGateway
     /// <summary>Deletes an object GitOpsVela applied; objects that do not carry the application's labels are left alone (false).</summary>
     Task<bool> DeleteAsync(InventoryEntry entry, string application, string applicationNamespace, CancellationToken cancellationToken);
 
+    /// <summary>Creates the namespace when it does not exist (not labelled as the application's: never collected).</summary>
+    Task EnsureNamespaceAsync(string cluster, string @namespace, CancellationToken cancellationToken);
+
     /// <summary>Forgets live state read so far, so the next pass of a waiting workflow sees health afresh.</summary>
     void BeginPass();
 }

@@ -79,8 +79,8 @@ public sealed class DeliveryPlanner(IClusterGateway gateway, IRecordStore record
                 var names = step.Properties["policies"]?.AsArray().Select(p => p?.GetValue<string>()).ToList() ?? [];
                 var policies = app.Policies.Where(p => names.Contains(p.Name)).ToList();
                 var overrides = policies.Where(p => p.Type == "override").ToList();
-                IReadOnlyList<EffectiveComponent> components = overrides.Count == 0 || mergeOverrides is null
-                    ? app.Components.Select(EffectiveComponent.From).ToList() : mergeOverrides(app, overrides);
+                IReadOnlyList<EffectiveComponent> components = overrides.Count == 0
+                    ? app.Components.Select(EffectiveComponent.From).ToList() : (mergeOverrides ?? Rendering.Policies.OverridePolicy.Apply)(app, overrides);
                 var topologies = policies.Where(p => p.Type == "topology").ToList();
                 if (topologies.Count == 0) yield return (local, components);
                 foreach (var topology in topologies)

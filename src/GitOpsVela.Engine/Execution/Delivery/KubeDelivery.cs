@@ -88,7 +88,7 @@ public sealed class DeliveryTarget(string context, KubeClusterGateway gateway) :
     public IRecordStore Records => Gateway;
 
     /// <summary>Merges override policies; set by whoever composes the run (the override policy lives with rendering).</summary>
-    public static Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; set; }
+    public static Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>> MergeOverrides { get; } = Rendering.Policies.OverridePolicy.Apply;
 
     public ApplicationDelivery CreateDelivery(IEngineOutput output, HttpClient? http = null) =>
         new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway), output: output) { MergeOverrides = MergeOverrides };
@@ -252,6 +252,36 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, Steps.IS
         catch (KubeApiException e)
         {
             throw new VelaProblemException(KubeFaults.ToProblem(e, client, new ObjectRef(apiVersion, kind, @namespace, name)));
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, bool> _namespaces = new(StringComparer.Ordinal);
+
+    public async Task EnsureNamespaceAsync(string cluster, string @namespace, CancellationToken cancellationToken)
+    {
+        if (_namespaces.ContainsKey($"{cluster}/{@namespace}")) return;
+        var client = Session(cluster).Client;
+        try
+        {
+            var resource = await client.ResolveAsync("v1", "Namespace", cancellationToken).ConfigureAwait(false)
+                ?? throw new VelaProblemException(new VelaProblem("ClusterInvalid", ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
+            if (await client.GetAsync(resource, null, @namespace, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await client.CreateAsync(resource, new JsonObject
+                {
+                    ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = @namespace },
+                }, cancellationToken).ConfigureAwait(false);
+                _output.Verbose($"created namespace {@namespace} in {cluster}");
+            }
+            _namespaces[$"{cluster}/{@namespace}"] = true;
+        }
+        catch (KubeApiException e) when (e.StatusCode == 409)
+        {
+            _namespaces[$"{cluster}/{@namespace}"] = true;
+        }
+        catch (KubeApiException e)
+        {
+            throw new VelaProblemException(KubeFaults.ToProblem(e, client, new ObjectRef("v1", "Namespace", null, @namespace)));
         }
     }
 

@@ -12,6 +12,8 @@ internal static class ComponentDelivery
     public static async Task<StepOutcome?> ApplyAndCheckAsync(DeliveryRun run, RenderedComponent component, string cluster, CancellationToken ct)
     {
         if (!component.Succeeded) return StepOutcome.Failed(string.Join("; ", component.Problems.Select(p => p.ToString())), "Render");
+        foreach (var ns in component.Manifests.Select(m => m.Namespace).OfType<string>().Distinct())
+            await run.Gateway.EnsureNamespaceAsync(cluster, ns, ct).ConfigureAwait(false);
         var report = await run.Gateway.ApplyAsync(cluster, component.Manifests, run.Force, ct).ConfigureAwait(false);
         run.RecordApplied(cluster, report.Objects);
         if (report.Problems.Count > 0) return StepOutcome.Failed(string.Join("; ", report.Problems.Select(p => p.Message)), "Apply");

@@ -1,0 +1,191 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Validation;
+
+namespace GitOpsVela.Engine.Rendering.Traits;
+
+/// <summary>Shared by ingress, ingress-1-20 and gateway: a Service on the mapped ports and an Ingress routing each path to it.</summary>
+internal static class IngressRendering
+{
+    public static Schema HttpSchema => Schema.Map(Schema.Int(min: 1, max: 65535), required: true);
+
+    public static JsonArray ServicePorts(JsonObject http) =>
+        new(http.Select(e => (JsonNode)new JsonObject { ["port"] = e.Value?.DeepClone(), ["targetPort"] = e.Value?.DeepClone() }).ToArray());
+
+    public static JsonObject V1Rules(string name, string? domain, JsonObject http) => new()
+    {
+        ["rules"] = new JsonArray(new JsonObject
+        {
+            ["host"] = domain,
+            ["http"] = new JsonObject
+            {
+                ["paths"] = new JsonArray(http.Select(e => (JsonNode)new JsonObject
+                {
+                    ["path"] = e.Key,
+                    ["pathType"] = "ImplementationSpecific",
+                    ["backend"] = new JsonObject
+                    {
+                        ["service"] = new JsonObject { ["name"] = name, ["port"] = new JsonObject { ["number"] = e.Value?.DeepClone() } },
+                    },
+                }).ToArray()),
+            },
+        }),
+    };
+}
+
+/// <summary>
+/// <c>ingress</c> (vela-templates/definitions/deprecated/ingress.cue): outputs <c>service</c> (a port per <c>http</c> entry)
+/// and <c>ingress</c> routing <c>domain</c>'s paths to it. KubeVela's template writes networking.k8s.io/v1beta1, which
+/// Kubernetes removed in 1.22; GitOpsVela writes the same routes as networking.k8s.io/v1 (the shape of ingress-1-20.cue
+/// without the class annotation) so the spec's my-app deploys on today's clusters.
+/// </summary>
+public sealed class IngressTrait : ITraitType
+{
+    public string Name => "ingress";
+    public IReadOnlyList<string> AppliesTo { get; } = [];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["domain"] = Schema.String(required: true),
+        ["http"] = IngressRendering.HttpSchema,
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var http = render.Properties["http"] as JsonObject ?? new JsonObject();
+        var name = render.ComponentName();
+        render.AddOutput("service", render.ServiceFor(IngressRendering.ServicePorts(http)));
+        render.AddOutput("ingress", new JsonObject
+        {
+            ["apiVersion"] = "networking.k8s.io/v1",
+            ["kind"] = "Ingress",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = IngressRendering.V1Rules(name, render.Properties.Str("domain"), http),
+        });
+    }
+}
+
+/// <summary><c>ingress-1-20</c> (vela-templates/definitions/deprecated/ingress-1-20.cue): as ingress, networking.k8s.io/v1 with the <c>kubernetes.io/ingress.class</c> annotation.</summary>
+public sealed class Ingress120Trait : ITraitType
+{
+    public string Name => "ingress-1-20";
+    public IReadOnlyList<string> AppliesTo { get; } = [];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["domain"] = Schema.String(required: true),
+        ["http"] = IngressRendering.HttpSchema,
+        ["class"] = Schema.String(@default: "nginx"),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var http = render.Properties["http"] as JsonObject ?? new JsonObject();
+        var name = render.ComponentName();
+        render.AddOutput("service", render.ServiceFor(IngressRendering.ServicePorts(http)));
+        render.AddOutput("ingress", new JsonObject
+        {
+            ["apiVersion"] = "networking.k8s.io/v1",
+            ["kind"] = "Ingress",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["annotations"] = new JsonObject { ["kubernetes.io/ingress.class"] = render.Properties.Str("class") ?? "nginx" },
+            },
+            ["spec"] = IngressRendering.V1Rules(name, render.Properties.Str("domain"), http),
+        });
+    }
+}
+
+/// <summary>
+/// <c>gateway</c> (vela-templates/definitions/internal/trait/gateway.cue): Service + networking.k8s.io/v1 Ingress; the
+/// class goes in <c>spec.ingressClassName</c> with <c>classInSpec</c>, else in the <c>kubernetes.io/ingress.class</c> annotation.
+/// </summary>
+public sealed class GatewayTrait : ITraitType
+{
+    public string Name => "gateway";
+    public IReadOnlyList<string> AppliesTo { get; } = ["*"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["domain"] = Schema.String(),
+        ["http"] = IngressRendering.HttpSchema,
+        ["class"] = Schema.String(@default: "nginx"),
+        ["classInSpec"] = Schema.Bool(@default: false),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var p = render.Properties;
+        var http = p["http"] as JsonObject ?? new JsonObject();
+        var name = render.ComponentName();
+        var cls = p.Str("class") ?? "nginx";
+        var inSpec = p.Bool("classInSpec");
+        render.AddOutput("service", render.ServiceFor(IngressRendering.ServicePorts(http)));
+        var spec = IngressRendering.V1Rules(name, p.Str("domain"), http);
+        if (inSpec) spec["ingressClassName"] = cls;
+        var annotations = new JsonObject();
+        if (!inSpec) annotations["kubernetes.io/ingress.class"] = cls;
+        render.AddOutput("ingress", new JsonObject
+        {
+            ["apiVersion"] = "networking.k8s.io/v1",
+            ["kind"] = "Ingress",
+            ["metadata"] = new JsonObject { ["name"] = name, ["annotations"] = annotations },
+            ["spec"] = spec,
+        });
+    }
+}
+
+/// <summary>
+/// <c>expose</c> (vela-templates/definitions/internal/trait/expose.cue): output <c>service</c> for <c>ports</c> (or the
+/// deprecated <c>port</c> list), selecting the component's pods or <c>matchLabels</c>, of <c>type</c>.
+/// </summary>
+public sealed class ExposeTrait : ITraitType
+{
+    public string Name => "expose";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["port"] = Schema.Array(Schema.Int(min: 1, max: 65535)),
+        ["ports"] = Schema.Array(Schema.Object(new()
+        {
+            ["port"] = Schema.Int(required: true, min: 1, max: 65535),
+            ["name"] = Schema.String(),
+            ["protocol"] = Schema.String(@default: "TCP", @enum: ["TCP", "UDP", "SCTP"]),
+            ["nodePort"] = Schema.Int(),
+        })),
+        ["annotations"] = Schema.Map(Schema.String()),
+        ["matchLabels"] = Schema.Map(Schema.String()),
+        ["type"] = Schema.String(@default: "ClusterIP", @enum: ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"]),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var p = render.Properties;
+        var type = p.Str("type") ?? "ClusterIP";
+        var ports = new JsonArray();
+        if (p["ports"] is JsonArray list)
+        {
+            foreach (var v in list.OfType<JsonObject>())
+            {
+                var port = v["port"]!.GetValue<long>();
+                var protocol = v.Str("protocol") ?? "TCP";
+                var entry = new JsonObject { ["port"] = port, ["targetPort"] = port };
+                entry["name"] = v.Str("name") ?? (protocol == "TCP" ? $"port-{port}" : $"port-{port}-{protocol.ToLowerInvariant()}");
+                if (v["nodePort"] is { } nodePort && type == "NodePort") entry["nodePort"] = nodePort.DeepClone();
+                entry["protocol"] = protocol;
+                ports.Add(entry);
+            }
+        }
+        else if (p["port"] is JsonArray legacy)
+        {
+            foreach (var v in legacy)
+            {
+                var port = v!.GetValue<long>();
+                ports.Add(new JsonObject { ["name"] = $"port-{port}", ["port"] = port, ["targetPort"] = port });
+            }
+        }
+        var metadata = new JsonObject { ["annotations"] = p.Clone("annotations") ?? new JsonObject() };
+        render.AddOutput("service", render.ServiceFor(ports, metadata, p["matchLabels"]?.DeepClone() as JsonObject, type));
+    }
+}
