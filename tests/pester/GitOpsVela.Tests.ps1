@@ -110,8 +110,8 @@ Describe 'Get-VelaApplication on the example config repository' {
 }
 
 Describe 'Validation and rendering pipelines' {
-    It 'Test-VelaApplication -Quiet is true for the infrastructure application (helm + raw)' {
-        Test-VelaApplication -Path (Join-Path $examples 'infrastructure') -Quiet | Should -BeTrue
+    It 'Test-VelaApplication -Quiet is true for the whole example repository' {
+        Test-VelaApplication -Path $examples -Quiet | Should -BeTrue
     }
 
     It 'Test-VelaApplication reports an unknown component type with its error id and -Quiet says false' {
@@ -138,5 +138,12 @@ Describe 'Validation and rendering pipelines' {
             $o.Object.metadata.labels.'app.kubernetes.io/managed-by' | Should -Be 'gitopsvela'
         }
         ConvertTo-VelaManifest -Path (Join-Path $examples 'infrastructure') -AsYaml | Should -Match 'kind: MysqlCluster'
+    }
+
+    It 'ConvertTo-VelaManifest renders my-app (webservice + ingress) to a Deployment, a Service and an Ingress' {
+        $objects = Get-ChildItem (Join-Path $examples 'apps') -Filter *.yaml | Get-VelaApplication | ConvertTo-VelaManifest
+        $objects.Kind | Sort-Object | Should -Be @('Deployment', 'Ingress', 'Service')
+        ($objects | Where-Object Kind -eq 'Ingress').Object.spec.rules[0].host | Should -Be 'testsvc.example.com'
+        $objects | ForEach-Object { $_.Object.metadata.labels.'app.oam.dev/component' | Should -Be 'my-server' }
     }
 }
