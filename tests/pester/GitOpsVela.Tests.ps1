@@ -147,3 +147,28 @@ Describe 'Validation and rendering pipelines' {
         $objects | ForEach-Object { $_.Object.metadata.labels.'app.oam.dev/component' | Should -Be 'my-server' }
     }
 }
+
+Describe 'Help examples of the offline cmdlets run' {
+    It 'runs every example of <Name> from the repository root without an error' -ForEach @(
+        @{ Name = 'Get-VelaApplication' }
+        @{ Name = 'Test-VelaApplication' }
+        @{ Name = 'ConvertTo-VelaManifest' }
+    ) {
+        $ran = 0
+        Push-Location $repoRoot
+        try {
+            foreach ($example in (Get-Help $Name -Examples).examples.example) {
+                $code = [string]$example.code
+                if ($code -match '-Context') { continue }   # needs a cluster: covered by the cluster tests
+                $Error.Clear()
+                $null = & ([scriptblock]::Create($code))
+                $Error.Count | Should -Be 0 -Because "example '$code' runs cleanly"
+                $ran++
+            }
+        }
+        finally {
+            Pop-Location
+        }
+        $ran | Should -BeGreaterThan 1
+    }
+}
