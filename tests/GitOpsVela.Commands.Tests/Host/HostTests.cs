@@ -119,6 +119,16 @@ public sealed class HostTests
     }
 
     [Fact]
+    public void Help_prints_the_usage_and_exits_0()
+    {
+        var run = HostProcess.Run(Data, "-Help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("usage: gitopsvela <script.ps1> [arguments...]", run.StdoutLines[0]);
+        Assert.Contains(run.StdoutLines, l => l.Contains("gitopsvela -Command"));
+    }
+
+    [Fact]
     public void Output_has_no_ANSI_escapes_when_redirected_and_PSStyle_renders_plain_text()
     {
         var run = HostProcess.Run(Data, "ansi.ps1");
