@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Management.Automation.Language;
 
 namespace GitOpsVela.Host;
 
@@ -7,6 +8,8 @@ internal static class ErrorText
 {
     public static string Concise(ErrorRecord record)
     {
+        if (record.Exception is ParseException { Errors.Length: > 0 } parse) return Concise(parse.Errors);
+
         var message = record.ErrorDetails?.Message;
         if (string.IsNullOrWhiteSpace(message)) message = record.Exception?.Message;
         if (string.IsNullOrWhiteSpace(message)) message = record.ToString();
@@ -18,4 +21,9 @@ internal static class ErrorText
             text += $"\n  at {info.ScriptName}:{info.ScriptLineNumber}";
         return text;
     }
+
+    /// <summary>A script that does not parse: each parse error with its file:line:column.</summary>
+    public static string Concise(IEnumerable<ParseError> errors) =>
+        string.Join("\n", errors.Select(e =>
+            $"error: {e.Message}\n  at {(string.IsNullOrEmpty(e.Extent.File) ? "<command>" : e.Extent.File)}:{e.Extent.StartLineNumber}:{e.Extent.StartColumnNumber}"));
 }

@@ -119,6 +119,31 @@ public sealed class HostTests
     }
 
     [Fact]
+    public void A_script_that_does_not_parse_runs_nothing_and_names_each_error_with_file_line_column()
+    {
+        var run = HostProcess.Run(Data, "parse-error.ps1");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Stdout.Trim());
+        Assert.Equal("error: Unexpected token '{' in expression or statement.", run.StderrLines[0]);
+        Assert.Equal("  at " + Path.Combine(Data, "parse-error.ps1") + ":2:8", run.StderrLines[1]);
+        Assert.DoesNotContain("char:", run.Stderr);
+
+        var command = HostProcess.Run(Data, "-Command", "'x'; if ($x {");
+        Assert.Equal(1, command.ExitCode);
+        Assert.Equal("  at <command>:1:13", command.StderrLines[1]);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_script_is_refused()
+    {
+        var run = HostProcess.Run(Data, "apps.yaml");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(["error: not a PowerShell script (.ps1): apps.yaml"], run.StderrLines);
+    }
+
+    [Fact]
     public void Help_prints_the_usage_and_exits_0()
     {
         var run = HostProcess.Run(Data, "-Help");
