@@ -109,6 +109,37 @@ Describe 'Get-VelaApplication on the example config repository' {
     }
 }
 
+Describe 'The vela ls view in pwsh' {
+    BeforeAll {
+        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("gitopsvela-view-" + [guid]::NewGuid())
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Set-Content -LiteralPath (Join-Path $dir 'long.yaml') -Value @(
+            'apiVersion: core.oam.dev/v1beta1', 'kind: Application', 'metadata:', '  name: long', 'spec:', '  components:'
+            foreach ($i in 1..3) { "    - name: a-component-with-a-long-name-$i", '      type: worker', '      properties:', '        image: busybox' })
+    }
+
+    AfterAll {
+        Remove-Item -LiteralPath $dir -Recurse -Force
+        Remove-Variable GitOpsVelaFullCells -Scope Global -ErrorAction SilentlyContinue
+    }
+
+    It 'keeps every column on a 120-column console and cuts long names with an ellipsis so rows stay aligned' {
+        $lines = @((Get-VelaApplication -Path $dir | Out-String -Width 120) -split "`r?`n" | Where-Object { $_.Trim() })
+        $lines[0] | Should -Match 'CREATED-TIME'
+        $lines.Count | Should -Be 5
+        $lines[2] | Should -Match '^long\s+a-component-with-…\s+worker'
+        $lines[3] | Should -Match '^├─\s+a-component-with-…\s+worker'
+        $lines[4] | Should -Match '^└─\s+a-component-with-…\s+worker'
+    }
+
+    It 'shows whole values when $GitOpsVelaFullCells is set' {
+        $global:GitOpsVelaFullCells = $true
+        $text = Get-VelaApplication -Path $dir | Out-String -Width 200
+        $text | Should -Match 'long-name-3'   # wrapped inside its column, not cut
+        $text | Should -Not -Match '…'
+    }
+}
+
 Describe 'Validation and rendering pipelines' {
     It 'Test-VelaApplication -Quiet is true for the whole example repository' {
         Test-VelaApplication -Path $examples -Quiet | Should -BeTrue

@@ -50,7 +50,7 @@ public sealed class VelaLsViewTests
     [Fact]
     public void An_application_with_many_components_keeps_every_column_on_screen()
     {
-        var components = string.Join("", Enumerable.Range(1, 30).Select(i => $"\n    - name: component-{i:00}\n      type: worker\n      properties:\n        image: busybox"));
+        var components = string.Join("", Enumerable.Range(1, 30).Select(i => $"\n    - name: component-with-a-long-name-{i:00}\n      type: worker\n      properties:\n        image: busybox"));
         var dir = Directory.CreateTempSubdirectory("gitopsvela-host-");
         try
         {
@@ -65,7 +65,9 @@ public sealed class VelaLsViewTests
             Assert.StartsWith("big", lines[2]);
             Assert.Equal(28, lines.Count(l => l.StartsWith("├─")));
             Assert.StartsWith("└─", lines[^1]);
-            Assert.Contains("component-30", lines[^1]);
+            // The host sizes columns to the widest line: nothing is cut (pwsh's fixed-width view would end it in '…').
+            Assert.Contains("component-with-a-long-name-30", lines[^1]);
+            Assert.DoesNotContain(lines, l => l.Contains('…'));
         }
         finally
         {
