@@ -8,7 +8,7 @@ namespace GitOpsVela.Host;
 /// By default the engine swallows an exit in a script file (it only sets $LASTEXITCODE, like a nested script);
 /// pwsh's console host turns that off through the engine's ScriptCommandProcessorShouldRethrowExit switch,
 /// which is not public, so it is set here by reflection (pinned System.Management.Automation version).
-/// Without it, $LASTEXITCODE after the script is the fallback (see <see cref="ScriptRunner"/>).
+/// Should a later engine drop the switch, $LASTEXITCODE after the script is the fallback (see <see cref="ScriptRunner"/>).
 /// </summary>
 internal static class ExitStatement
 {

@@ -59,6 +59,10 @@ internal sealed record MultiLineTableView(string TypeName, string RowTypeName, I
     /// </summary>
     public const string ExpandScript = """
         param($views)
+        begin {
+            # The module's multi-line cells cut long lines to their fixed column width for pwsh; rows are sized to fit.
+            $GitOpsVelaFullCells = $true
+        }
         process {
             $item = $_
             $view = $null

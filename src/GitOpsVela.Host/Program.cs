@@ -1,6 +1,3 @@
-using System.Management.Automation;
-using System.Management.Automation.Runspaces;
-
 namespace GitOpsVela.Host;
 
 /// <summary><c>gitopsvela</c>: runs a script or command in the real PowerShell engine with the GitOpsVela module imported.</summary>
@@ -8,6 +5,14 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // The vela ls tree rows (├─ └─) and YAML are UTF-8 whatever the console's code page (Windows).
+        try
+        {
+            Console.OutputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        }
+        catch (IOException)
+        {
+        }
         var console = new ConsoleText(Console.Out, Console.Error, Console.IsOutputRedirected, Console.IsErrorRedirected);
         try
         {
@@ -34,6 +39,12 @@ public static class Program
                 return 1;
             }
             return new ScriptRunner(console, manifest).Run(parsed);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Never a stack trace: the engine failed outside any script (opening the runspace, for example).
+            console.Error("error: " + ex.Message);
+            return 1;
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 
 namespace GitOpsVela.Host;
@@ -32,7 +33,12 @@ internal sealed class ScriptRunner
         if (import != 0) return import;
 
         if (arguments.Command is not null)
-            return Invoke(runspace, host, ps => ps.AddScript(arguments.Command), formatOutput: true);
+        {
+            // Like pwsh -Command: the exit code is 1 when the last command failed ($? false), else 0 (or `exit N`).
+            if (!Parses(() => { Parser.ParseInput(arguments.Command, out _, out var errors); return errors; })) return 1;
+            var command = arguments.Command + "\nif (-not $?) { exit 1 }";
+            return Invoke(runspace, host, ps => ps.AddScript(command), formatOutput: true);
+        }
 
         var path = Path.GetFullPath(arguments.ScriptPath!);
         if (!File.Exists(path))
@@ -40,10 +46,17 @@ internal sealed class ScriptRunner
             _console.Error($"error: script not found: {arguments.ScriptPath}");
             return 1;
         }
-        var script = ScriptInfo(runspace, path);
+        if (!path.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase) || ScriptInfo(runspace, path) is not { } script)
+        {
+            _console.Error($"error: not a PowerShell script (.ps1): {arguments.ScriptPath}");
+            return 1;
+        }
+        if (!Parses(() => { Parser.ParseFile(path, out _, out var errors); return errors; })) return 1;
         // Run the file itself as the first command (as pwsh -File does), so `exit N` in it reaches the host.
-        ExitStatement.PropagateFromScripts(runspace);
-        return Invoke(runspace, host, ps => HostArguments.AddScriptFile(ps, script, arguments.ScriptArguments), formatOutput: true);
+        var exitReachesHost = ExitStatement.PropagateFromScripts(runspace);
+        var code = Invoke(runspace, host, ps => HostArguments.AddScriptFile(ps, script, arguments.ScriptArguments), formatOutput: true);
+        if (code == 0 && !exitReachesHost && runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int last) return last;
+        return code;
     }
 
     private int Invoke(Runspace runspace, VelaHost host, string script, bool formatOutput) =>
@@ -58,12 +71,7 @@ internal sealed class ScriptRunner
         using var formatter = formatOutput ? new OutputFormatter(host, Path.GetDirectoryName(_manifest)!, _console.Plain) : null;
         if (formatter is not null) output.DataAdded += (_, e) => formatter.Write(output[e.Index]);
 
-        var errors = 0;
-        ps.Streams.Error.DataAdded += (_, e) =>
-        {
-            errors++;
-            _console.Error(ErrorText.Concise(ps.Streams.Error[e.Index]));
-        };
+        ps.Streams.Error.DataAdded += (_, e) => _console.Error(ErrorText.Concise(ps.Streams.Error[e.Index]));
         ps.Streams.Warning.DataAdded += (_, e) => host.UI.WriteWarningLine(ps.Streams.Warning[e.Index].Message);
         ps.Streams.Verbose.DataAdded += (_, e) => host.UI.WriteVerboseLine(ps.Streams.Verbose[e.Index].Message);
         ps.Streams.Debug.DataAdded += (_, e) => host.UI.WriteDebugLine(ps.Streams.Debug[e.Index].Message);
@@ -77,6 +85,11 @@ internal sealed class ScriptRunner
         try
         {
             ps.Invoke(null, output);
+        }
+        catch (PipelineStoppedException)
+        {
+            formatter?.Complete();
+            return 130; // Ctrl+C, as a shell reports SIGINT
         }
         catch (RuntimeException ex)
         {
@@ -100,11 +113,21 @@ internal sealed class ScriptRunner
         }
     }
 
-    private static ExternalScriptInfo ScriptInfo(Runspace runspace, string path)
+    /// <summary>Parse errors are reported before anything runs, one concise entry each, as pwsh reports them.</summary>
+    private bool Parses(Func<ParseError[]> parse)
+    {
+        var errors = parse();
+        if (errors.Length == 0) return true;
+        _console.Error(ErrorText.Concise(errors));
+        return false;
+    }
+
+    private static ExternalScriptInfo? ScriptInfo(Runspace runspace, string path)
     {
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
-        return (ExternalScriptInfo)ps.AddCommand("Get-Command").AddParameter("Name", path).Invoke()[0].BaseObject;
+        var found = ps.AddCommand("Get-Command").AddParameter("Name", path).AddParameter("ErrorAction", "SilentlyContinue").Invoke();
+        return found.Count == 1 ? found[0].BaseObject as ExternalScriptInfo : null;
     }
 
     internal static void SetPlainTextRendering(Runspace runspace)

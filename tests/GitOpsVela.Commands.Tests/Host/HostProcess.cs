@@ -29,6 +29,8 @@ public static class HostProcess
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+            StandardErrorEncoding = System.Text.Encoding.UTF8,
         };
         start.ArgumentList.Add(HostDll);
         foreach (var arg in arguments) start.ArgumentList.Add(arg);

@@ -93,6 +93,19 @@ public sealed class HostTests
     }
 
     [Fact]
+    public void Command_whose_last_command_failed_exits_1_like_pwsh_Command()
+    {
+        var failed = HostProcess.Run(Data, "-Command", "'first'; Get-VelaApplication -Path ./no-such-file.yaml");
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("first", failed.StdoutLines);
+        Assert.StartsWith("error: ", failed.StderrLines[0]);
+
+        var recovered = HostProcess.Run(Data, "-Command", "Get-VelaApplication -Path ./no-such-file.yaml; 'then fine' # trailing comment");
+        Assert.Equal(0, recovered.ExitCode);
+        Assert.Contains("then fine", recovered.StdoutLines);
+    }
+
+    [Fact]
     public void Missing_script_and_unknown_option_are_reported_without_a_stack_trace()
     {
         var missing = HostProcess.Run(Data, "no-such-script.ps1");
@@ -103,6 +116,41 @@ public sealed class HostTests
         Assert.Equal(2, unknown.ExitCode);
         Assert.StartsWith("error: unknown option '-Bogus'", unknown.StderrLines[0]);
         Assert.DoesNotContain("Exception", unknown.Stderr);
+    }
+
+    [Fact]
+    public void A_script_that_does_not_parse_runs_nothing_and_names_each_error_with_file_line_column()
+    {
+        var run = HostProcess.Run(Data, "parse-error.ps1");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("", run.Stdout.Trim());
+        Assert.Equal("error: Unexpected token '{' in expression or statement.", run.StderrLines[0]);
+        Assert.Equal("  at " + Path.Combine(Data, "parse-error.ps1") + ":2:8", run.StderrLines[1]);
+        Assert.DoesNotContain("char:", run.Stderr);
+
+        var command = HostProcess.Run(Data, "-Command", "'x'; if ($x {");
+        Assert.Equal(1, command.ExitCode);
+        Assert.Equal("  at <command>:1:13", command.StderrLines[1]);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_script_is_refused()
+    {
+        var run = HostProcess.Run(Data, "apps.yaml");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(["error: not a PowerShell script (.ps1): apps.yaml"], run.StderrLines);
+    }
+
+    [Fact]
+    public void Help_prints_the_usage_and_exits_0()
+    {
+        var run = HostProcess.Run(Data, "-Help");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("usage: gitopsvela <script.ps1> [arguments...]", run.StdoutLines[0]);
+        Assert.Contains(run.StdoutLines, l => l.Contains("gitopsvela -Command"));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class VelaLsViewTests
     [Fact]
     public void An_application_with_many_components_keeps_every_column_on_screen()
     {
-        var components = string.Join("", Enumerable.Range(1, 30).Select(i => $"\n    - name: component-{i:00}\n      type: worker\n      properties:\n        image: busybox"));
+        var components = string.Join("", Enumerable.Range(1, 30).Select(i => $"\n    - name: component-with-a-long-name-{i:00}\n      type: worker\n      properties:\n        image: busybox"));
         var dir = Directory.CreateTempSubdirectory("gitopsvela-host-");
         try
         {
@@ -65,12 +65,30 @@ public sealed class VelaLsViewTests
             Assert.StartsWith("big", lines[2]);
             Assert.Equal(28, lines.Count(l => l.StartsWith("├─")));
             Assert.StartsWith("└─", lines[^1]);
-            Assert.Contains("component-30", lines[^1]);
+            // The host sizes columns to the widest line: nothing is cut (pwsh's fixed-width view would end it in '…').
+            Assert.Contains("component-with-a-long-name-30", lines[^1]);
+            Assert.DoesNotContain(lines, l => l.Contains('…'));
         }
         finally
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void The_demo_runs_from_the_repository_root_and_shows_the_example_repository_as_vela_ls()
+    {
+        var run = HostProcess.Run(Infrastructure.ModuleLocation.RepoRoot, "examples/demo.ps1");
+
+        Assert.Equal(0, run.ExitCode);
+        var rows = run.StdoutLines.Select(Cells).Where(c => c.Length > 0).ToList();
+        Assert.Contains(rows, r => r.SequenceEqual(["APP", "COMPONENT", "TYPE", "TRAITS", "PHASE", "HEALTHY", "STATUS", "CREATED-TIME"]));
+        Assert.Contains(rows, r => r.SequenceEqual(["infra", "database-config", "kustomize"]));
+        Assert.Contains(rows, r => r.SequenceEqual(["mysql", "mysql-controller", "helm"]));
+        Assert.Contains(rows, r => r.SequenceEqual(["└─", "mysql-cluster", "raw"]));
+        Assert.Contains(rows, r => r.Take(4).SequenceEqual(["my-app", "my-server", "webservice", "ingress"]));
+        Assert.Contains("== Rendered objects", run.StdoutLines);
+        Assert.Contains(run.StdoutLines, l => l.StartsWith("mysql ") && l.Contains("MysqlCluster"));
     }
 
     private static string[] Cells(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);

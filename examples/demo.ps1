@@ -1,0 +1,30 @@
+# GitOps with Workflow, offline: load the example config repository (the spec's clusters/, apps/ and
+# infrastructure/), validate it, show the `vela ls` table and the Kubernetes objects it stands for.
+#
+#   dotnet run --project src/GitOpsVela.Host -- examples/demo.ps1
+#   pwsh -c 'Import-Module ./out/GitOpsVela/GitOpsVela.psd1; ./examples/demo.ps1'
+# Uses only the cmdlets the gitopsvela host has (the engine's core ones and the module's) and .NET calls.
+param(
+    # The config repository to load.
+    [string] $Path = [System.IO.Path]::Combine($PSScriptRoot, 'gitops-repo')
+)
+
+"== Applications in $Path"
+$apps = @(Get-VelaApplication -Path $Path)
+$apps
+
+"== Validation"
+$results = @($apps | Test-VelaApplication)
+foreach ($result in $results) {
+    $verdict = if ($result.IsValid) { 'valid' } else { "$($result.Problems.Count) problem(s)" }
+    '{0,-8} {1}:{2}  {3}' -f $result.Name, [System.IO.Path]::GetFileName($result.Path), $result.Line, $verdict
+}
+
+"== Rendered objects"
+$manifests = @($apps | ConvertTo-VelaManifest)
+foreach ($m in $manifests) {
+    '{0,-8} {1,-18} {2,-16} {3}' -f $m.Application, $m.Component, $m.Kind, $m.Name
+}
+
+"== YAML of my-app"
+$apps | Where-Object { $_.Name -eq 'my-app' } | ConvertTo-VelaManifest -AsYaml
