@@ -178,4 +178,35 @@ public sealed class KubeDeliveryTests : IAsyncLifetime
         Assert.True(change.Fields.Any(f => f.Path == "data.image" && f.Old == "\"nginx:1\"" && f.New == "\"nginx:2\""), string.Join("; ", change.Fields));
         Assert.Equal(writes, target.Gateway.LocalClient.CountWrites() - target.Gateway.LocalClient.Requests.Count(r => r.Path.Contains("dryRun")));
     }
+
+    [Fact]
+    public async Task Independent_components_finishing_together_save_the_record_one_after_the_other()
+    {
+        var ns = await _cluster.CreateNamespaceAsync();
+        string Component(string name) => $$"""
+                - name: {{name}}
+                  type: k8s-objects
+                  properties:
+                    objects:
+                      - apiVersion: v1
+                        kind: ConfigMap
+                        metadata:
+                          name: {{name}}
+                        data:
+                          a: "1"
+            """;
+        var app = ApplicationLoader.LoadText($$"""
+            apiVersion: core.oam.dev/v1beta1
+            kind: Application
+            metadata: {name: many, namespace: {{ns}}}
+            spec:
+              components:
+            {{string.Join("\n", Enumerable.Range(1, 6).Select(i => Component($"part-{i}")))}}
+            """, "many.yaml").Applications.Single();
+        using var target = KubeDelivery.Open(_cluster.Kubeconfig, _cluster.Context, NullEngineOutput.Instance);
+        var result = await target.CreateDelivery(NullEngineOutput.Instance).DeliverAsync(app, new DeliveryOptions { Wait = true, PollInterval = TimeSpan.FromMilliseconds(20) }, default);
+        Assert.Empty(result.Problems);
+        Assert.Equal(ApplicationPhase.Running, result.Record!.Phase);
+        Assert.Equal(6, result.Record.Inventory.Count);
+    }
 }

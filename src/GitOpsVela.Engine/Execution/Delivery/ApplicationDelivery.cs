@@ -285,41 +285,60 @@ public sealed class ApplicationDelivery
     {
         public Task SaveAsync(Application application, WorkflowState state, CancellationToken cancellationToken)
         {
-            record.Workflow = state;
-            record.Phase = state.Phase;
-            record.Message = state.Message;
-            if (state.Phase == ApplicationPhase.WorkflowFailed) record.Healthy = false;
+            lock (record)
+            {
+                record.Workflow = state;
+                record.Phase = state.Phase;
+                record.Message = state.Message;
+                if (state.Phase == ApplicationPhase.WorkflowFailed) record.Healthy = false;
+            }
             return saver.SaveIfChangedAsync(cancellationToken);
         }
     }
 
-    /// <summary>Writes the record only when its content changed since it was read or last written (a no-op pass writes nothing).</summary>
+    /// <summary>
+    /// Writes the record only when its content changed since it was read or last written (a no-op pass writes nothing).
+    /// Steps of a DAG finish concurrently: saves are serialized, and the record is read under the lock the steps write it under.
+    /// </summary>
     private sealed class RecordSaver(ApplicationRecord record, IRecordStore records, TimeProvider clock, string? last)
     {
+        private readonly SemaphoreSlim _saving = new(1, 1);
+
         public int Writes { get; private set; }
 
         public static string Snapshot(ApplicationRecord record)
         {
-            var updated = record.UpdatedTime;
-            record.UpdatedTime = default;
-            try
+            lock (record)
             {
-                return record.ToJson();
-            }
-            finally
-            {
-                record.UpdatedTime = updated;
+                var updated = record.UpdatedTime;
+                record.UpdatedTime = default;
+                try
+                {
+                    return record.ToJson();
+                }
+                finally
+                {
+                    record.UpdatedTime = updated;
+                }
             }
         }
 
         public async Task SaveIfChangedAsync(CancellationToken ct)
         {
-            var now = Snapshot(record);
-            if (now == last) return;
-            record.UpdatedTime = clock.GetUtcNow();
-            await records.SaveAsync(record, ct).ConfigureAwait(false);
-            last = now;
-            Writes++;
+            await _saving.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                var now = Snapshot(record);
+                if (now == last) return;
+                lock (record) record.UpdatedTime = clock.GetUtcNow();
+                await records.SaveAsync(record, ct).ConfigureAwait(false);
+                last = now;
+                Writes++;
+            }
+            finally
+            {
+                _saving.Release();
+            }
         }
     }
 }

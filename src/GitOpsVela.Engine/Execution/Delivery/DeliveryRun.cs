@@ -11,8 +11,6 @@ namespace GitOpsVela.Engine.Execution.Delivery;
 /// </summary>
 public sealed class DeliveryRun
 {
-    private readonly object _gate = new();
-
     public required Application Application { get; init; }
     public required ApplicationRecord Record { get; init; }
     public required IClusterGateway Gateway { get; init; }
@@ -37,7 +35,7 @@ public sealed class DeliveryRun
     /// <summary>Adds what was applied to the revision's inventory (once per object).</summary>
     public void RecordApplied(string cluster, IEnumerable<AppliedObject> objects)
     {
-        lock (_gate)
+        lock (Record)
         {
             foreach (var o in objects)
             {
@@ -53,7 +51,7 @@ public sealed class DeliveryRun
     {
         var unhealthy = health.FirstOrDefault(h => !h.Healthy);
         var workload = component.Workload is null ? null : health.FirstOrDefault(h => ReferenceEquals(h.Manifest, component.Workload));
-        lock (_gate)
+        lock (Record)
         {
             var record = Record.Components.FirstOrDefault(c => c.Name == component.Name && c.Cluster == cluster);
             if (record is null)
