@@ -112,12 +112,8 @@ public sealed class TagPolicy
         if (Order == "desc") ranked.Reverse();
         var best = ranked.Count == 0 ? default : ranked[^1];
 
-        string? currentValue = null;
-        if (current is not null)
-        {
-            var cur = candidates.FirstOrDefault(c => c.Tag == current);
-            currentValue = cur.Tag is null ? null : cur.Value;
-        }
+        // The current tag ranks by the same rules even when the registry no longer lists it.
+        var currentValue = current is null ? null : candidates.FirstOrDefault(c => c.Tag == current).Value ?? ValueOf(current);
         string? message = null;
         var selected = best.Tag;
         foreach (var (tag, value) in candidates)
@@ -135,6 +131,21 @@ public sealed class TagPolicy
         if (selected is null) message = "no tag passed the policy";
         var byTag = evaluations.ToDictionary(e => e.Tag);
         return new TagSelection(selected, tags.Distinct(StringComparer.Ordinal).Select(t => byTag[t] with { Selected = t == selected }).ToList(), current, message);
+    }
+
+    /// <summary>The value a tag ranks by (after filter and extract), or null when it would not be a candidate.</summary>
+    private string? ValueOf(string tag)
+    {
+        var value = tag;
+        if (_pattern is not null)
+        {
+            var m = _pattern.Match(tag);
+            if (!m.Success) return null;
+            if (Extract is not null) value = GoRegex.Expand(m, Extract);
+        }
+        if (Kind == PolicyKind.Numerical && !TryNumber(value, out _)) return null;
+        if (Kind == PolicyKind.SemVer && !SemanticVersion.TryParse(value, out _)) return null;
+        return value.Length == 0 ? null : value;
     }
 
     /// <summary>Compares two values in the policy's ranking direction (positive: <paramref name="a"/> is preferred).</summary>
