@@ -59,6 +59,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
         var lease = target.Lease(LeaseNamespace, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}", Interval + TimeSpan.FromMinutes(2));
         try
         {
+            Run(ct => target.Gateway.EnsureNamespaceAsync(target.Gateway.LocalCluster, LeaseNamespace, ct));
             while (true)
             {
                 var (acquired, holder) = Run(ct => lease.TryAcquireAsync(ct));
@@ -76,6 +77,10 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
                 if (!Loop) break;
                 Run(ct => Task.Delay(Interval, ct));
             }
+        }
+        catch (Engine.Diagnostics.VelaProblemException ex)
+        {
+            ThrowTerminatingError(VelaErrors.FromProblem(ex.Problem, Context));
         }
         finally
         {
