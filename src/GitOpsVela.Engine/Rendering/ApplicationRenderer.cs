@@ -237,6 +237,19 @@ public static class ApplicationRenderer
             labels[KubeVelaLabels.TraitResource] = resource;
         }
         labels[KubeVelaLabels.ManagedBy] = KubeVelaLabels.ManagedByValue;
+        ConventionalOrder(obj);
+    }
+
+    /// <summary>apiVersion, kind, metadata first (as kubectl and KubeVela write objects); the rest in the order rendered.</summary>
+    private static void ConventionalOrder(JsonObject obj)
+    {
+        var entries = obj.ToList();
+        if (entries.Count >= 3 && entries[0].Key == "apiVersion" && entries[1].Key == "kind" && entries[2].Key == "metadata") return;
+        obj.Clear();
+        foreach (var key in new[] { "apiVersion", "kind", "metadata" })
+            if (entries.FirstOrDefault(e => e.Key == key) is { Key: not null } e) obj[key] = e.Value;
+        foreach (var (key, value) in entries)
+            if (key is not ("apiVersion" or "kind" or "metadata")) obj[key] = value;
     }
 }
 
