@@ -108,9 +108,18 @@ public sealed class TagPolicy
             candidates.Add((tag, value));
         }
 
-        var ranked = candidates.OrderBy(c => c.Value, Comparer<string>.Create(Compare)).ToList();
-        if (Order == "desc") ranked.Reverse();
-        var best = ranked.Count == 0 ? default : ranked[^1];
+        // Each value is parsed once into the key it ranks by; the best is one pass, no sort.
+        var keys = candidates.Select(c => Key(c.Value)).ToList();
+        var best = default((string Tag, string Value));
+        object? bestKey = null;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (bestKey is null || Compare(keys[i], bestKey) * (Order == "desc" ? -1 : 1) > 0)
+            {
+                best = candidates[i];
+                bestKey = keys[i];
+            }
+        }
 
         // The current tag ranks by the same rules even when the registry no longer lists it.
         var currentValue = current is null ? null : candidates.FirstOrDefault(c => c.Tag == current).Value ?? ValueOf(current);
@@ -123,7 +132,7 @@ public sealed class TagPolicy
                 ? new TagEvaluation(tag, value, TagVerdict.LowerThanCurrent, $"ranks below the current tag {current}")
                 : new TagEvaluation(tag, value, TagVerdict.Passed, tag == selected ? "newest by policy" : "passed", tag == selected));
         }
-        if (selected is not null && currentValue is not null && Ranked(best.Value, currentValue) < 0)
+        if (selected is not null && currentValue is not null && Ranked(best.Value!, currentValue) < 0)
         {
             message = $"the newest candidate {selected} ranks below the current tag {current}; keeping {current}";
             selected = current;
@@ -151,11 +160,20 @@ public sealed class TagPolicy
     /// <summary>Compares two values in the policy's ranking direction (positive: <paramref name="a"/> is preferred).</summary>
     private int Ranked(string a, string b) => Order == "desc" ? -Compare(a, b) : Compare(a, b);
 
-    private int Compare(string a, string b) => Kind switch
+    private int Compare(string a, string b) => Compare(Key(a), Key(b));
+
+    private object Key(string value) => Kind switch
     {
-        PolicyKind.Numerical => TryNumber(a, out var x) && TryNumber(b, out var y) ? x.CompareTo(y) : string.CompareOrdinal(a, b),
-        PolicyKind.SemVer => SemanticVersion.TryParse(a, out var va) && SemanticVersion.TryParse(b, out var vb) ? va.CompareTo(vb) : string.CompareOrdinal(a, b),
-        _ => string.CompareOrdinal(a, b),
+        PolicyKind.Numerical when TryNumber(value, out var n) => n,
+        PolicyKind.SemVer when SemanticVersion.TryParse(value, out var v) => v,
+        _ => value,
+    };
+
+    private static int Compare(object a, object b) => (a, b) switch
+    {
+        (decimal x, decimal y) => x.CompareTo(y),
+        (SemanticVersion x, SemanticVersion y) => x.CompareTo(y),
+        _ => string.CompareOrdinal(a.ToString(), b.ToString()),
     };
 
     private static bool TryNumber(string s, out decimal value) =>
