@@ -80,11 +80,26 @@ public sealed partial class GitSourceCache(string? root = null, TimeProvider? cl
         {
             if (Directory.Exists(repoPath)) Directory.Delete(repoPath, recursive: true);
             _output.Verbose($"cloning {shown}");
-            Guard(shown, () => Repository.Clone(url, repoPath, new CloneOptions
+            // Clone with the branch checked out when a branch is wanted (one pass over the files instead of two).
+            var options = new CloneOptions
             {
-                Checkout = false,
+                Checkout = request.Reference.Branch is not null || request.Reference is { Tag: null, Commit: null, SemVer: null, Ref: null },
                 FetchOptions = { CredentialsProvider = Credentials(request.Credentials), TagFetchMode = TagFetchMode.All },
-            }));
+            };
+            if (options.Checkout) options.BranchName = request.Reference.Branch ?? "main";
+            Guard(shown, () =>
+            {
+                try
+                {
+                    Repository.Clone(url, repoPath, options);
+                }
+                catch (LibGit2SharpException ex) when (options.Checkout && ex.Message.Contains("reference", StringComparison.OrdinalIgnoreCase))
+                {
+                    // The repository answered but has no such branch.
+                    if (Directory.Exists(repoPath)) Directory.Delete(repoPath, recursive: true);
+                    throw NotFound($"branch '{options.BranchName}' is not in {shown}");
+                }
+            });
             fetched = true;
         }
         using var repo = new Repository(repoPath);

@@ -117,4 +117,15 @@ public sealed class GitSourceCacheTests : IDisposable
         Assert.Equal("VelaSourceRefNotFound", missing.Problem.Id);
         Assert.Contains("branch 'nope'", missing.Problem.Message);
     }
+
+    [Fact]
+    public void A_first_sync_of_a_branch_that_does_not_exist_says_so()
+    {
+        var url = Seed();
+        var ex = Assert.Throws<VelaProblemException>(() => Cache().Sync(new GitSyncRequest(url, new GitReference(Branch: "release"), _credentials)));
+        Assert.Equal("VelaSourceRefNotFound", ex.Problem.Id);
+        Assert.Contains("branch 'release'", ex.Problem.Message);
+        var missingRepo = Assert.Throws<VelaProblemException>(() => Cache().Sync(new GitSyncRequest(url.Replace("config.git", "absent.git"), new GitReference(), _credentials)));
+        Assert.NotEqual("VelaSourceRefNotFound", missingRepo.Problem.Id);
+    }
 }
