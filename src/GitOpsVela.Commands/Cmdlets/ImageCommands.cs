@@ -143,10 +143,41 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
     [Parameter]
     public SwitchParameter Commit { get; set; }
 
-    /// <summary>Credentials for pushing to the git server (else the GITOPSVELA_GIT_TOKEN variable).</summary>
+    /// <summary>Credentials for pushing to the git server (else the component's git secretRef read with -Context, else GITOPSVELA_GIT_TOKEN).</summary>
     [Parameter]
     [Credential]
     public PSCredential? GitCredential { get; set; }
+
+    /// <summary>Read the imageRepository's registry secretRef (kubernetes.io/dockerconfigjson) and the component's git secretRef (kubernetes.io/basic-auth) from this context's cluster.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(KubeContextCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Context { get; set; }
+
+    /// <summary>The kubeconfig file (default: KUBECONFIG, then ~/.kube/config).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Kubeconfig { get; set; }
+
+    private ClusterConnection? _connection;
+    private string? _gitSecret;
+    private string? _gitSecretNamespace;
+
+    private Engine.Execution.Delivery.DeliveryTarget? Cluster =>
+        Context is null && Kubeconfig is null ? null : (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
+
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        _connection?.Close();
+    }
+
+    private async Task<RegistryCredentials?> CredentialsFor(ImagePolicySpec policy, CancellationToken ct)
+    {
+        if (Credential is not null || policy.SecretRef is null || Cluster is not { } cluster) return RegistryCredentials(ImageReference.Parse(policy.Image).Registry);
+        var config = await cluster.Gateway.ReadAsync(policy.Namespace ?? "default", policy.SecretRef, ".dockerconfigjson", ct).ConfigureAwait(false);
+        return Engine.Images.RegistryCredentials.FromDockerConfig(config, ImageReference.Parse(policy.Image).Registry);
+    }
 
     protected override void ProcessRecord()
     {
@@ -166,13 +197,16 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
             var load = ApplicationLoader.Load([root], Output);
             foreach (var problem in load.Problems) WriteProblem(problem);
             var (found, problems) = ImagePolicySpec.FromApplications(load.Applications, root);
+            // The git secretRef of the first kustomize component with an imageRepository pushes the commit (clusters/apps.yaml: my-secret).
+            foreach (var app in load.Applications)
+            foreach (var c in app.Components.Where(c => c.Type == "kustomize" && c.Properties.ContainsKey("imageRepository")))
+                if (_gitSecret is null && c.Properties.GetString("secretRef") is { } secret) (_gitSecret, _gitSecretNamespace) = (secret, app.Namespace);
             foreach (var problem in problems) WriteProblem(problem);
             policies = found;
             if (policies.Count == 0) WriteWarning($"no application under {root} has a kustomize component with an imageRepository block; use -Image and -Marker");
         }
         var updater = new ImageUpdater(Registry, Output);
-        ImageUpdatePlan Plan() => Run(ct => updater.PlanAsync(policies, (p, _) =>
-            Task.FromResult(RegistryCredentials(ImageReference.Parse(p.Image).Registry)), ct));
+        ImageUpdatePlan Plan() => Run(ct => updater.PlanAsync(policies, CredentialsFor, ct));
         var plan = Plan();
         foreach (var problem in plan.Problems) WriteProblem(problem);
         if (plan.Edits.Count == 0)
@@ -192,6 +226,10 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
             if (Push || Commit)
             {
                 var credentials = GitCredential is not null ? new GitCredentials(GitCredential.UserName, GitCredential.GetNetworkCredential().Password)
+                    : _gitSecret is not null && Cluster is { } cluster
+                        ? new GitCredentials(
+                            Run(ct => cluster.Gateway.ReadAsync(_gitSecretNamespace!, _gitSecret, "username", ct)),
+                            Run(ct => cluster.Gateway.ReadAsync(_gitSecretNamespace!, _gitSecret, "password", ct)))
                     : Environment.GetEnvironmentVariable(Engine.Reconcile.GitSourceProvider.DefaultTokenVariable) is { Length: > 0 } token ? new GitCredentials("git", token) : null;
                 var first = true;
                 sha = ImageCommitter.CommitAndPush(root, plan.CommitMessage, credentials, Push, () =>
