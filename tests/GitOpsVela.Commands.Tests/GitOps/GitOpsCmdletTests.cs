@@ -110,4 +110,34 @@ public sealed class GitOpsCmdletTests : IDisposable
 
         Assert.Empty(Run(update + " -Push -GitCredential $cred", ("work", work), ("image", image)).ThrowOnError().Output);
     }
+
+    [Fact]
+    public async Task Update_VelaImageTag_reads_the_registry_and_git_secrets_from_the_cluster()
+    {
+        using var registry = OciRegistry.Start("puller", "pull-pass");
+        await registry.PushAsync("org/api", "1.0.0", "1.2.0", "2.0.0");
+        using var cluster = new TestCluster();
+        var ns = cluster.Namespace();
+        var dockerconfig = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
+            "{\"auths\":{\"" + registry.Host + "\":{\"auth\":\"" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("puller:pull-pass")) + "\"}}}"));
+        // The secrets the spec asks for (imagesecret, my-secret), put in the cluster by a delivered application.
+        var secrets = Path.Combine(Directory.CreateTempSubdirectory("gitopsvela-secrets-").FullName, "secrets.yaml");
+        File.WriteAllText(secrets, $"apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata: {{name: secrets, namespace: {ns}}}\nspec:\n  components:\n    - name: secrets\n      type: k8s-objects\n      properties:\n        objects:\n          - {{apiVersion: v1, kind: Secret, metadata: {{name: imagesecret}}, type: kubernetes.io/dockerconfigjson, data: {{.dockerconfigjson: {dockerconfig}}}}}\n          - {{apiVersion: v1, kind: Secret, metadata: {{name: my-secret}}, type: kubernetes.io/basic-auth, stringData: {{username: kubevela, password: cmdlet-pass}}}}\n");
+        Run($"Invoke-VelaWorkflow -Path $f {cluster.Arguments} -Wait -PollSeconds 0.05", ("f", secrets)).ThrowOnError();
+
+        var image = $"{registry.Host}/org/api";
+        _git.CreateRepository("withsecrets", new Dictionary<string, string>
+        {
+            ["clusters/apps.yaml"] = $"apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata: {{name: apps, namespace: {ns}}}\nspec:\n  components:\n    - name: apps\n      type: kustomize\n      properties:\n        url: https://example.com/x\n        secretRef: my-secret\n        path: ./apps\n        imageRepository:\n          image: {image}\n          secretRef: imagesecret\n          policy:\n            semver:\n              range: \"^1\"\n",
+            ["apps/api.yaml"] = $"image: {image}:1.0.0 # {{\"$imagepolicy\": \"{ns}:apps\"}}\n",
+        });
+        var work = _git.CloneForEdits("withsecrets");
+
+        var done = Run($"Update-VelaImageTag -Path $work -Push {cluster.Arguments}", ("work", work)).ThrowOnError().Output.Single();
+
+        Assert.Equal($"{image}:1.2.0", done.P("New"));
+        Assert.NotNull(done.P("Commit"));
+        var check = _git.CloneForEdits("withsecrets");
+        Assert.Equal($"image: {image}:1.2.0 # {{\"$imagepolicy\": \"{ns}:apps\"}}\n", File.ReadAllText(Path.Combine(check, "apps", "api.yaml")));
+    }
 }
