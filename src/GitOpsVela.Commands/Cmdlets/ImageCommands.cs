@@ -225,12 +225,11 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
         {
             if (Push || Commit)
             {
-                var credentials = GitCredential is not null ? new GitCredentials(GitCredential.UserName, GitCredential.GetNetworkCredential().Password)
-                    : _gitSecret is not null && Cluster is { } cluster
+                var credentials = GitCredentialsFrom.Credential(GitCredential) ?? (_gitSecret is not null && Cluster is { } cluster
                         ? new GitCredentials(
                             Run(ct => cluster.Gateway.ReadAsync(_gitSecretNamespace!, _gitSecret, "username", ct)),
                             Run(ct => cluster.Gateway.ReadAsync(_gitSecretNamespace!, _gitSecret, "password", ct)))
-                    : Environment.GetEnvironmentVariable(Engine.Reconcile.GitSourceProvider.DefaultTokenVariable) is { Length: > 0 } token ? new GitCredentials("git", token) : null;
+                    : GitCredentialsFrom.Token());
                 var first = true;
                 sha = ImageCommitter.CommitAndPush(root, plan.CommitMessage, credentials, Push, () =>
                 {

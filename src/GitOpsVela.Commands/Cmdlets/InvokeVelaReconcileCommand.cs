@@ -55,7 +55,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
     {
         var target = Target;
         var cache = new GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
-        var credentials = Credential is null ? null : new GitCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
+        var credentials = GitCredentialsFrom.Credential(Credential);
         var lease = target.Lease(LeaseNamespace, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}", Interval + TimeSpan.FromMinutes(2));
         try
         {

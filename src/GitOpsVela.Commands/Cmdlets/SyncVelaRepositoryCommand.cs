@@ -74,10 +74,7 @@ public sealed class SyncVelaRepositoryCommand : VelaCmdlet
             return;
         }
         var cache = new GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
-        var credentials = Credential is not null
-            ? new GitCredentials(Credential.UserName, Credential.GetNetworkCredential().Password)
-            : Environment.GetEnvironmentVariable(TokenVariable ?? Engine.Reconcile.GitSourceProvider.DefaultTokenVariable) is { Length: > 0 } token
-                ? new GitCredentials("git", token) : null;
+        var credentials = GitCredentialsFrom.CredentialOrToken(Credential, TokenVariable);
         var reference = new GitReference(ParameterSetName == BranchSet ? Branch : null, Tag, Commit, SemVer, Ref);
         try
         {

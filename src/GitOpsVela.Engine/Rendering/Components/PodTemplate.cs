@@ -145,6 +145,21 @@ internal static class PodTemplate
         }));
     }
 
+    /// <summary>
+    /// A pod-template workload (Deployment, DaemonSet, StatefulSet) selecting <c>app.oam.dev/component</c>, as
+    /// webservice.cue, worker.cue, daemon.cue and statefulset.cue build it.
+    /// </summary>
+    public static JsonObject PodWorkload(string kind, JsonObject templateMetadata, JsonObject podSpec, string component) => new()
+    {
+        ["apiVersion"] = "apps/v1",
+        ["kind"] = kind,
+        ["spec"] = new JsonObject
+        {
+            ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app.oam.dev/component"] = component } },
+            ["template"] = new JsonObject { ["metadata"] = templateMetadata, ["spec"] = podSpec },
+        },
+    };
+
     /// <summary>The pod spec around the container: hostAliases, imagePullSecrets, volumes.</summary>
     public static JsonObject PodSpec(ComponentRender render, JsonObject container, JsonObject? extra = null)
     {
@@ -251,7 +266,7 @@ internal static class PodTemplate
     }
 
     /// <summary>A probe with #HealthProbe's defaults filled in.</summary>
-    private static JsonObject Probe(JsonObject given)
+    public static JsonObject Probe(JsonObject given)
     {
         var probe = (JsonObject)given.DeepClone();
         probe["initialDelaySeconds"] ??= 0;

@@ -25,20 +25,7 @@ public sealed class WebserviceComponent : IComponentType
 
     public void Render(ComponentRender render)
     {
-        render.Workload = new JsonObject
-        {
-            ["apiVersion"] = "apps/v1",
-            ["kind"] = "Deployment",
-            ["spec"] = new JsonObject
-            {
-                ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app.oam.dev/component"] = render.Component.Name } },
-                ["template"] = new JsonObject
-                {
-                    ["metadata"] = Metadata(render),
-                    ["spec"] = PodSpec(render, Container(render, PortStyle.WithProtocol)),
-                },
-            },
-        };
+        render.Workload = PodWorkload("Deployment", Metadata(render), PodSpec(render, Container(render, PortStyle.WithProtocol)), render.Component.Name);
         AddExposeService(render, "webserviceExpose", PortStyle.WithProtocol);
     }
 }
@@ -194,20 +181,7 @@ public sealed class DaemonComponent : IComponentType
 
     public void Render(ComponentRender render)
     {
-        render.Workload = new JsonObject
-        {
-            ["apiVersion"] = "apps/v1",
-            ["kind"] = "DaemonSet",
-            ["spec"] = new JsonObject
-            {
-                ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app.oam.dev/component"] = render.Component.Name } },
-                ["template"] = new JsonObject
-                {
-                    ["metadata"] = Metadata(render),
-                    ["spec"] = PodSpec(render, Container(render, PortStyle.Plain)),
-                },
-            },
-        };
+        render.Workload = PodWorkload("DaemonSet", Metadata(render), PodSpec(render, Container(render, PortStyle.Plain)), render.Component.Name);
         AddExposeService(render, "webserviceExpose", PortStyle.Plain);
     }
 }
@@ -233,20 +207,7 @@ public sealed class StatefulSetComponent : IComponentType
 
     public void Render(ComponentRender render)
     {
-        render.Workload = new JsonObject
-        {
-            ["apiVersion"] = "apps/v1",
-            ["kind"] = "StatefulSet",
-            ["spec"] = new JsonObject
-            {
-                ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app.oam.dev/component"] = render.Component.Name } },
-                ["template"] = new JsonObject
-                {
-                    ["metadata"] = Metadata(render),
-                    ["spec"] = PodSpec(render, Container(render, PortStyle.WithProtocol)),
-                },
-            },
-        };
+        render.Workload = PodWorkload("StatefulSet", Metadata(render), PodSpec(render, Container(render, PortStyle.WithProtocol)), render.Component.Name);
         AddExposeService(render, "statefulsetsExpose", PortStyle.WithProtocol);
     }
 }

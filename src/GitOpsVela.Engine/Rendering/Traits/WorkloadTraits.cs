@@ -149,19 +149,8 @@ public sealed class SidecarTrait : ITraitType
         if (p["volumes"] is JsonArray volumes)
             container["volumeMounts"] = new JsonArray(volumes.OfType<JsonObject>().Select(v => (JsonNode)new JsonObject { ["mountPath"] = v.Clone("path"), ["name"] = v.Clone("name") }).ToArray());
         foreach (var probe in new[] { "livenessProbe", "readinessProbe" })
-            if (p[probe] is JsonObject given) container[probe] = Probe(given);
+            if (p[probe] is JsonObject given) container[probe] = PodTemplate.Probe(given);
         JsonPatching.MergeByKey(JsonPatching.List(render.PodSpec(), "containers"), container);
-    }
-
-    internal static JsonObject Probe(JsonObject given)
-    {
-        var probe = (JsonObject)given.DeepClone();
-        probe["initialDelaySeconds"] ??= 0;
-        probe["periodSeconds"] ??= 10;
-        probe["timeoutSeconds"] ??= 1;
-        probe["successThreshold"] ??= 1;
-        probe["failureThreshold"] ??= 3;
-        return probe;
     }
 }
 
