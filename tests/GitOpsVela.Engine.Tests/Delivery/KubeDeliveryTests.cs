@@ -209,4 +209,57 @@ public sealed class KubeDeliveryTests : IAsyncLifetime
         Assert.Equal(ApplicationPhase.Running, result.Record!.Phase);
         Assert.Equal(6, result.Record.Inventory.Count);
     }
+
+    [Fact]
+    public async Task An_apply_once_path_keeps_the_value_someone_else_set_when_a_new_revision_is_applied()
+    {
+        var ns = await _cluster.CreateNamespaceAsync();
+        Application App(string image) => ApplicationLoader.LoadText($$"""
+            apiVersion: core.oam.dev/v1beta1
+            kind: Application
+            metadata: {name: web, namespace: {{ns}}}
+            spec:
+              components:
+                - name: web
+                  type: webservice
+                  properties: {image: "{{image}}"}
+                  traits:
+                    - type: scaler
+                      properties: {replicas: 2}
+                    - type: annotations
+                      properties: {"app.oam.dev/disable-health-check": "true"}
+              policies:
+                - name: hpa-owns-replicas
+                  type: apply-once
+                  properties:
+                    enable: true
+                    rules:
+                      - selector: {componentTypes: [webservice], resourceTypes: [Deployment]}
+                        strategy: {path: [spec.replicas]}
+            """, "web.yaml").Applications.Single();
+        using var target = KubeDelivery.Open(_cluster.Kubeconfig, _cluster.Context, NullEngineOutput.Instance);
+        var options = new DeliveryOptions { Wait = true, PollInterval = TimeSpan.FromMilliseconds(20) };
+        Assert.Empty((await target.CreateDelivery(NullEngineOutput.Instance).DeliverAsync(App("nginx:1"), options, default)).Problems);
+
+        using var client = _cluster.Connect();
+        var deployments = await client.ResolveAsync("apps/v1", "Deployment", default);
+        Assert.Equal(2, (int)(await client.GetAsync(deployments!, ns, "web", default))!["spec"]!["replicas"]!);
+        // An autoscaler (another field manager) scales it out.
+        var scale = new JsonObject
+        {
+            ["apiVersion"] = "apps/v1", ["kind"] = "Deployment",
+            ["metadata"] = new JsonObject { ["name"] = "web", ["namespace"] = ns },
+            ["spec"] = new JsonObject { ["replicas"] = 5 },
+        };
+        await client.ApplyAsync(deployments!, scale,
+            "hpa-controller", force: true, dryRun: false, default);
+
+        target.Gateway.BeginPass();
+        var v2 = await target.CreateDelivery(NullEngineOutput.Instance).DeliverAsync(App("nginx:2"), options, default);
+
+        Assert.Empty(v2.Problems);
+        var live = (await client.GetAsync(deployments!, ns, "web", default))!;
+        Assert.Equal(5, (int)live["spec"]!["replicas"]!);
+        Assert.Equal("nginx:2", (string?)live["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]);
+    }
 }

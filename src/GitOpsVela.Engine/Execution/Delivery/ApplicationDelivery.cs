@@ -163,6 +163,7 @@ public sealed class ApplicationDelivery
                 while (true)
                 {
                     await runner.RunPassAsync(app, plan, record.Workflow, cancellationToken).ConfigureAwait(false);
+                    ReportProgress(app, record.Workflow);
                     if (!options.Wait || !WorkflowRunner.NeedsAnotherPass(record.Workflow)) break;
                     await Task.Delay(options.PollInterval, _clock, cancellationToken).ConfigureAwait(false);
                     _gateway.BeginPass();
@@ -189,6 +190,18 @@ public sealed class ApplicationDelivery
             problems = [.. problems, ex.Problem with { Application = ex.Problem.Application ?? app.Name }];
         }
         return new DeliveryResult(app, record, problems, pruned, started, saver.Writes > 0);
+    }
+
+    /// <summary>Progress per step (Write-Progress in the cmdlets, and the same milestone as verbose text).</summary>
+    private void ReportProgress(Application app, WorkflowState state)
+    {
+        var steps = state.AllSteps().ToList();
+        var done = steps.Count(s => s.IsFinished);
+        var current = steps.FirstOrDefault(s => s.Phase is StepPhase.Running or StepPhase.Suspending);
+        var status = current is null
+            ? $"{done}/{steps.Count} steps finished; {state.Phase.ToKubeVela()}"
+            : $"{done}/{steps.Count} steps finished; {current.Name}: {current.Phase.ToKubeVela()}{(current.Message is null ? "" : " — " + current.Message)}";
+        _output.Progress($"Workflow {app.Namespace}/{app.Name}", status, state.Finished ? 100 : steps.Count == 0 ? 0 : done * 100 / steps.Count);
     }
 
     /// <summary>

@@ -14,7 +14,19 @@ internal static class ComponentDelivery
         if (!component.Succeeded) return StepOutcome.Failed(string.Join("; ", component.Problems.Select(p => p.ToString())), "Render");
         foreach (var ns in component.Manifests.Select(m => m.Namespace).OfType<string>().Distinct())
             await run.Gateway.EnsureNamespaceAsync(cluster, ns, ct).ConfigureAwait(false);
-        var report = await run.Gateway.ApplyAsync(cluster, component.Manifests, run.Force, ct).ConfigureAwait(false);
+        var manifests = component.Manifests;
+        if (ApplyOncePolicy.From(run.Application) is { HasRules: true } applyOnce)
+        {
+            // Fields the apply-once rules leave to others are not applied to objects that already exist.
+            var filtered = new List<RenderedManifest>();
+            foreach (var m in manifests)
+            {
+                var exists = await run.Gateway.GetAsync(cluster, m.ApiVersion, m.Kind, m.Namespace, m.Name, ct).ConfigureAwait(false) is not null;
+                filtered.Add(applyOnce.Filter(m, component.Type, exists));
+            }
+            manifests = filtered;
+        }
+        var report = await run.Gateway.ApplyAsync(cluster, manifests, run.Force, ct).ConfigureAwait(false);
         run.RecordApplied(cluster, report.Objects);
         if (report.Problems.Count > 0) return StepOutcome.Failed(string.Join("; ", report.Problems.Select(p => p.Message)), "Apply");
         var waiting = report.Objects.FirstOrDefault(o => o.Action == ApplyAction.WaitingForDefinition);
