@@ -1,11 +1,14 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Execution.Delivery;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Reconcile;
 using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Tests.Cluster;
 using GitOpsVela.Engine.Tests.Infrastructure;
+using k8s;
+using k8s.Models;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Reconcile;
@@ -158,5 +161,97 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain("nope-not-it", problem.ToString());
         Assert.Null(item.Delivery);
         Assert.Null(await target.Records.LoadAsync(ns, "apps", default));
+    }
+
+    private async Task PatchStatusAsync(string group, string version, string plural, string ns, string name, string statusJson)
+    {
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(_cluster.Kubeconfig, _cluster.Context);
+        using var kube = new Kubernetes(config);
+        var patch = new V1Patch(statusJson, V1Patch.PatchType.MergePatch);
+        if (group == "apps") await kube.AppsV1.PatchNamespacedDeploymentStatusAsync(patch, name, ns);
+        else await kube.CustomObjects.PatchNamespacedCustomObjectStatusAsync(patch, group, version, ns, plural, name);
+    }
+
+    private async Task InstallCrdAsync(string group, string version, string plural, string kind)
+    {
+        using var client = _cluster.Connect();
+        var crd = await client.ResolveAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", default);
+        var obj = JsonNode.Parse("""
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{},
+             "spec":{"scope":"Namespaced","names":{},"versions":[{"served":true,"storage":true,"subresources":{"status":{}},
+               "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+            """)!.AsObject();
+        obj["metadata"]!["name"] = $"{plural}.{group}";
+        obj["spec"]!["group"] = group;
+        obj["spec"]!["names"] = new JsonObject { ["plural"] = plural, ["singular"] = kind.ToLowerInvariant(), ["kind"] = kind, ["listKind"] = kind + "List" };
+        obj["spec"]!["versions"]![0]!["name"] = version;
+        await client.ApplyAsync(crd!, obj, "operator", force: true, dryRun: false, default);
+        _cluster.TrackCrd($"{plural}.{group}");
+    }
+
+    /// <summary>
+    /// The spec from start to end with its own files (examples/gitops-repo): clusters/infra.yaml and clusters/apps.yaml are
+    /// the only applications given; infra brings mysql (its raw MysqlCluster waits for the operator's CRD), apps brings
+    /// my-app; once the operator is in and Flux reports Ready, the vela ls view has the spec's five rows.
+    /// </summary>
+    [Fact]
+    public async Task The_specs_config_repo_ends_in_the_five_rows_of_its_vela_ls_output()
+    {
+        var ns = await _cluster.CreateNamespaceAsync();
+        var examples = Path.Combine(AppContext.BaseDirectory, "testdata", "gitops-repo");
+        string Example(string path) => File.ReadAllText(Path.Combine(examples, path)).Replace("namespace: default", $"namespace: {ns}");
+        var url = _git.CreateRepository("spec", new Dictionary<string, string>
+        {
+            ["apps/my-app.yaml"] = Example("apps/my-app.yaml"),
+            ["infrastructure/mysql.yaml"] = Example("infrastructure/mysql.yaml"),
+        });
+        List<Model.Application> roots = [];
+        foreach (var file in new[] { "clusters/infra.yaml", "clusters/apps.yaml" })
+        {
+            var text = Example(file)
+                .Replace("url: https://github.com/FogDong/KubeVela-GitOps-Infra-Demo", $"url: {url}")
+                .Replace("url: https://github.com/FogDong/KubeVela-GitOps-App-Demo", $"url: {url}")
+                .Replace("secretRef: my-secret", "# secretRef: my-secret")
+                .Replace("metadata:\n  name: infra\n", $"metadata:\n  name: infra\n  namespace: {ns}\n")
+                .Replace("metadata:\n  name: apps\n", $"metadata:\n  name: apps\n  namespace: {ns}\n");
+            roots.Add(ApplicationLoader.LoadText(text, file).Applications.Single());
+        }
+        using var target = KubeDelivery.Open(_cluster.Kubeconfig, _cluster.Context, NullEngineOutput.Instance);
+        async Task<IReadOnlyList<ReconcileItem>> Pass()
+        {
+            target.Gateway.BeginPass();
+            var items = await target.CreateReconciler(NullEngineOutput.Instance, new GitSourceCache(_cache), new GitCredentials("kubevela", "gitops-pass"), null)
+                .RunAsync(roots, new ReconcileOptions(), default);
+            Assert.All(items, i => Assert.Empty(i.Problems.Concat(i.Delivery?.Problems ?? [])));
+            return items;
+        }
+
+        var first = await Pass();
+        Assert.Equal(["infra", "apps", "mysql", "my-app"], first.Select(i => i.Application.Name));
+        Assert.Equal([null, null, "infra", "apps"], first.Select(i => i.Parent));
+        Assert.Contains("CustomResourceDefinition is not installed", first[2].Delivery!.Workflow!.Find("deploy-operator")!.Message);
+
+        // The operator's CRDs arrive (Flux's helm-controller would install the chart); Flux and the Deployment controller report ready.
+        await InstallCrdAsync("helm.toolkit.fluxcd.io", "v2beta1", "helmreleases", "HelmRelease");
+        await InstallCrdAsync("source.toolkit.fluxcd.io", "v1beta2", "helmrepositories", "HelmRepository");
+        await Pass();
+        const string ready = """{"status":{"conditions":[{"type":"Ready","status":"True","reason":"Succeeded"}]}}""";
+        await PatchStatusAsync("helm.toolkit.fluxcd.io", "v2beta1", "helmreleases", ns, "mysql-controller", ready);
+        await PatchStatusAsync("source.toolkit.fluxcd.io", "v1beta2", "helmrepositories", ns, "mysql-controller", ready);
+        await InstallCrdAsync("mysql.presslabs.org", "v1alpha1", "mysqlclusters", "MysqlCluster");
+        await PatchStatusAsync("apps", "v1", "deployments", ns, "my-server",
+            """{"status":{"replicas":1,"readyReplicas":1,"updatedReplicas":1,"availableReplicas":1,"observedGeneration":1}}""");
+        await Pass();
+        await Pass();
+
+        var records = await target.CreateDelivery(NullEngineOutput.Instance).ReadStatusAsync(ns, default);
+        var rows = records.SelectMany(r => r.Components.Select(c => $"{r.Name} {c.Name} {c.Type} {string.Join(",", c.Traits)} {r.Phase.ToKubeVela()} {(c.Healthy == true ? "healthy" : "unhealthy")}")).ToList();
+        Assert.Equal([
+            "apps apps kustomize  running healthy",
+            "infra database-config kustomize  running healthy",
+            "my-app my-server webservice ingress running healthy",
+            "mysql mysql-controller helm  running healthy",
+            "mysql mysql-cluster raw  running healthy",
+        ], rows);
     }
 }
