@@ -122,7 +122,7 @@ public static partial class ImageMarkers
         MarkerField.Tag => chosen.Tag ?? "",
         MarkerField.Name => chosen.Name,
         MarkerField.Digest => chosen.Digest ?? "",
-        _ => chosen.ToString(),
+        _ => chosen.Tag is null ? chosen.Name : $"{chosen.Name}:{chosen.Tag}",
     };
 
     /// <summary>Rewrites the markers' values in the text; nothing else changes.</summary>

@@ -90,10 +90,12 @@ public sealed class ImageUpdater(RegistryClient registry, IEngineOutput? output 
             }
             ImageReference image;
             IReadOnlyList<string> tags;
+            RegistryCredentials? creds;
             try
             {
                 image = ImageReference.Parse(policy.Image);
-                tags = await registry.ListTagsAsync(image, await credentials(policy, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                creds = await credentials(policy, ct).ConfigureAwait(false);
+                tags = await registry.ListTagsAsync(image, creds, ct).ConfigureAwait(false);
             }
             catch (VelaProblemException ex)
             {
@@ -105,12 +107,24 @@ public sealed class ImageUpdater(RegistryClient registry, IEngineOutput? output 
                 problems.Add(new VelaProblem("VelaImageInvalid", ProblemCategory.InvalidData, ex.Message, SourceLocation.None));
                 continue;
             }
-            var current = CurrentTag(markers[0]);
+            var current = CurrentTag(markers.FirstOrDefault(m => m.Field is MarkerField.Image or MarkerField.Tag) ?? markers[0]);
             var selection = policy.Policy.Select(tags, current);
             selections.Add((policy, selection));
             _output.Verbose($"{policy.Key}: {tags.Count} tags, current {current ?? "(none)"}, newest by policy {selection.Selected ?? "(none)"}");
-            if (selection.Selected is null || selection.Selected == current) continue;
+            if (selection.Selected is null || selection.Selected == current && markers.All(m => m.Field != MarkerField.Digest)) continue;
             var chosen = image with { Tag = selection.Selected, Digest = null };
+            if (markers.Any(m => m.Field == MarkerField.Digest))
+            {
+                try
+                {
+                    chosen = chosen with { Digest = await registry.GetDigestAsync(image, selection.Selected, creds, ct).ConfigureAwait(false) };
+                }
+                catch (VelaProblemException ex)
+                {
+                    problems.Add(ex.Problem);
+                    continue;
+                }
+            }
             foreach (var marker in markers)
             {
                 var value = ImageMarkers.NewValue(marker, chosen);

@@ -94,6 +94,14 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
         return tags;
     }
 
+    /// <summary>The digest of a tag's manifest (the registry's Docker-Content-Digest), for <c>:digest</c> markers.</summary>
+    public async Task<string> GetDigestAsync(ImageReference image, string tag, RegistryCredentials? credentials, CancellationToken ct)
+    {
+        using var response = await SendAsync(image, $"{BaseUrl(image)}/v2/{image.Repository}/manifests/{tag}", credentials, null, ct, HttpMethod.Head).ConfigureAwait(false);
+        if (response.Message.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { Length: > 0 } digest) return digest;
+        throw Problem(image, "VelaRegistryResponseInvalid", $"the registry gave no digest for {tag}", ProblemCategory.InvalidData);
+    }
+
     [GeneratedRegex(@"<([^>]+)>\s*;\s*rel=""?next""?")]
     private static partial Regex LinkNext();
 
@@ -113,12 +121,16 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
         public void Dispose() => Message.Dispose();
     }
 
-    private async Task<Sent> SendAsync(ImageReference image, string url, RegistryCredentials? credentials, string? bearer, CancellationToken ct)
+    private async Task<Sent> SendAsync(ImageReference image, string url, RegistryCredentials? credentials, string? bearer, CancellationToken ct, HttpMethod? method = null)
     {
         var triedChallenge = false;
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            using var request = new HttpRequestMessage(method ?? HttpMethod.Get, url);
+            if (url.Contains("/manifests/", StringComparison.Ordinal))
+                foreach (var accept in new[] { "application/vnd.oci.image.index.v1+json", "application/vnd.oci.image.manifest.v1+json",
+                             "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.docker.distribution.manifest.v2+json" })
+                    request.Headers.Accept.ParseAdd(accept);
             if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
             else if (credentials is not null && triedChallenge) request.Headers.Authorization = Basic(credentials);
             HttpResponseMessage response;

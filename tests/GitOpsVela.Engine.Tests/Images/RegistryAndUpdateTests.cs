@@ -163,4 +163,33 @@ public sealed class RegistryAndUpdateTests
         Assert.Empty(settled.Edits);
         Assert.Null(ImageCommitter.CommitAndPush(work, settled.CommitMessage, new GitCredentials("kubevelabot", "bot-pass"), push: true, () => settled.Edits.Count > 0));
     }
+
+    [Fact]
+    public async Task A_digest_marker_gets_the_registrys_digest_of_the_chosen_tag()
+    {
+        using var registry = OciRegistry.Start();
+        await registry.PushAsync("org/app", "1.0.0", "1.1.0");
+        var dir = Directory.CreateTempSubdirectory("gitopsvela-digest-").FullName;
+        try
+        {
+            var image = $"{registry.Host}/org/app";
+            var file = Path.Combine(dir, "values.yaml");
+            File.WriteAllText(file, "image:\n  repository: " + image + " # {\"$imagepolicy\": \"default:app:name\"}\n  tag: 1.0.0 # {\"$imagepolicy\": \"default:app:tag\"}\n  digest: sha256:0000 # {\"$imagepolicy\": \"default:app:digest\"}\n");
+            using var http = new HttpClient();
+            var updater = new ImageUpdater(new RegistryClient(http));
+            var plan = await updater.PlanAsync([new ImagePolicySpec("default:app", image, new TagPolicy(PolicyKind.SemVer, "*"), dir)],
+                (_, _) => Task.FromResult<RegistryCredentials?>(null), default);
+            Assert.Empty(plan.Problems);
+            ImageUpdater.Apply(plan.Edits);
+
+            var digest = await new RegistryClient(http).GetDigestAsync(ImageReference.Parse(image), "1.1.0", null, default);
+            Assert.StartsWith("sha256:", digest);
+            Assert.Equal("image:\n  repository: " + image + " # {\"$imagepolicy\": \"default:app:name\"}\n  tag: 1.1.0 # {\"$imagepolicy\": \"default:app:tag\"}\n  digest: " + digest + " # {\"$imagepolicy\": \"default:app:digest\"}\n",
+                File.ReadAllText(file));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
