@@ -4,8 +4,10 @@
 //   dotnet run -c Release --project bench/Cluster
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Cluster;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
 using GitOpsVela.TestKube;
 
 const int Applications = 200;

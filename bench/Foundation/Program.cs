@@ -5,7 +5,6 @@ using System.Diagnostics;
 using System.Management.Automation.Runspaces;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Rendering;
-using GitOpsVela.Engine.Validation;
 
 const int Applications = 1000;
 const int Rounds = 5;
@@ -60,7 +59,7 @@ static (int Apps, int Objects, int Problems) RunPipeline(string dir)
     var objects = 0;
     foreach (var app in load.Applications)
     {
-        problems += ApplicationValidator.Validate(app, DefinitionRegistry.BuiltIn).Count;
+        problems += ApplicationCheck.Validate(app, DefinitionRegistry.BuiltIn).Count;
         var rendered = ApplicationRenderer.Render(app);
         problems += rendered.Problems.Count;
         objects += rendered.Manifests.Count;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Composition;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Reconcile;
 using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Tests.Infrastructure;
 using GitOpsVela.TestKube;

@@ -288,19 +288,19 @@ internal static class JsonPaths
                     doc = PointerAdd(doc, path, op["value"]?.DeepClone());
                     break;
                 case "move":
-                {
-                    var from = op["from"]?.GetValue<string>() ?? throw new InvalidOperationException("missing from");
-                    var v = PointerGet(doc, from)?.DeepClone();
-                    PointerRemove(doc, from);
-                    doc = PointerAdd(doc, path, v);
-                    break;
-                }
+                    {
+                        var from = op["from"]?.GetValue<string>() ?? throw new InvalidOperationException("missing from");
+                        var v = PointerGet(doc, from)?.DeepClone();
+                        PointerRemove(doc, from);
+                        doc = PointerAdd(doc, path, v);
+                        break;
+                    }
                 case "copy":
-                {
-                    var from = op["from"]?.GetValue<string>() ?? throw new InvalidOperationException("missing from");
-                    doc = PointerAdd(doc, path, PointerGet(doc, from)?.DeepClone());
-                    break;
-                }
+                    {
+                        var from = op["from"]?.GetValue<string>() ?? throw new InvalidOperationException("missing from");
+                        doc = PointerAdd(doc, path, PointerGet(doc, from)?.DeepClone());
+                        break;
+                    }
                 case "test":
                     if (!JsonNode.DeepEquals(PointerGet(doc, path), op["value"]))
                         throw new InvalidOperationException($"testing value {path} failed");

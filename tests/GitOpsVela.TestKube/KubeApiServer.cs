@@ -155,8 +155,15 @@ public sealed class KubeApiServer : IAsyncDisposable
             case "version":
                 return (200, new JsonObject
                 {
-                    ["major"] = "1", ["minor"] = "33", ["gitVersion"] = "v1.33.0-gitopsvela-testkube", ["platform"] = "linux/amd64",
-                    ["goVersion"] = "go1.24", ["compiler"] = "gc", ["gitCommit"] = "", ["gitTreeState"] = "clean", ["buildDate"] = "2026-01-01T00:00:00Z",
+                    ["major"] = "1",
+                    ["minor"] = "33",
+                    ["gitVersion"] = "v1.33.0-gitopsvela-testkube",
+                    ["platform"] = "linux/amd64",
+                    ["goVersion"] = "go1.24",
+                    ["compiler"] = "gc",
+                    ["gitCommit"] = "",
+                    ["gitTreeState"] = "clean",
+                    ["buildDate"] = "2026-01-01T00:00:00Z",
                 });
             case "unknown": throw ApiError.NoSuchResource();
         }
@@ -175,39 +182,39 @@ public sealed class KubeApiServer : IAsyncDisposable
             case "list": return (200, ListObjects(type, r.Namespace, query));
             case "watch": throw new ApiError(405, "MethodNotAllowed", "watch is not supported by this test server");
             case "create":
-            {
-                var obj = ParseObject(text);
-                return (201, _store.Create(write with { Manager = ManagerOr(manager) }, obj));
-            }
+                {
+                    var obj = ParseObject(text);
+                    return (201, _store.Create(write with { Manager = ManagerOr(manager) }, obj));
+                }
             case "update": return (200, _store.Update(write with { Manager = ManagerOr(manager) }, ParseObject(text)));
             case "apply":
-            {
-                if (string.IsNullOrEmpty(manager)) throw ApiError.BadRequest("PATCH /apply requires fieldManager: fieldManager is required for apply requests");
-                var existed = _store.Get(type, r.Namespace, r.Name!) is not null;
-                var result = _store.Apply(write, ParseObject(text, allowYaml: true), query["force"].ToString() == "true");
-                return (existed ? 200 : 201, result);
-            }
+                {
+                    if (string.IsNullOrEmpty(manager)) throw ApiError.BadRequest("PATCH /apply requires fieldManager: fieldManager is required for apply requests");
+                    var existed = _store.Get(type, r.Namespace, r.Name!) is not null;
+                    var result = _store.Apply(write, ParseObject(text, allowYaml: true), query["force"].ToString() == "true");
+                    return (existed ? 200 : 201, result);
+                }
             case "patch":
-            {
-                var contentType = r.ContentType ?? string.Empty;
-                var patch = ParseNode(text);
-                if (contentType.StartsWith("application/json-patch+json", StringComparison.Ordinal))
-                    return (200, _store.JsonPatch(write with { Manager = ManagerOr(manager) }, patch as JsonArray ?? throw ApiError.BadRequest("a JSON patch must be an array")));
-                if (contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal) && type.IsCustom)
-                    throw new ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
-                if (contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal))
-                    return (200, _store.MergePatch(write with { Manager = ManagerOr(manager) }, patch));
-                if (contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal))
-                    return (200, _store.MergePatch(write with { Manager = ManagerOr(manager) }, patch, strategic: true));
-                throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
-            }
+                {
+                    var contentType = r.ContentType ?? string.Empty;
+                    var patch = ParseNode(text);
+                    if (contentType.StartsWith("application/json-patch+json", StringComparison.Ordinal))
+                        return (200, _store.JsonPatch(write with { Manager = ManagerOr(manager) }, patch as JsonArray ?? throw ApiError.BadRequest("a JSON patch must be an array")));
+                    if (contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal) && type.IsCustom)
+                        throw new ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+                    if (contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal))
+                        return (200, _store.MergePatch(write with { Manager = ManagerOr(manager) }, patch));
+                    if (contentType.StartsWith("application/strategic-merge-patch+json", StringComparison.Ordinal))
+                        return (200, _store.MergePatch(write with { Manager = ManagerOr(manager) }, patch, strategic: true));
+                    throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
+                }
             case "delete": return (200, _store.Delete(write));
             case "deletecollection":
-            {
-                var items = Select(type, r.Namespace, query).ToList();
-                foreach (var o in items) _store.Delete(write with { Namespace = type.Namespaced ? o.Namespace : null, Name = o.Name });
-                return (200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success" });
-            }
+                {
+                    var items = Select(type, r.Namespace, query).ToList();
+                    foreach (var o in items) _store.Delete(write with { Namespace = type.Namespaced ? o.Namespace : null, Name = o.Name });
+                    return (200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success" });
+                }
         }
         throw new ApiError(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
     }
@@ -218,15 +225,15 @@ public sealed class KubeApiServer : IAsyncDisposable
         {
             case "get": return (200, _store.GetScale(type, r.Namespace, r.Name!));
             case "update" or "patch":
-            {
-                var body = ParseNode(text);
-                var current = _store.GetScale(type, r.Namespace, r.Name!);
-                var next = r.Verb == "update" ? body : JsonPaths.MergePatch(current, body);
-                var replicas = next?["spec"]?["replicas"] is JsonValue v && v.TryGetValue<long>(out var n) ? n
-                    : throw ApiError.BadRequest("spec.replicas must be an integer");
-                if (replicas < 0) throw ApiError.Invalid(type, r.Name!, [("spec.replicas", $"Invalid value: {replicas}: must be greater than or equal to 0")]);
-                return (200, _store.SetScale(write, replicas));
-            }
+                {
+                    var body = ParseNode(text);
+                    var current = _store.GetScale(type, r.Namespace, r.Name!);
+                    var next = r.Verb == "update" ? body : JsonPaths.MergePatch(current, body);
+                    var replicas = next?["spec"]?["replicas"] is JsonValue v && v.TryGetValue<long>(out var n) ? n
+                        : throw ApiError.BadRequest("spec.replicas must be an integer");
+                    if (replicas < 0) throw ApiError.Invalid(type, r.Name!, [("spec.replicas", $"Invalid value: {replicas}: must be greater than or equal to 0")]);
+                    return (200, _store.SetScale(write, replicas));
+                }
         }
         throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     }
@@ -278,7 +285,8 @@ public sealed class KubeApiServer : IAsyncDisposable
         if (r.Path is "/api" or "/api/")
             return new JsonObject
             {
-                ["kind"] = "APIVersions", ["versions"] = new JsonArray("v1"),
+                ["kind"] = "APIVersions",
+                ["versions"] = new JsonArray("v1"),
                 ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = BaseAddress.Authority }),
             };
         JsonObject Group(string g)
@@ -295,7 +303,8 @@ public sealed class KubeApiServer : IAsyncDisposable
         if (r.Group is null)
             return new JsonObject
             {
-                ["kind"] = "APIGroupList", ["apiVersion"] = "v1",
+                ["kind"] = "APIGroupList",
+                ["apiVersion"] = "v1",
                 ["groups"] = new JsonArray(types.Where(t => t.Group != "").Select(t => t.Group).Distinct().Select(g => (JsonNode)Group(g)).ToArray()),
             };
         if (r.Version is null)
@@ -313,7 +322,10 @@ public sealed class KubeApiServer : IAsyncDisposable
         {
             var entry = new JsonObject
             {
-                ["name"] = t.Plural, ["singularName"] = t.Singular, ["namespaced"] = t.Namespaced, ["kind"] = t.Kind,
+                ["name"] = t.Plural,
+                ["singularName"] = t.Singular,
+                ["namespaced"] = t.Namespaced,
+                ["kind"] = t.Kind,
                 ["verbs"] = new JsonArray("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
             };
             if (t.ShortNames.Length > 0) entry["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode)s).ToArray());
@@ -321,13 +333,21 @@ public sealed class KubeApiServer : IAsyncDisposable
             if (t.Group == "apps" && t.Plural is "deployments" or "statefulsets")
                 resources.Add(new JsonObject
                 {
-                    ["name"] = t.Plural + "/scale", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "Scale", ["group"] = "autoscaling", ["version"] = "v1",
+                    ["name"] = t.Plural + "/scale",
+                    ["singularName"] = "",
+                    ["namespaced"] = true,
+                    ["kind"] = "Scale",
+                    ["group"] = "autoscaling",
+                    ["version"] = "v1",
                     ["verbs"] = new JsonArray("get", "patch", "update"),
                 });
             if (t.HasStatus)
                 resources.Add(new JsonObject
                 {
-                    ["name"] = t.Plural + "/status", ["singularName"] = "", ["namespaced"] = t.Namespaced, ["kind"] = t.Kind,
+                    ["name"] = t.Plural + "/status",
+                    ["singularName"] = "",
+                    ["namespaced"] = t.Namespaced,
+                    ["kind"] = t.Kind,
                     ["verbs"] = new JsonArray("get", "patch", "update"),
                 });
         }

@@ -24,7 +24,7 @@ public sealed class CompareVelaApplicationCommand : ClusterApplicationCmdlet
             foreach (var problem in plan.Problems) WriteProblem(problem, app.Name);
             foreach (var change in plan.Changes)
             {
-                if (ExcludeUnchanged && change.Action == Engine.Execution.Delivery.ChangeAction.Unchanged) continue;
+                if (ExcludeUnchanged && change.Action == Engine.Planning.ChangeAction.Unchanged) continue;
                 WriteObject(new VelaChange(change, target.Context));
             }
         }

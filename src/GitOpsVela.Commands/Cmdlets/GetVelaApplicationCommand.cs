@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
-using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Loading;
 
 namespace GitOpsVela.Commands.Cmdlets;
@@ -84,15 +84,14 @@ public sealed class GetVelaApplicationCommand : VelaCmdlet
     private void ReadCluster()
     {
         var target = (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
-        var delivery = target.CreateDelivery(Output);
         // One namespace without wildcards is read alone; anything else reads all and filters.
         string? single = AllNamespaces ? null
-            : Namespace is null ? Engine.Model.Application.DefaultNamespace
+            : Namespace is null ? Engine.Loading.Model.Application.DefaultNamespace
             : Namespace.Length == 1 && !WildcardPattern.ContainsWildcardCharacters(Namespace[0]) ? Namespace[0] : null;
-        IReadOnlyList<Engine.Status.ApplicationRecord> records;
+        IReadOnlyList<Engine.Execution.Records.ApplicationRecord> records;
         try
         {
-            records = Run(ct => delivery.ReadStatusAsync(single, ct));
+            records = Run(ct => target.ReadStatusAsync(single, ct));
         }
         catch (Engine.Diagnostics.VelaProblemException ex)
         {

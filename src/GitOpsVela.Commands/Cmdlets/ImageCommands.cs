@@ -163,7 +163,7 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
     private string? _gitSecret;
     private string? _gitSecretNamespace;
 
-    private Engine.Execution.Delivery.DeliveryTarget? Cluster =>
+    private Engine.Composition.DeliveryTarget? Cluster =>
         Context is null && Kubeconfig is null ? null : (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
 
     protected override void EndProcessing()
@@ -199,8 +199,8 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
             var (found, problems) = ImagePolicySpec.FromApplications(load.Applications, root);
             // The git secretRef of the first kustomize component with an imageRepository pushes the commit (clusters/apps.yaml: my-secret).
             foreach (var app in load.Applications)
-            foreach (var c in app.Components.Where(c => c.Type == "kustomize" && c.Properties.ContainsKey("imageRepository")))
-                if (_gitSecret is null && c.Properties.GetString("secretRef") is { } secret) (_gitSecret, _gitSecretNamespace) = (secret, app.Namespace);
+                foreach (var c in app.Components.Where(c => c.Type == "kustomize" && c.Properties.ContainsKey("imageRepository")))
+                    if (_gitSecret is null && c.Properties.GetString("secretRef") is { } secret) (_gitSecret, _gitSecretNamespace) = (secret, app.Namespace);
             foreach (var problem in problems) WriteProblem(problem);
             policies = found;
             if (policies.Count == 0) WriteWarning($"no application under {root} has a kustomize component with an imageRepository block; use -Image and -Marker");

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
-using GitOpsVela.Engine.Reconcile;
+using GitOpsVela.Engine.Composition;
 using GitOpsVela.Engine.Sources;
 
 namespace GitOpsVela.Commands.Cmdlets;
@@ -13,7 +13,7 @@ namespace GitOpsVela.Commands.Cmdlets;
 [OutputType(typeof(VelaWorkflowRun))]
 public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
 {
-    private readonly List<Engine.Model.Application> _roots = [];
+    private readonly List<Engine.Loading.Model.Application> _roots = [];
 
     /// <summary>Fetch every source now, whatever its pullInterval says.</summary>
     [Parameter]

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
-using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Execution;
 
 namespace GitOpsVela.Commands.Cmdlets;
 
@@ -54,7 +54,7 @@ public sealed class InvokeVelaWorkflowCommand : ClusterApplicationCmdlet
     }
 
     /// <summary>-WhatIf: what the apply would change, per object (server-side dry run where the server supports it).</summary>
-    private void WritePlan(Engine.Model.Application app)
+    private void WritePlan(Engine.Loading.Model.Application app)
     {
         var target = Target;
         var plan = Run(ct => target.PlanAsync(app, ct));
@@ -67,7 +67,7 @@ public sealed class InvokeVelaWorkflowCommand : ClusterApplicationCmdlet
         }
     }
 
-    private void ReportSteps(Engine.Status.ApplicationRecord record)
+    private void ReportSteps(Engine.Execution.Records.ApplicationRecord record)
     {
         if (record.Workflow is null) return;
         var steps = record.Workflow.AllSteps().ToList();

@@ -2,6 +2,8 @@ using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
 
 namespace GitOpsVela.Commands.Cmdlets;

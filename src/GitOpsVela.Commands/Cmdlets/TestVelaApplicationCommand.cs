@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
-using GitOpsVela.Engine.Validation;
+using GitOpsVela.Engine.Rendering;
 
 namespace GitOpsVela.Commands.Cmdlets;
 
@@ -24,7 +24,7 @@ public sealed class TestVelaApplicationCommand : ApplicationInputCmdlet
         if (loadProblems > 0) _allValid = false;
         foreach (var app in apps)
         {
-            var problems = ApplicationValidator.Validate(app);
+            var problems = ApplicationCheck.Validate(app);
             if (problems.Count > 0) _allValid = false;
             if (Quiet) continue;
             foreach (var problem in problems) WriteProblem(problem, app.Name);
@@ -37,14 +37,14 @@ public sealed class TestVelaApplicationCommand : ApplicationInputCmdlet
         if (Quiet) WriteObject(_allValid);
     }
 
-    private IReadOnlyList<Engine.Model.Application> InputApplicationsQuietly(out int loadProblems)
+    private IReadOnlyList<Engine.Loading.Model.Application> InputApplicationsQuietly(out int loadProblems)
     {
         if (!Quiet) return InputApplications(out loadProblems);
         // -Quiet answers with one boolean; file problems count as "not valid" instead of being written.
         if (ParameterSetName == ApplicationSet)
         {
             loadProblems = 0;
-            return Application!.Select(a => a.Model).OfType<Engine.Model.Application>().ToList();
+            return Application!.Select(a => a.Model).OfType<Engine.Loading.Model.Application>().ToList();
         }
         var literal = ParameterSetName == LiteralPathSet;
         var paths = PathResolution.Resolve(this, literal ? LiteralPath : Path, literal);

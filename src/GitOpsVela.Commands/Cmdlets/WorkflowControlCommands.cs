@@ -3,7 +3,7 @@ using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution;
-using GitOpsVela.Engine.Status;
+using GitOpsVela.Engine.Execution.Records;
 
 namespace GitOpsVela.Commands.Cmdlets;
 

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Loading.Model;
 
 namespace GitOpsVela.Commands.Infrastructure;
 

@@ -1,7 +1,8 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Composition;
+using GitOpsVela.Engine.Execution;
 
 namespace GitOpsVela.Commands.Infrastructure;
 
@@ -88,7 +89,7 @@ public abstract class ClusterCmdlet : VelaCmdlet
 
     internal DeliveryTarget Target => (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
 
-    internal string EffectiveNamespace => Namespace ?? Engine.Model.Application.DefaultNamespace;
+    internal string EffectiveNamespace => Namespace ?? Engine.Loading.Model.Application.DefaultNamespace;
 
     protected override void EndProcessing()
     {

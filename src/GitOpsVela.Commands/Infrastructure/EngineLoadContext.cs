@@ -17,15 +17,16 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
 {
     private const string EngineAssemblyName = "GitOpsVela.Engine";
     private static int s_registered;
+
+    /// <summary>dependencies/ beside GitOpsVela.Commands.dll.</summary>
+    public static string DependencyFolder { get; } =
+        Path.Combine(Path.GetDirectoryName(typeof(EngineLoadContext).Assembly.Location) ?? AppContext.BaseDirectory, "dependencies");
+
     private static readonly Lazy<EngineLoadContext> s_instance = new(() => new EngineLoadContext(DependencyFolder));
 
     private readonly string _folder;
 
     private EngineLoadContext(string folder) : base("GitOpsVela", isCollectible: false) => _folder = folder;
-
-    /// <summary>dependencies/ beside GitOpsVela.Commands.dll.</summary>
-    public static string DependencyFolder { get; } =
-        Path.Combine(Path.GetDirectoryName(typeof(EngineLoadContext).Assembly.Location) ?? AppContext.BaseDirectory, "dependencies");
 
     public static EngineLoadContext Instance => s_instance.Value;
 
@@ -91,6 +92,9 @@ public sealed class GitOpsVelaModuleInitializer : IModuleAssemblyInitializer, IM
         // The engine stays loaded: objects already written to the pipeline still refer to it.
     }
 
+    // A module initializer is how a binary module runs code before any of its types is used (PowerShell has no other hook).
+#pragma warning disable CA2255
     [ModuleInitializer]
+#pragma warning restore CA2255
     internal static void InitializeAssembly() => EngineLoadContext.Register();
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GitOpsVela.Engine.Execution.Records;
 
 namespace GitOpsVela.Commands.Output;
 
@@ -9,7 +10,7 @@ namespace GitOpsVela.Commands.Output;
 /// </summary>
 public sealed class VelaApplication
 {
-    internal VelaApplication(Engine.Model.Application model, VelaComponent[] components)
+    internal VelaApplication(Engine.Loading.Model.Application model, VelaComponent[] components)
     {
         Model = model;
         Name = model.Name;
@@ -24,7 +25,7 @@ public sealed class VelaApplication
     }
 
     /// <summary>An application as its in-cluster record shows it (<c>Get-VelaApplication -Context</c>).</summary>
-    internal VelaApplication(Engine.Status.ApplicationRecord record, string context)
+    internal VelaApplication(Engine.Execution.Records.ApplicationRecord record, string context)
     {
         Model = null;
         Name = record.Name;
@@ -36,7 +37,7 @@ public sealed class VelaApplication
         Labels = new System.Collections.Hashtable(StringComparer.Ordinal);
         Annotations = new System.Collections.Hashtable(StringComparer.Ordinal);
         Context = context;
-        Phase = Engine.Execution.PhaseNames.ToKubeVela(record.Phase);
+        Phase = Engine.Execution.Records.PhaseNames.ToKubeVela(record.Phase);
         Healthy = record.Healthy;
         Status = record.Message;
         CreatedTime = record.CreatedTime;
@@ -84,7 +85,7 @@ public sealed class VelaApplication
     public string? Parent { get; internal set; }
 
     /// <summary>The engine's model of the application, for the cmdlets this object is piped into; null when read from a cluster.</summary>
-    internal Engine.Model.Application? Model { get; }
+    internal Engine.Loading.Model.Application? Model { get; }
 
     public override string ToString() => $"{Namespace}/{Name}";
 
@@ -99,7 +100,7 @@ public sealed class VelaApplication
 /// <summary>One component of a <see cref="VelaApplication"/>.</summary>
 public sealed class VelaComponent
 {
-    internal VelaComponent(string application, Engine.Model.Component model)
+    internal VelaComponent(string application, Engine.Loading.Model.Component model)
     {
         Application = application;
         Name = model.Name;
@@ -125,7 +126,7 @@ public sealed class VelaComponent
     public int Line { get; }
 
     /// <summary>A component as its application's in-cluster record shows it.</summary>
-    internal VelaComponent(string application, Engine.Status.ComponentRecord record)
+    internal VelaComponent(string application, Engine.Execution.Records.ComponentRecord record)
     {
         Application = application;
         Name = record.Name;

@@ -1,4 +1,4 @@
-using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
 
 namespace GitOpsVela.Commands.Output;
 
@@ -8,7 +8,7 @@ namespace GitOpsVela.Commands.Output;
 /// </summary>
 public sealed class VelaApplicationStatus
 {
-    internal VelaApplicationStatus(Engine.Status.ApplicationRecord record, string context)
+    internal VelaApplicationStatus(Engine.Execution.Records.ApplicationRecord record, string context)
     {
         Name = record.Name;
         Namespace = record.Namespace;

@@ -1,3 +1,4 @@
+using GitOpsVela.Engine.Planning;
 namespace GitOpsVela.Commands.Output;
 
 /// <summary>
@@ -6,7 +7,7 @@ namespace GitOpsVela.Commands.Output;
 /// </summary>
 public sealed class VelaChange
 {
-    internal VelaChange(Engine.Execution.Delivery.ObjectChange change, string? context)
+    internal VelaChange(Engine.Planning.ObjectChange change, string? context)
     {
         Action = change.Action.ToString();
         Application = change.Application;

@@ -3,7 +3,7 @@ namespace GitOpsVela.Commands.Output;
 /// <summary>What Test-VelaApplication found for one application.</summary>
 public sealed class VelaTestResult
 {
-    internal VelaTestResult(Engine.Model.Application app, IReadOnlyList<Engine.Diagnostics.VelaProblem> problems)
+    internal VelaTestResult(Engine.Loading.Model.Application app, IReadOnlyList<Engine.Diagnostics.VelaProblem> problems)
     {
         Name = app.Name;
         Namespace = app.Namespace;

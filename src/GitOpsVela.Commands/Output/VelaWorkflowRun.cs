@@ -1,4 +1,5 @@
 using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
 
 namespace GitOpsVela.Commands.Output;
 
@@ -9,7 +10,7 @@ namespace GitOpsVela.Commands.Output;
 /// </summary>
 public sealed class VelaWorkflowRun
 {
-    internal VelaWorkflowRun(Engine.Status.ApplicationRecord record, string? context, string[] pruned, string[] problems)
+    internal VelaWorkflowRun(Engine.Execution.Records.ApplicationRecord record, string? context, string[] pruned, string[] problems)
     {
         Name = record.Name;
         Namespace = record.Namespace;

@@ -1,5 +1,5 @@
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Status;
+using GitOpsVela.Engine.Execution.Records;
 
 namespace GitOpsVela.Engine.Execution;
 

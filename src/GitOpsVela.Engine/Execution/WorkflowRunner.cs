@@ -1,6 +1,10 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Execution.Steps;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Planning;
+using GitOpsVela.Engine.Semantics;
 
 namespace GitOpsVela.Engine.Execution;
 
@@ -175,8 +179,13 @@ public sealed class WorkflowRunner
                 {
                     outcome = await executor.ExecuteAsync(new StepContext
                     {
-                        Application = app, Step = step, Properties = properties!, State = state, Workflow = workflow,
-                        Clock = runner._clock, Output = runner._output,
+                        Application = app,
+                        Step = step,
+                        Properties = properties!,
+                        State = state,
+                        Workflow = workflow,
+                        Clock = runner._clock,
+                        Output = runner._output,
                     }, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Yaml;
 using LibGit2Sharp;
@@ -21,25 +22,25 @@ public sealed record ImagePolicySpec(string Key, string Image, TagPolicy Policy,
         var policies = new List<ImagePolicySpec>();
         var problems = new List<VelaProblem>();
         foreach (var app in apps)
-        foreach (var component in app.Components.Where(c => c.Type == "kustomize"))
-        {
-            var props = YamlJson.ToJson(component.Properties);
-            if (props["imageRepository"] is not JsonObject block) continue;
-            try
+            foreach (var component in app.Components.Where(c => c.Type == "kustomize"))
             {
-                var image = block["image"]?.GetValue<string>() ?? throw new ArgumentException("imageRepository.image is required");
-                var path = props["path"]?.GetValue<string>() ?? ".";
-                var scan = Path.GetFullPath(Path.Combine(repoRoot, path));
-                if (!scan.StartsWith(Path.GetFullPath(repoRoot), StringComparison.Ordinal)) throw new ArgumentException($"path '{path}' leaves the repository");
-                policies.Add(new ImagePolicySpec($"{app.Namespace}:{component.Name}", image, TagPolicy.FromImageRepository(block), scan,
-                    block["commitMessage"]?.GetValue<string>(), block["secretRef"]?.GetValue<string>(), app.Namespace));
+                var props = YamlJson.ToJson(component.Properties);
+                if (props["imageRepository"] is not JsonObject block) continue;
+                try
+                {
+                    var image = block["image"]?.GetValue<string>() ?? throw new ArgumentException("imageRepository.image is required");
+                    var path = props["path"]?.GetValue<string>() ?? ".";
+                    var scan = Path.GetFullPath(Path.Combine(repoRoot, path));
+                    if (!scan.StartsWith(Path.GetFullPath(repoRoot), StringComparison.Ordinal)) throw new ArgumentException($"path '{path}' leaves the repository");
+                    policies.Add(new ImagePolicySpec($"{app.Namespace}:{component.Name}", image, TagPolicy.FromImageRepository(block), scan,
+                        block["commitMessage"]?.GetValue<string>(), block["secretRef"]?.GetValue<string>(), app.Namespace));
+                }
+                catch (Exception ex) when (ex is ArgumentException or FormatException)
+                {
+                    problems.Add(new VelaProblem("VelaImagePolicyInvalid", ProblemCategory.InvalidData, ex.Message,
+                        component.Properties.TryGetValue("imageRepository", out var node) ? node.Location : component.Location, app.Name, component.Name, "properties.imageRepository"));
+                }
             }
-            catch (Exception ex) when (ex is ArgumentException or FormatException)
-            {
-                problems.Add(new VelaProblem("VelaImagePolicyInvalid", ProblemCategory.InvalidData, ex.Message,
-                    component.Properties.TryGetValue("imageRepository", out var node) ? node.Location : component.Location, app.Name, component.Name, "properties.imageRepository"));
-            }
-        }
         return (policies, problems);
     }
 }
@@ -160,7 +161,9 @@ public sealed class ImageUpdater(RegistryClient registry, IEngineOutput? output 
             {
                 ["Changes"] = edits.Select(e => (object?)new Dictionary<string, object?>
                 {
-                    ["OldValue"] = e.Edit.Old, ["NewValue"] = e.Edit.New, ["Setter"] = e.Edit.Policy,
+                    ["OldValue"] = e.Edit.Old,
+                    ["NewValue"] = e.Edit.New,
+                    ["Setter"] = e.Edit.Policy,
                 }).ToList(),
                 ["FileChanges"] = edits.GroupBy(e => e.Edit.File).ToDictionary(g => g.Key, g => (object?)g.Select(e => e.Edit.New).ToList()),
             },

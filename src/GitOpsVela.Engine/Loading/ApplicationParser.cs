@@ -1,5 +1,5 @@
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Loading;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Loading.Model;
 
 namespace GitOpsVela.Engine.Rendering;
 
@@ -257,5 +258,5 @@ public static class ApplicationRenderer
 public static class ManifestOrder
 {
     public static IReadOnlyList<RenderedManifest> Sort(IEnumerable<RenderedManifest> manifests) =>
-        manifests.OrderBy(m => m.Kind switch { "Namespace" => 0, "CustomResourceDefinition" => 1, _ => 2 }).ToList();
+        manifests.OrderBy(m => KnownKinds.ApplyOrder(m.ApiVersion, m.Kind)).ToList();
 }

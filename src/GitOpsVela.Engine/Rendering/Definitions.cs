@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Model;
-using GitOpsVela.Engine.Validation;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Loading.Schemas;
 
 namespace GitOpsVela.Engine.Rendering;
 

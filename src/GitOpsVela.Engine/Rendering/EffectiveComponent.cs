@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Loading.Model;
 
 namespace GitOpsVela.Engine.Rendering;
 

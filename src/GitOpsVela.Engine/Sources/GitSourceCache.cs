@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Versioning;
+using GitOpsVela.Engine.Semantics;
 using LibGit2Sharp;
 
 namespace GitOpsVela.Engine.Sources;

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using GitOpsVela.Engine.Cluster;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
 using GitOpsVela.TestKube;
 using Xunit;
 
@@ -64,7 +66,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         Assert.Equal(ProblemCategory.AuthenticationError, result.Outcomes[0].Problem!.Category);
         Assert.DoesNotContain("super-secret-token", result.Outcomes[0].Problem!.Message);
         // The first 401 stops the pass: one request, not one per object.
-        Assert.Equal(1, client.Requests.Count);
+        Assert.Single(client.Requests);
     }
 
     [Fact]

@@ -1,7 +1,9 @@
-using GitOpsVela.Engine.Cluster;
+using GitOpsVela.Engine.Composition;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Execution;
-using GitOpsVela.Engine.Status;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Semantics;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Cluster;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Cluster;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
 using GitOpsVela.TestKube;
 using Xunit;
 
@@ -33,7 +34,7 @@ public sealed class ClusterTarget : IAsyncLifetime
         if (!string.IsNullOrWhiteSpace(real))
         {
             Kubeconfig = real;
-            Context = GitOpsVela.Engine.Cluster.Kubeconfig.ListContexts(real).Single(c => c.IsCurrent).Name;
+            Context = GitOpsVela.Engine.Kube.Kubeconfig.ListContexts(real).Single(c => c.IsCurrent).Name;
             return;
         }
         Server = await KubeApiServer.StartAsync();
@@ -42,7 +43,7 @@ public sealed class ClusterTarget : IAsyncLifetime
         Kubeconfig = Server.WriteKubeconfig(Path.Combine(_dir, "config"), Context);
     }
 
-    public KubeClient Connect(TimeSpan? timeout = null) => GitOpsVela.Engine.Cluster.Kubeconfig.Connect(Kubeconfig, Context, timeout);
+    public KubeClient Connect(TimeSpan? timeout = null) => GitOpsVela.Engine.Kube.Kubeconfig.Connect(Kubeconfig, Context, timeout);
 
     /// <summary>A fresh namespace name (not created): tests that apply a Namespace object create it themselves.</summary>
     public string NamespaceName()

@@ -1,6 +1,8 @@
-using GitOpsVela.Engine.Cluster;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Status;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Planning;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Cluster;

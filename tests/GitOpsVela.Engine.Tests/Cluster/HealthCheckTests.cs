@@ -1,4 +1,7 @@
-using GitOpsVela.Engine.Cluster;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Health;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Cluster;

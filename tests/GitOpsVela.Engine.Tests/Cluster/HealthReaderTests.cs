@@ -1,5 +1,9 @@
-using GitOpsVela.Engine.Cluster;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Health;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
 using Xunit;
 
@@ -34,7 +38,7 @@ public sealed class HealthReaderTests : IAsyncLifetime
         var service = inventory.Single(e => e.Kind == "Service");
         Assert.Equal(("api", "expose"), (service.Component, service.Trait));
 
-        var missing = new GitOpsVela.Engine.Status.InventoryEntry("local", "v1", "ConfigMap", ns, "deleted-meanwhile", "gone");
+        var missing = new GitOpsVela.Engine.Planning.InventoryEntry("local", "v1", "ConfigMap", ns, "deleted-meanwhile", "gone");
         var listsBefore = client.CountVerb("list");
         var health = await new HealthReader(client, cache).ReadAsync([.. inventory, missing], "local", default);
         Assert.Equal(listsBefore, client.CountVerb("list")); // served from the run's cache

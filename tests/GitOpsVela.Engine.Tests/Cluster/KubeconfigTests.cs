@@ -1,6 +1,6 @@
 using GitOpsVela.Engine.Diagnostics;
 using Xunit;
-using KubeconfigFiles = GitOpsVela.Engine.Cluster.Kubeconfig;
+using KubeconfigFiles = GitOpsVela.Engine.Kube.Kubeconfig;
 
 namespace GitOpsVela.Engine.Tests.Cluster;
 

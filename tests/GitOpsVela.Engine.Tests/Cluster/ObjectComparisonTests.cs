@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Cluster;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Planning;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Cluster;

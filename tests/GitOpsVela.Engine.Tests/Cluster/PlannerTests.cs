@@ -1,6 +1,8 @@
-using GitOpsVela.Engine.Cluster;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Status;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Planning;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Cluster;
@@ -30,7 +32,7 @@ public sealed class PlannerTests : IAsyncLifetime
             new InventoryEntry("local", "v1", "ConfigMap", ns, "changed", "changed"),
             new InventoryEntry("local", "apps/v1", "Deployment", ns, "gone", "gone"),
         };
-        var plan = await new Planner(client, NullEngineOutput.Instance).PlanAsync(
+        var plan = await new Planner(client).PlanAsync(
             [Manifests.ConfigMap(ns, "same", "my-app", ("a", "1")), Manifests.ConfigMap(ns, "changed", "my-app", ("a", "9")), Manifests.ConfigMap(ns, "new", "my-app", ("x", "y"))],
             "my-app", ns, "local", previous, new ApplyOptions(), default);
 
@@ -59,7 +61,7 @@ public sealed class PlannerTests : IAsyncLifetime
         var cm = (await client.ResolveAsync("v1", "ConfigMap", default))!;
         await client.ApplyAsync(cm, Manifests.ConfigMap(ns, "shared", "my-app", ("color", "red")), "kubectl", false, false, default);
         var secret = Manifests.Parse($$$"""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"{{{ns}}}","labels":{"app.oam.dev/name":"my-app"} },"stringData":{"password":"hunter2"} }""");
-        var plan = await new Planner(client, NullEngineOutput.Instance).PlanAsync(
+        var plan = await new Planner(client).PlanAsync(
             [Manifests.ConfigMap(ns, "shared", "my-app", ("color", "blue")), Manifests.Custom("absent.example.com", "Thing", ns, "t", "my-app", 1), secret],
             "my-app", ns, "local", [], new ApplyOptions(), default);
 
@@ -75,7 +77,7 @@ public sealed class PlannerTests : IAsyncLifetime
         Assert.Contains(create.Changes, c => c.Path == "stringData.password" && c.New == Planner.SecretValue);
         Assert.DoesNotContain(create.Changes, c => (c.New ?? string.Empty).Contains("hunter2"));
 
-        var forced = await new Planner(client, NullEngineOutput.Instance).PlanAsync([Manifests.ConfigMap(ns, "shared", "my-app", ("color", "blue"))],
+        var forced = await new Planner(client).PlanAsync([Manifests.ConfigMap(ns, "shared", "my-app", ("color", "blue"))],
             "my-app", ns, "local", [], new ApplyOptions { Force = true }, default);
         Assert.Contains(new FieldChange("data.color", "\"red\"", "\"blue\""), Assert.Single(forced).Changes);
     }

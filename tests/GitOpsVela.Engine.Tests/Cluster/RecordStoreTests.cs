@@ -1,7 +1,6 @@
-using GitOpsVela.Engine.Cluster;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Execution;
-using GitOpsVela.Engine.Status;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Planning;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Cluster;
@@ -16,8 +15,14 @@ public sealed class RecordStoreTests : IAsyncLifetime
 
     private static ApplicationRecord Record(string ns, string name, int revision) => new()
     {
-        Name = name, Namespace = ns, Revision = revision, SpecHash = "abc" + revision, Phase = ApplicationPhase.Running, Healthy = true,
-        CreatedTime = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), UpdatedTime = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        Name = name,
+        Namespace = ns,
+        Revision = revision,
+        SpecHash = "abc" + revision,
+        Phase = ApplicationPhase.Running,
+        Healthy = true,
+        CreatedTime = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        UpdatedTime = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
         Inventory = [new InventoryEntry("local", "apps/v1", "Deployment", ns, "web", "web")],
     };
 

@@ -1,7 +1,8 @@
 using GitOpsVela.Engine.Execution;
-using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Tests.Execution;
 using GitOpsVela.Engine.Tests.Rendering;
 using Xunit;
@@ -254,7 +255,8 @@ public sealed class DeliveryPlannerTests
                 - {name: db, type: box, properties: {image: "mysql:9"}}
                 - {name: cache, type: box, properties: {image: "redis:7"}}
             """);
-        var plan = await new DeliveryPlanner(cluster, cluster, registry: TestRegistry.Create()).PlanAsync(v2, CancellationToken.None);
+        var record = await cluster.LoadAsync(v2.Namespace, v2.Name, CancellationToken.None);
+        var plan = await new DeliveryPlanner(cluster, registry: TestRegistry.Create()).PlanAsync(v2, [.. record!.Inventory, .. record.PreviousInventory], CancellationToken.None);
 
         Assert.Empty(plan.Problems);
         var actions = plan.Changes.Select(c => $"{c.Action} {c.Kind}/{c.Name}").Order().ToList();

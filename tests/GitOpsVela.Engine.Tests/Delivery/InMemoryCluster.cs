@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Composition;
+using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Execution.Steps;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
-using GitOpsVela.Engine.Status;
 
 namespace GitOpsVela.Engine.Tests.Delivery;
 
@@ -40,7 +43,7 @@ internal sealed class InMemoryCluster : IClusterGateway, IRecordStore
             if (FailApply?.Invoke(m) is { } ex) throw ex;
             if (MissingKinds.Contains(m.Kind))
             {
-                objects.Add(new AppliedObject(m, ApplyAction.WaitingForDefinition, $"waiting for the CRD of {m.Kind}"));
+                objects.Add(new AppliedObject(m, ApplyAction.Waiting, $"waiting for the CRD of {m.Kind}"));
                 continue;
             }
             var key = Key(cluster, m.Kind, m.Namespace, m.Name);

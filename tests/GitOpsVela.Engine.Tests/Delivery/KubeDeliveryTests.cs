@@ -1,13 +1,15 @@
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Composition;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution;
-using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Tests.Cluster;
+using Xunit;
 using k8s;
 using k8s.Models;
-using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Delivery;
 
@@ -247,7 +249,8 @@ public sealed class KubeDeliveryTests : IAsyncLifetime
         // An autoscaler (another field manager) scales it out.
         var scale = new JsonObject
         {
-            ["apiVersion"] = "apps/v1", ["kind"] = "Deployment",
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "Deployment",
             ["metadata"] = new JsonObject { ["name"] = "web", ["namespace"] = ns },
             ["spec"] = new JsonObject { ["replicas"] = 5 },
         };

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Composition;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution;
-using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Reconcile;
 using GitOpsVela.TestKube;
 using Xunit;
 
@@ -63,7 +64,7 @@ public sealed class TopologyAndLeaseTests : IAsyncLifetime
 
     private static async Task<JsonObject?> Get(KubeApiServer server, string kubeconfig, string context, string ns, string name)
     {
-        using var client = GitOpsVela.Engine.Cluster.Kubeconfig.Connect(kubeconfig, context);
+        using var client = GitOpsVela.Engine.Kube.Kubeconfig.Connect(kubeconfig, context);
         var resource = await client.ResolveAsync("v1", "ConfigMap", default);
         return await client.GetAsync(resource!, ns, name, default);
     }

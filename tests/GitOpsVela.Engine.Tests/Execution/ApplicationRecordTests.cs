@@ -1,13 +1,14 @@
-using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Status;
+using GitOpsVela.Engine.Planning;
+using GitOpsVela.Engine.Semantics;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Execution;
 
 public sealed class ApplicationRecordTests
 {
-    private static GitOpsVela.Engine.Model.Application Load(string text) => ApplicationLoader.LoadText(text, "a.yaml").Applications.Single();
+    private static GitOpsVela.Engine.Loading.Model.Application Load(string text) => ApplicationLoader.LoadText(text, "a.yaml").Applications.Single();
 
     [Fact]
     public void The_spec_hash_ignores_formatting_and_comments_but_not_values()
@@ -26,7 +27,11 @@ public sealed class ApplicationRecordTests
         state.Outputs["image"] = System.Text.Json.Nodes.JsonValue.Create("nginx:1.27");
         var record = new ApplicationRecord
         {
-            Name = "my-app", Namespace = "default", Revision = 2, SpecHash = "abc", Phase = ApplicationPhase.WorkflowSuspending,
+            Name = "my-app",
+            Namespace = "default",
+            Revision = 2,
+            SpecHash = "abc",
+            Phase = ApplicationPhase.WorkflowSuspending,
             Inventory = [new InventoryEntry("prod", "apps/v1", "Deployment", "default", "my-server", "my-server")],
             Workflow = state,
         };

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Semantics;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Execution;

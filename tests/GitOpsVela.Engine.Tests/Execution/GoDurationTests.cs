@@ -1,4 +1,5 @@
-using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Semantics;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Execution;

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Execution.Steps;
+using GitOpsVela.Engine.Planning;
 using Xunit;
 using static GitOpsVela.Engine.Tests.Execution.WorkflowTestKit;
 
@@ -40,7 +42,7 @@ public sealed class WorkflowRunnerTests
         var app = App(Mysql);
         var plan = WorkflowPlan.For(app);
         Assert.False(plan.Declared);
-        var state = plan.NewState("h1", _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, "h1", _clock.GetUtcNow());
         var runner = Runner();
 
         await runner.RunPassAsync(app, plan, state, default);
@@ -75,7 +77,7 @@ public sealed class WorkflowRunnerTests
                     properties: {component: mysql-cluster}
             """);
         var plan = WorkflowPlan.For(app);
-        var state = plan.NewState(null, _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, null, _clock.GetUtcNow());
         _apply.Healthy.Add("mysql-cluster");
         await Runner().RunPassAsync(app, plan, state, default);
         Assert.Equal(["mysql-controller"], _apply.Executions.ToArray());
@@ -97,7 +99,7 @@ public sealed class WorkflowRunnerTests
             """));
         _apply.Healthy.UnionWith(["a", "b"]);
         var plan = WorkflowPlan.For(app);
-        var state = plan.NewState(null, _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, null, _clock.GetUtcNow());
         await Runner().RunPassAsync(app, plan, state, default);
         Assert.Equal(ApplicationPhase.WorkflowSuspending, state.Phase);
         Assert.Equal("waiting for approval", state.Find("approve")!.Message);
@@ -121,7 +123,7 @@ public sealed class WorkflowRunnerTests
             """));
         _apply.Healthy.Add("a");
         var plan = WorkflowPlan.For(app);
-        var state = plan.NewState(null, _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, null, _clock.GetUtcNow());
         await Runner().RunPassAsync(app, plan, state, default);
         Assert.Equal(ApplicationPhase.WorkflowSuspending, state.Phase);
         Assert.True(WorkflowRunner.NeedsAnotherPass(state));
@@ -145,7 +147,7 @@ public sealed class WorkflowRunnerTests
             """));
         _apply.Healthy.Add("b");
         var plan = WorkflowPlan.For(app);
-        var state = plan.NewState(null, _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, null, _clock.GetUtcNow());
         await Runner().RunPassAsync(app, plan, state, default);
         Assert.Equal(StepPhase.Running, state.Find("slow")!.Phase);
         _clock.Advance(TimeSpan.FromSeconds(61));
@@ -169,7 +171,7 @@ public sealed class WorkflowRunnerTests
             """));
         _apply.Healthy.UnionWith(["a", "b"]);
         var plan = WorkflowPlan.For(app);
-        var state = plan.NewState(null, _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, null, _clock.GetUtcNow());
         await Runner().RunPassAsync(app, plan, state, default);
         Assert.Equal((StepPhase.Skipped, "Skip"), (state.Find("only-on-failure")!.Phase, state.Find("only-on-failure")!.Reason));
         Assert.Equal(StepPhase.Succeeded, state.Find("b")!.Phase);
@@ -195,7 +197,7 @@ public sealed class WorkflowRunnerTests
             """));
         _apply.Healthy.UnionWith(["server", "reporter"]);
         var plan = WorkflowPlan.For(app);
-        var state = plan.NewState(null, _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, null, _clock.GetUtcNow());
         await Runner().RunPassAsync(app, plan, state, default);
         Assert.Equal("example/server:1.0 image applied.", state.Outputs["message"]!.GetValue<string>());
         Assert.Equal("example/server:1.0 image applied.", _apply.LastProperties["reporter"]["env"]!["MESSAGE"]!.GetValue<string>());
@@ -215,7 +217,7 @@ public sealed class WorkflowRunnerTests
             """));
         _apply.Healthy.UnionWith(["a", "c"]);
         var plan = WorkflowPlan.For(app);
-        var state = plan.NewState(null, _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, null, _clock.GetUtcNow());
         await Runner().RunPassAsync(app, plan, state, default);
         Assert.Equal(["a", "b", "c"], _apply.Executions.Order().ToArray()); // s1 and s3 together; s2 after s1 within the pass
         Assert.Equal(StepPhase.Running, state.Find("group")!.Phase);
@@ -235,7 +237,7 @@ public sealed class WorkflowRunnerTests
             """));
         _apply.Healthy.Add("a");
         var plan = WorkflowPlan.For(app);
-        await Runner().RunPassAsync(app, plan, plan.NewState(null, _clock.GetUtcNow()), default);
+        await Runner().RunPassAsync(app, plan, WorkflowState.Start(plan, null, _clock.GetUtcNow()), default);
         Assert.Equal(["a", "b"], _apply.Executions.ToArray());
 
         // "Crash": everything in memory is gone; a new process reads the last saved record.
@@ -252,7 +254,7 @@ public sealed class WorkflowRunnerTests
     {
         var app = App(StepsApp("- {name: one, type: apply-component, properties: {component: a}}"));
         var plan = WorkflowPlan.For(app);
-        var state = plan.NewState(null, _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, null, _clock.GetUtcNow());
         await Runner().RunPassAsync(app, plan, state, default);
         state.Terminated = true; // what Stop-VelaWorkflow records
         _apply.Healthy.Add("a");
@@ -288,7 +290,7 @@ public sealed class WorkflowRunnerTests
             """));
         using var http = new HttpClient();
         var plan = WorkflowPlan.For(app);
-        var state = plan.NewState(null, _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, null, _clock.GetUtcNow());
         await Runner(new NotificationStep(http)).RunPassAsync(app, plan, state, default);
         var (body, contentType) = await received.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("my-app deployed", JsonNode.Parse(body)!["text"]!.GetValue<string>());
@@ -314,7 +316,7 @@ public sealed class WorkflowRunnerTests
             "/T000/B000/secret-token\"}, message: {text: hi}}}}"));
         using var http = new HttpClient();
         var plan = WorkflowPlan.For(app);
-        var state = plan.NewState(null, _clock.GetUtcNow());
+        var state = WorkflowState.Start(plan, null, _clock.GetUtcNow());
         await Runner(new NotificationStep(http)).RunPassAsync(app, plan, state, default);
         var step = state.Find("notify")!;
         Assert.Equal(StepPhase.Failed, step.Phase);

@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Execution.Steps;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Loading.Model;
 
 namespace GitOpsVela.Engine.Tests.Execution;
 
@@ -47,10 +49,19 @@ internal sealed class RecordingApplyStep : IStepExecutor
         Executions.Enqueue(component);
         lock (LastProperties) LastProperties[component] = context.Properties;
         if (Failing.Contains(component)) return Task.FromResult(StepOutcome.Failed($"component {component} failed"));
-        var output = new JsonObject { ["spec"] = new JsonObject { ["template"] = new JsonObject { ["spec"] = new JsonObject
+        var output = new JsonObject
         {
-            ["containers"] = new JsonArray(new JsonObject { ["name"] = component, ["image"] = $"example/{component}:1.0" }),
-        } } } };
+            ["spec"] = new JsonObject
+            {
+                ["template"] = new JsonObject
+                {
+                    ["spec"] = new JsonObject
+                    {
+                        ["containers"] = new JsonArray(new JsonObject { ["name"] = component, ["image"] = $"example/{component}:1.0" }),
+                    }
+                }
+            }
+        };
         return Task.FromResult(Healthy.Contains(component) ? StepOutcome.Succeeded("healthy", output) : StepOutcome.Waiting("Ready:0/1"));
     }
 }

@@ -1,4 +1,4 @@
-using GitOpsVela.Engine.Images;
+using GitOpsVela.Engine.Semantics;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Images;

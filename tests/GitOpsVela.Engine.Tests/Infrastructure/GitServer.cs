@@ -36,8 +36,11 @@ public sealed class GitServer : IDisposable
         var dir = Directory.CreateTempSubdirectory("gitopsvela-git-").FullName;
         Directory.CreateDirectory(Path.Combine(dir, "repos"));
         // apache's workers run as www-data when started as root: they must reach and write the repositories.
-        File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
-        File.SetUnixFileMode(Path.Combine(dir, "repos"), (UnixFileMode)0b111_111_111);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(Path.Combine(dir, "repos"), (UnixFileMode)0b111_111_111);
+        }
         var port = FreePort();
         var root = Environment.UserName == "root" || geteuid() == 0;
         var auth = user is null

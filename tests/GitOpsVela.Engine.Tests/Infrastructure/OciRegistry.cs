@@ -111,7 +111,9 @@ public sealed class OciRegistry : IDisposable
                 ["config"] = new System.Text.Json.Nodes.JsonObject { ["mediaType"] = "application/vnd.oci.image.config.v1+json", ["digest"] = config.Digest, ["size"] = config.Size },
                 ["layers"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
                 {
-                    ["mediaType"] = "application/vnd.oci.image.layer.v1.tar+gzip", ["digest"] = layer.Digest, ["size"] = layer.Size,
+                    ["mediaType"] = "application/vnd.oci.image.layer.v1.tar+gzip",
+                    ["digest"] = layer.Digest,
+                    ["size"] = layer.Size,
                 }),
                 ["annotations"] = new System.Text.Json.Nodes.JsonObject { ["tag"] = tag },
             }.ToJsonString();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Kustomize;
+using GitOpsVela.Engine.Rendering.Kustomize;
 using GitOpsVela.Engine.Yaml;
 using Xunit;
 

@@ -1,15 +1,17 @@
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Composition;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution;
-using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Reconcile;
+using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Tests.Cluster;
 using GitOpsVela.Engine.Tests.Infrastructure;
+using Xunit;
 using k8s;
 using k8s.Models;
-using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Reconcile;
 
@@ -205,7 +207,7 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
             ["apps/my-app.yaml"] = Example("apps/my-app.yaml"),
             ["infrastructure/mysql.yaml"] = Example("infrastructure/mysql.yaml"),
         });
-        List<Model.Application> roots = [];
+        List<Application> roots = [];
         foreach (var file in new[] { "clusters/infra.yaml", "clusters/apps.yaml" })
         {
             var text = Example(file)
@@ -244,7 +246,7 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
         await Pass();
         await Pass();
 
-        var records = await target.CreateDelivery(NullEngineOutput.Instance).ReadStatusAsync(ns, default);
+        var records = await target.ReadStatusAsync(ns, default);
         var rows = records.SelectMany(r => r.Components.Select(c => $"{r.Name} {c.Name} {c.Type} {string.Join(",", c.Traits)} {r.Phase.ToKubeVela()} {(c.Healthy == true ? "healthy" : "unhealthy")}")).ToList();
         Assert.Equal([
             "apps apps kustomize  running healthy",

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Composition;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution;
-using GitOpsVela.Engine.Execution.Delivery;
+using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Model;
-using GitOpsVela.Engine.Reconcile;
-using GitOpsVela.Engine.Rendering;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Rendering.Kustomize;
+using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Tests.Delivery;
 using GitOpsVela.Engine.Tests.Rendering;
 using GitOpsVela.Engine.Yaml;
@@ -126,7 +127,7 @@ public sealed class ReconcilerTests : IDisposable
         public VelaProblem? Failure { get; set; }
 
         public Task<SyncedSource> SyncAsync(SourceRequest request, CancellationToken cancellationToken) =>
-            Failure is { } f ? throw new VelaProblemException(f) : Task.FromResult(new SyncedSource(request.Source.Url, Revision, root, null));
+            Failure is { } f ? throw new VelaProblemException(f) : Task.FromResult(new SyncedSource(request.Url, Revision, root, null));
     }
 
     /// <summary>Every YAML document of every file under the path (a plain folder, as Flux generates a kustomization for).</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Rendering;
 using Xunit;
 
@@ -137,10 +137,12 @@ public sealed class ApplicationRendererTests
     {
         public string Name => "nsmaker";
         public string? WorkloadKind => null;
-        public Engine.Validation.Schema Schema { get; } = Engine.Validation.Schema.Object([]);
+        public Engine.Loading.Schemas.Schema Schema { get; } = Engine.Loading.Schemas.Schema.Object([]);
         public void Render(ComponentRender render) => render.Workload = new JsonObject
         {
-            ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = "team-a", ["namespace"] = "oops" },
+            ["apiVersion"] = "v1",
+            ["kind"] = "Namespace",
+            ["metadata"] = new JsonObject { ["name"] = "team-a", ["namespace"] = "oops" },
         };
     }
 }

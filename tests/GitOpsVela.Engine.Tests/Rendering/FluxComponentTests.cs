@@ -22,8 +22,11 @@ public sealed class FluxComponentTests
         var effective = EffectiveComponent.From(app.Components[0]);
         var render = new ComponentRender
         {
-            Application = app, Component = app.Components[0], Properties = effective.Properties,
-            Namespace = app.Namespace, AppRevision = "mysql-v1",
+            Application = app,
+            Component = app.Components[0],
+            Properties = effective.Properties,
+            Namespace = app.Namespace,
+            AppRevision = "mysql-v1",
         };
         type.Render(render);
         return render;

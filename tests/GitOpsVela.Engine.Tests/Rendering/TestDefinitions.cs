@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Loading.Schemas;
 using GitOpsVela.Engine.Rendering;
-using GitOpsVela.Engine.Validation;
 
 namespace GitOpsVela.Engine.Tests.Rendering;
 

@@ -2,10 +2,10 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitOpsVela.TestKube;
+using Xunit;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Xunit;
 
 namespace GitOpsVela.Engine.Tests.TestKube;
 

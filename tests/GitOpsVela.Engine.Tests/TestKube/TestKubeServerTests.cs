@@ -2,10 +2,10 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitOpsVela.TestKube;
+using Xunit;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Xunit;
 
 namespace GitOpsVela.Engine.Tests.TestKube;
 
@@ -45,14 +45,16 @@ public sealed class TestKubeServerTests : IAsyncLifetime
 
     private static V1ConfigMap ConfigMap(string name, Dictionary<string, string> data, Dictionary<string, string>? labels = null) => new()
     {
-        ApiVersion = "v1", Kind = "ConfigMap",
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "team", Labels = labels },
         Data = data,
     };
 
     private static V1Deployment Deployment(string name, int replicas, string image) => new()
     {
-        ApiVersion = "apps/v1", Kind = "Deployment",
+        ApiVersion = "apps/v1",
+        Kind = "Deployment",
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "team" },
         Spec = new V1DeploymentSpec
         {
@@ -233,7 +235,8 @@ public sealed class TestKubeServerTests : IAsyncLifetime
     {
         var cr = new Dictionary<string, object>
         {
-            ["apiVersion"] = "mysql.example.com/v1", ["kind"] = "MysqlCluster",
+            ["apiVersion"] = "mysql.example.com/v1",
+            ["kind"] = "MysqlCluster",
             ["metadata"] = new Dictionary<string, object> { ["name"] = "db", ["namespace"] = "team" },
             ["spec"] = new Dictionary<string, object> { ["replicas"] = 1 },
         };

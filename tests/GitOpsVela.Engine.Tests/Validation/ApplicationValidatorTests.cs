@@ -1,7 +1,7 @@
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Rendering;
 using GitOpsVela.Engine.Tests.Rendering;
-using GitOpsVela.Engine.Validation;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Validation;
@@ -20,7 +20,7 @@ public sealed class ApplicationValidatorTests
             """;
         var load = ApplicationLoader.LoadText(text, "shop.yaml");
         Assert.Empty(load.Problems);
-        return ApplicationValidator.Validate(load.Applications.Single(), TestRegistry.Create());
+        return ApplicationCheck.Validate(load.Applications.Single(), TestRegistry.Create());
     }
 
     private static VelaProblem Single(IReadOnlyList<VelaProblem> problems)

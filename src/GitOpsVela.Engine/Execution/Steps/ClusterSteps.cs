@@ -1,6 +1,11 @@
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Execution.Delivery;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Composition;
+using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
 
 namespace GitOpsVela.Engine.Execution.Steps;
@@ -29,7 +34,7 @@ internal static class ComponentDelivery
         var report = await run.Gateway.ApplyAsync(cluster, manifests, run.Force, ct).ConfigureAwait(false);
         run.RecordApplied(cluster, report.Objects);
         if (report.Problems.Count > 0) return StepOutcome.Failed(string.Join("; ", report.Problems.Select(p => p.Message)), "Apply");
-        var waiting = report.Objects.FirstOrDefault(o => o.Action == ApplyAction.WaitingForDefinition);
+        var waiting = report.Objects.FirstOrDefault(o => o.Action == ApplyAction.Waiting);
         if (waiting is not null) return StepOutcome.Waiting(waiting.Message ?? $"waiting for the definition of {waiting.Manifest.Kind}");
         var health = await run.Gateway.HealthAsync(cluster, component.Manifests, ct).ConfigureAwait(false);
         run.RecordHealth(component, cluster, health);
@@ -170,7 +175,7 @@ public sealed class ApplyObjectStep(DeliveryRun run) : IStepExecutor
         var report = await run.Gateway.ApplyAsync(cluster, [manifest], run.Force, cancellationToken).ConfigureAwait(false);
         run.RecordApplied(cluster, report.Objects);
         if (!report.Succeeded)
-            return report.Objects.FirstOrDefault(o => o.Action == ApplyAction.WaitingForDefinition) is { } w
+            return report.Objects.FirstOrDefault(o => o.Action == ApplyAction.Waiting) is { } w
                 ? StepOutcome.Waiting(w.Message ?? "waiting for the object's definition")
                 : StepOutcome.Failed(string.Join("; ", report.Problems.Select(p => p.Message)), "Apply");
         return StepOutcome.Succeeded($"applied {manifest.Kind}/{manifest.Name}", new JsonObject { ["value"] = value.DeepClone() });

@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Kube;
 
 namespace GitOpsVela.Engine.Execution.Steps;
 

@@ -1,3 +1,5 @@
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Semantics;
 namespace GitOpsVela.Engine.Execution.Steps;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Validation;
+using GitOpsVela.Engine.Loading.Schemas;
 
 namespace GitOpsVela.Engine.Rendering.Components;
 
@@ -320,28 +320,43 @@ internal static class PodTemplate
     {
         ["pvc"] = Schema.Array(Schema.Object(new()
         {
-            ["name"] = Schema.String(required: true), ["mountPath"] = Schema.String(required: true), ["subPath"] = Schema.String(),
+            ["name"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
+            ["subPath"] = Schema.String(),
             ["claimName"] = Schema.String(required: true),
         })),
         ["configMap"] = Schema.Array(Schema.Object(new()
         {
-            ["name"] = Schema.String(required: true), ["mountPath"] = Schema.String(required: true), ["subPath"] = Schema.String(),
-            ["defaultMode"] = Schema.Int(@default: 420), ["cmName"] = Schema.String(required: true), ["items"] = Items,
+            ["name"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
+            ["subPath"] = Schema.String(),
+            ["defaultMode"] = Schema.Int(@default: 420),
+            ["cmName"] = Schema.String(required: true),
+            ["items"] = Items,
         })),
         ["secret"] = Schema.Array(Schema.Object(new()
         {
-            ["name"] = Schema.String(required: true), ["mountPath"] = Schema.String(required: true), ["subPath"] = Schema.String(),
-            ["defaultMode"] = Schema.Int(@default: 420), ["secretName"] = Schema.String(required: true), ["items"] = Items,
+            ["name"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
+            ["subPath"] = Schema.String(),
+            ["defaultMode"] = Schema.Int(@default: 420),
+            ["secretName"] = Schema.String(required: true),
+            ["items"] = Items,
         })),
         ["emptyDir"] = Schema.Array(Schema.Object(new()
         {
-            ["name"] = Schema.String(required: true), ["mountPath"] = Schema.String(required: true), ["subPath"] = Schema.String(),
+            ["name"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
+            ["subPath"] = Schema.String(),
             ["medium"] = Schema.String(@default: "", @enum: ["", "Memory"]),
         })),
         ["hostPath"] = Schema.Array(Schema.Object(new()
         {
-            ["name"] = Schema.String(required: true), ["mountPath"] = Schema.String(required: true), ["subPath"] = Schema.String(),
-            ["path"] = Schema.String(required: true), ["mountPropagation"] = Schema.String(@enum: ["None", "HostToContainer", "Bidirectional"]),
+            ["name"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
+            ["subPath"] = Schema.String(),
+            ["path"] = Schema.String(required: true),
+            ["mountPropagation"] = Schema.String(@enum: ["None", "HostToContainer", "Bidirectional"]),
             ["readOnly"] = Schema.Bool(),
         })),
     });
@@ -367,7 +382,7 @@ internal static class PodTemplate
     }));
 
     /// <summary>Parameters every container type has.</summary>
-    public static Dictionary<string, Schema> CommonParameters(bool labels = true) 
+    public static Dictionary<string, Schema> CommonParameters(bool labels = true)
     {
         var d = new Dictionary<string, Schema>
         {

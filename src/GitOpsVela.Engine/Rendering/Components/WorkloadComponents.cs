@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Validation;
+using GitOpsVela.Engine.Loading.Schemas;
 using static GitOpsVela.Engine.Rendering.Components.PodTemplate;
 
 namespace GitOpsVela.Engine.Rendering.Components;

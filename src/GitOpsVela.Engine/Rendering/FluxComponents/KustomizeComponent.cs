@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Validation;
+using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Loading.Schemas;
+using GitOpsVela.Engine.Semantics;
+using GitOpsVela.Engine.Sources;
 
 namespace GitOpsVela.Engine.Rendering.FluxComponents;
 
@@ -102,6 +105,11 @@ public sealed record KustomizeSource(
     string? TargetNamespace,
     JsonObject? ImageRepository)
 {
+    /// <summary>What the Sources stage syncs for this component (credentials from <c>secretRef</c> in <paramref name="secretNamespace"/>).</summary>
+    public SourceRequest ToSourceRequest(string secretNamespace, bool force) => new(
+        Url, new GitReference(Branch, Tag, Commit, SemVer, Ref), SecretRef, secretNamespace,
+        GoDuration.TryParse(PullInterval, out var interval, out _) ? interval : TimeSpan.FromMinutes(5), force);
+
     public static KustomizeSource From(JsonObject p)
     {
         string? S(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

@@ -89,18 +89,18 @@ public static class JsonPatching
                         doc = Add(Remove(doc, path, out _), path, Required(op, "value", i));
                         break;
                     case "move":
-                    {
-                        var from = op["from"]?.GetValue<string>() ?? throw new PatchException($"operations[{i}] move needs from");
-                        doc = Remove(doc, from, out var moved);
-                        doc = Add(doc, path, moved);
-                        break;
-                    }
+                        {
+                            var from = op["from"]?.GetValue<string>() ?? throw new PatchException($"operations[{i}] move needs from");
+                            doc = Remove(doc, from, out var moved);
+                            doc = Add(doc, path, moved);
+                            break;
+                        }
                     case "copy":
-                    {
-                        var from = op["from"]?.GetValue<string>() ?? throw new PatchException($"operations[{i}] copy needs from");
-                        doc = Add(doc, path, Get(doc, from)?.DeepClone());
-                        break;
-                    }
+                        {
+                            var from = op["from"]?.GetValue<string>() ?? throw new PatchException($"operations[{i}] copy needs from");
+                            doc = Add(doc, path, Get(doc, from)?.DeepClone());
+                            break;
+                        }
                     case "test":
                         if (!JsonNode.DeepEquals(Get(doc, path), op["value"])) throw new PatchException($"test failed: {path} is not {op["value"]?.ToJsonString() ?? "null"}");
                         break;

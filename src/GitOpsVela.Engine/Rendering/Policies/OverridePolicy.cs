@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Model;
+using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Rendering.Policies;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Loading.Schemas;
 using GitOpsVela.Engine.Rendering.Components;
 using GitOpsVela.Engine.Rendering.Patching;
-using GitOpsVela.Engine.Validation;
 
 namespace GitOpsVela.Engine.Rendering.Traits;
 
@@ -269,12 +269,16 @@ public sealed class StorageTrait : ITraitType
         })),
         ["emptyDir"] = Schema.Array(Schema.Object(new()
         {
-            ["name"] = Schema.String(required: true), ["mountPath"] = Schema.String(required: true), ["subPath"] = Schema.String(),
+            ["name"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
+            ["subPath"] = Schema.String(),
             ["medium"] = Schema.String(@default: "", @enum: ["", "Memory"]),
         })),
         ["hostPath"] = Schema.Array(Schema.Object(new()
         {
-            ["name"] = Schema.String(required: true), ["path"] = Schema.String(required: true), ["mountPath"] = Schema.String(required: true),
+            ["name"] = Schema.String(required: true),
+            ["path"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
             ["type"] = Schema.String(@default: "Directory", @enum: ["Directory", "DirectoryOrCreate", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"]),
         })),
     });
@@ -294,7 +298,9 @@ public sealed class StorageTrait : ITraitType
             if (v["items"] is JsonArray items)
                 source["items"] = new JsonArray(items.OfType<JsonObject>().Select(i => (JsonNode)new JsonObject
                 {
-                    ["key"] = i.Clone("key"), ["path"] = i.Clone("path"), ["mode"] = i.Clone("mode") ?? 511,
+                    ["key"] = i.Clone("key"),
+                    ["path"] = i.Clone("path"),
+                    ["mode"] = i.Clone("mode") ?? 511,
                 }).ToArray());
             return source;
         }
@@ -386,7 +392,10 @@ public sealed class StorageTrait : ITraitType
                 if (v[key] is { } value) spec[key] = value.DeepClone();
             render.AddOutput("pvc-" + v.Str("name"), new JsonObject
             {
-                ["apiVersion"] = "v1", ["kind"] = "PersistentVolumeClaim", ["metadata"] = new JsonObject { ["name"] = v.Clone("name") }, ["spec"] = spec,
+                ["apiVersion"] = "v1",
+                ["kind"] = "PersistentVolumeClaim",
+                ["metadata"] = new JsonObject { ["name"] = v.Clone("name") },
+                ["spec"] = spec,
             });
         }
         foreach (var v in Items("configMap").Where(v => !v.Bool("mountOnly")))
@@ -587,7 +596,8 @@ public sealed class AffinityTrait : ITraitType
             if (a["preferred"] is JsonArray preferred)
                 result["preferredDuringSchedulingIgnoredDuringExecution"] = new JsonArray(preferred.OfType<JsonObject>().Select(k => (JsonNode)new JsonObject
                 {
-                    ["weight"] = k.Clone("weight"), ["podAffinityTerm"] = k.Clone("podAffinityTerm"),
+                    ["weight"] = k.Clone("weight"),
+                    ["podAffinityTerm"] = k.Clone("podAffinityTerm"),
                 }).ToArray());
             return result;
         }
@@ -610,7 +620,8 @@ public sealed class AffinityTrait : ITraitType
             if (na["preferred"] is JsonArray preferred)
                 node["preferredDuringSchedulingIgnoredDuringExecution"] = new JsonArray(preferred.OfType<JsonObject>().Select(k => (JsonNode)new JsonObject
                 {
-                    ["weight"] = k.Clone("weight"), ["preference"] = k.Clone("preference"),
+                    ["weight"] = k.Clone("weight"),
+                    ["preference"] = k.Clone("preference"),
                 }).ToArray());
             JsonPatching.Object(pod, "affinity")["nodeAffinity"] = node;
         }
@@ -675,7 +686,9 @@ public sealed class ServiceAccountTrait : ITraitType
             render.AddOutput("cluster-role", new JsonObject { ["apiVersion"] = $"{Rbac}/v1", ["kind"] = "ClusterRole", ["metadata"] = new JsonObject { ["name"] = clusterName }, ["rules"] = Rules(cluster) });
             render.AddOutput("cluster-role-binding", new JsonObject
             {
-                ["apiVersion"] = $"{Rbac}/v1", ["kind"] = "ClusterRoleBinding", ["metadata"] = new JsonObject { ["name"] = clusterName },
+                ["apiVersion"] = $"{Rbac}/v1",
+                ["kind"] = "ClusterRoleBinding",
+                ["metadata"] = new JsonObject { ["name"] = clusterName },
                 ["roleRef"] = new JsonObject { ["apiGroup"] = Rbac, ["kind"] = "ClusterRole", ["name"] = clusterName },
                 ["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = name, ["namespace"] = ns }),
             });
@@ -685,7 +698,9 @@ public sealed class ServiceAccountTrait : ITraitType
             render.AddOutput("role", new JsonObject { ["apiVersion"] = $"{Rbac}/v1", ["kind"] = "Role", ["metadata"] = new JsonObject { ["name"] = name }, ["rules"] = Rules(namespaced) });
             render.AddOutput("role-binding", new JsonObject
             {
-                ["apiVersion"] = $"{Rbac}/v1", ["kind"] = "RoleBinding", ["metadata"] = new JsonObject { ["name"] = name },
+                ["apiVersion"] = $"{Rbac}/v1",
+                ["kind"] = "RoleBinding",
+                ["metadata"] = new JsonObject { ["name"] = name },
                 ["roleRef"] = new JsonObject { ["apiGroup"] = Rbac, ["kind"] = "Role", ["name"] = name },
                 ["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = name }),
             });

@@ -25,7 +25,7 @@ internal static class GoldenFiles
         var load = ApplicationLoader.Load([Path.Combine(folder, "input.yaml")]);
         Assert.Empty(load.Problems);
         var app = Assert.Single(load.Applications);
-        Assert.Empty(Engine.Validation.ApplicationValidator.Validate(app));
+        Assert.Empty(Engine.Rendering.ApplicationCheck.Validate(app));
         var result = ApplicationRenderer.Render(app);
         Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Problems));
 

@@ -1,0 +1,364 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Health;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Execution.Steps;
+using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Planning;
+using GitOpsVela.Engine.Rendering;
+using GitOpsVela.Engine.Rendering.Kustomize;
+using GitOpsVela.Engine.Sources;
+using GitOpsVela.Engine.Yaml;
+
+namespace GitOpsVela.Engine.Composition;
+
+/// <summary>
+/// The composition root for delivering to real clusters: kubeconfig contexts become clusters (the chosen one is
+/// KubeVela's <c>local</c>), labelled from the clusters file, and the cluster layer (server-side applier, health
+/// reader, record store, garbage collector, planner) serves the delivery layer through <see cref="IClusterGateway"/>.
+/// </summary>
+public static class KubeDelivery
+{
+    /// <summary>Environment variable naming the clusters file (context labels for topology <c>clusterLabelSelector</c>).</summary>
+    public const string ClustersFileVariable = "GITOPSVELA_CLUSTERS";
+
+    /// <summary>Context names of the kubeconfig, without contacting any cluster (for -Context completion).</summary>
+    public static IReadOnlyList<string> ListContexts(string? kubeconfig) => Kubeconfig.ListContexts(kubeconfig).Select(c => c.Name).ToList();
+
+    public static DeliveryTarget Open(string? kubeconfig, string? context, IEngineOutput output, TimeSpan? timeout = null)
+    {
+        var contexts = Kubeconfig.ListContexts(kubeconfig);
+        var chosen = context ?? contexts.FirstOrDefault(c => c.IsCurrent)?.Name;
+        var sessions = new ClusterSessions(kubeconfig, context, output, timeout);
+        // Connect now so a wrong context or kubeconfig fails here, once, with its own message.
+        sessions.Get(ClusterSessions.Local);
+        var labels = ClusterLabels.Load(kubeconfig);
+        var clusters = contexts.Select(c => new ClusterInfo(c.Name, labels.GetValueOrDefault(c.Name) ?? new Dictionary<string, string>())).ToList();
+        return new DeliveryTarget(chosen ?? ClusterSessions.Local, new KubeClusterGateway(sessions, clusters, output));
+    }
+}
+
+/// <summary>
+/// The clusters file: labels per kubeconfig context for topology <c>clusterLabelSelector</c>. Found at
+/// <c>$GITOPSVELA_CLUSTERS</c>, else <c>clusters.yaml</c> beside the kubeconfig (<c>~/.kube/gitopsvela-clusters.yaml</c>).
+/// <code>
+/// clusters:
+///   - name: prod-east        # a kubeconfig context
+///     labels: {env: prod, region: east}
+/// </code>
+/// </summary>
+public static class ClusterLabels
+{
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Load(string? kubeconfig)
+    {
+        var path = Environment.GetEnvironmentVariable(KubeDelivery.ClustersFileVariable);
+        if (string.IsNullOrEmpty(path))
+        {
+            var dir = kubeconfig is not null ? Path.GetDirectoryName(Path.GetFullPath(kubeconfig))
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube");
+            path = dir is null ? null : Path.Combine(dir, "gitopsvela-clusters.yaml");
+        }
+        var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        if (path is null || !File.Exists(path)) return result;
+        var docs = YamlReader.Read(File.ReadAllText(path), path);
+        foreach (var doc in docs)
+        {
+            if (doc.Root is not YamlMapping root || root["clusters"] is not YamlSequence list) continue;
+            foreach (var item in list.Items.OfType<YamlMapping>())
+            {
+                var name = item.GetString("name");
+                if (name is null) throw new VelaProblemException(new VelaProblem("VelaClustersFileInvalid", ProblemCategory.InvalidData,
+                    "each cluster needs a name (a kubeconfig context)", item.Location));
+                var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (item["labels"] is YamlMapping map)
+                    foreach (var (k, v) in map.Entries) labels[k.Value] = (v as YamlScalar)?.Value ?? "";
+                result[name] = labels;
+            }
+        }
+        return result;
+    }
+}
+
+/// <summary>An open connection to the clusters of one run: what the cmdlets deliver through.</summary>
+public sealed class DeliveryTarget(string context, KubeClusterGateway gateway) : IDisposable
+{
+    /// <summary>The kubeconfig context in use (KubeVela's <c>local</c> cluster).</summary>
+    public string Context { get; } = context;
+
+    public KubeClusterGateway Gateway { get; } = gateway;
+
+    public IRecordStore Records => Gateway;
+
+    /// <summary>Merges override policies; set by whoever composes the run (the override policy lives with rendering).</summary>
+    public static Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>> MergeOverrides { get; } = Rendering.Policies.OverridePolicy.Apply;
+
+    public ApplicationDelivery CreateDelivery(IEngineOutput output, HttpClient? http = null) =>
+        new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway), output: output) { MergeOverrides = MergeOverrides };
+
+    /// <summary>The lease that makes reconcile runners on this cluster take turns.</summary>
+    public ReconcileLease Lease(string @namespace, string holder, TimeSpan duration) =>
+        new(Gateway.LocalClient, @namespace, holder, duration);
+
+    /// <summary>A reconcile pass over this cluster: git sources through <paramref name="cache"/>, kustomize built in-process.</summary>
+    public Reconciler CreateReconciler(IEngineOutput output, GitSourceCache cache, GitCredentials? credentials, string? tokenVariable) =>
+        new(CreateDelivery(output), new GitSourceProvider(cache, Gateway, credentials, tokenVariable), new KustomizeBuilder(), output);
+
+    /// <summary>The records of delivered applications with their live health (<c>vela ls</c>).</summary>
+    public Task<IReadOnlyList<ApplicationRecord>> ReadStatusAsync(string? @namespace, CancellationToken ct) =>
+        new Status.ApplicationStatusReader(Gateway, Gateway).ReadAsync(@namespace, ct);
+
+    public async Task<DeliveryPlan> PlanAsync(Application app, CancellationToken ct)
+    {
+        var record = await Gateway.LoadAsync(app.Namespace, app.Name, ct).ConfigureAwait(false);
+        var recorded = record is null ? [] : record.Inventory.Concat(record.PreviousInventory).ToList();
+        return await new DeliveryPlanner(Gateway, MergeOverrides).PlanAsync(app, recorded, ct).ConfigureAwait(false);
+    }
+
+    private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    private static IEnumerable<IStepExecutor> HttpSteps(HttpClient http, KubeClusterGateway secrets) =>
+    [
+        new WebhookStep(http, secrets),
+        new NotificationStep(http, secrets),
+        new NotificationStep(http, secrets, "webhook-notification"),
+        new RequestStep(http),
+    ];
+
+    public void Dispose() => Gateway.Dispose();
+}
+
+/// <summary><see cref="IClusterGateway"/> and <see cref="IRecordStore"/> over the cluster layer.</summary>
+public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretReader, IDisposable
+{
+    private readonly ClusterSessions _sessions;
+    private readonly IEngineOutput _output;
+    private readonly ConcurrentDictionary<string, StoredRecord> _read = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (LiveObjectCache Cache, Applier Applier, HealthReader Health)> _pass = new(StringComparer.Ordinal);
+
+    public KubeClusterGateway(ClusterSessions sessions, IReadOnlyList<ClusterInfo> clusters, IEngineOutput output)
+    {
+        _sessions = sessions;
+        _output = output;
+        Clusters = clusters;
+    }
+
+    public string LocalCluster => ClusterSessions.Local;
+
+    public IReadOnlyList<ClusterInfo> Clusters { get; }
+
+    /// <summary>The local cluster's client (request counts for tests and benchmarks).</summary>
+    public KubeClient LocalClient => Session(LocalCluster).Client;
+
+    private ClusterSession Session(string cluster)
+    {
+        try
+        {
+            return _sessions.Get(cluster);
+        }
+        catch (VelaProblemException ex)
+        {
+            throw new VelaProblemException(ex.Problem with { Message = $"cluster '{cluster}': {ex.Problem.Message}" });
+        }
+    }
+
+    /// <summary>Live state for the current pass: shared by every application in it (one list per kind and namespace).</summary>
+    private (LiveObjectCache Cache, Applier Applier, HealthReader Health) Pass(string cluster) => _pass.GetOrAdd(cluster, c =>
+    {
+        var session = Session(c);
+        return (session.Live, session.Applier, session.Health);
+    });
+
+    /// <summary>Forgets live state read so far (between the passes of a waiting workflow, so health is read afresh).</summary>
+    public void BeginPass()
+    {
+        foreach (var cluster in _pass.Keys.ToList())
+        {
+            var client = Session(cluster).Client;
+            client.ForgetUnserved();
+            var cache = new LiveObjectCache(client);
+            _pass[cluster] = (cache, new Applier(client, _output, cache), new HealthReader(client, cache));
+        }
+    }
+
+    public async Task<ApplyReport> ApplyAsync(string cluster, IReadOnlyList<RenderedManifest> manifests, bool force, CancellationToken cancellationToken)
+    {
+        var result = await Pass(cluster).Applier.ApplyAsync(manifests, new ApplyOptions { Force = force }, cancellationToken).ConfigureAwait(false);
+        var byKey = manifests.GroupBy(m => ObjectRef.Of(m.Object) is var r ? $"{r.Group}/{r.Kind}/{r.Name}" : "").ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var objects = new List<AppliedObject>();
+        var problems = new List<VelaProblem>();
+        foreach (var o in result.Outcomes)
+        {
+            if (!byKey.TryGetValue($"{o.Object.Group}/{o.Object.Kind}/{o.Object.Name}", out var manifest)) continue;
+            var applied = manifest with { Object = MetadataNamespace(manifest.Object, o.Object.Namespace) };
+            var action = o.Action;
+            objects.Add(new AppliedObject(applied, action, o.Message));
+            if (action == ApplyAction.Failed && o.Problem is { } problem)
+            {
+                // The cluster cannot be reached: not this object's fault — the whole pass stops and is retried later.
+                if (problem.Category is ProblemCategory.ConnectionError or ProblemCategory.OperationTimeout or ProblemCategory.AuthenticationError)
+                    throw new VelaProblemException(problem);
+                problems.Add(problem);
+            }
+        }
+        return new ApplyReport(objects, problems);
+    }
+
+    private static JsonObject MetadataNamespace(JsonObject obj, string? ns)
+    {
+        if (obj["metadata"]?["namespace"]?.GetValue<string>() == ns) return obj;
+        var copy = (JsonObject)obj.DeepClone();
+        if (copy["metadata"] is JsonObject meta)
+        {
+            if (ns is null) meta.Remove("namespace");
+            else meta["namespace"] = ns;
+        }
+        return copy;
+    }
+
+    public async Task<IReadOnlyList<ObjectChange>> DiffAsync(string cluster, IReadOnlyList<RenderedManifest> manifests, CancellationToken cancellationToken)
+    {
+        var session = Session(cluster);
+        var first = manifests.FirstOrDefault();
+        var planned = await session.Planner.PlanAsync(manifests.Select(m => m.Object), first?.Application ?? "", first?.Namespace ?? "", cluster, [], new ApplyOptions(), cancellationToken).ConfigureAwait(false);
+        var byKey = manifests.GroupBy(m => ObjectRef.Of(m.Object) is var r ? $"{r.Group}/{r.Kind}/{r.Name}" : "").ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var changes = new List<ObjectChange>();
+        foreach (var p in planned)
+        {
+            if (p.Action == PlanAction.Blocked && p.Problem is { } problem)
+                throw new VelaProblemException(problem);
+            byKey.TryGetValue($"{p.Object.Group}/{p.Object.Kind}/{p.Object.Name}", out var m);
+            var action = p.Action switch
+            {
+                PlanAction.Create => ChangeAction.Create,
+                PlanAction.Update => ChangeAction.Update,
+                PlanAction.Prune => ChangeAction.Prune,
+                _ => ChangeAction.Unchanged,
+            };
+            changes.Add(new ObjectChange(action, cluster, p.Object.ApiVersion, p.Object.Kind, p.Object.Namespace, p.Object.Name, m?.Application ?? "", m?.Component,
+                p.Changes.Select(c => new FieldChange(c.Path, c.Old, c.New)).ToList()));
+        }
+        return changes;
+    }
+
+    public async Task<IReadOnlyList<ObjectHealth>> HealthAsync(string cluster, IReadOnlyList<RenderedManifest> manifests, CancellationToken cancellationToken)
+    {
+        var entries = manifests.Select(m => (Manifest: m, Entry: new InventoryEntry(cluster, m.ApiVersion, m.Kind, m.Namespace, m.Name, m.Component, m.Trait))).ToList();
+        var health = await Pass(cluster).Health.ReadAsync(entries.Select(e => e.Entry), cluster, cancellationToken).ConfigureAwait(false);
+        return entries.Select(e =>
+        {
+            var status = health.GetValueOrDefault(e.Entry.Key);
+            var exists = status is not null && !status.Message.EndsWith(" not found", StringComparison.Ordinal);
+            return new ObjectHealth(e.Manifest, exists, status?.Healthy ?? false, status?.Message);
+        }).ToList();
+    }
+
+    public async Task<JsonObject?> GetAsync(string cluster, string apiVersion, string kind, string? @namespace, string name, CancellationToken cancellationToken)
+    {
+        var client = Session(cluster).Client;
+        try
+        {
+            var resource = await client.ResolveAsync(apiVersion, kind, cancellationToken).ConfigureAwait(false);
+            return resource is null ? null : await client.GetAsync(resource, resource.Namespaced ? @namespace : null, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubeApiException e)
+        {
+            throw new VelaProblemException(KubeFaults.ToProblem(e, client, new ObjectRef(apiVersion, kind, @namespace, name)));
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, bool> _namespaces = new(StringComparer.Ordinal);
+
+    public async Task EnsureNamespaceAsync(string cluster, string @namespace, CancellationToken cancellationToken)
+    {
+        if (_namespaces.ContainsKey($"{cluster}/{@namespace}")) return;
+        var client = Session(cluster).Client;
+        try
+        {
+            var resource = await client.ResolveAsync("v1", "Namespace", cancellationToken).ConfigureAwait(false)
+                ?? throw new VelaProblemException(new VelaProblem("ClusterInvalid", ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
+            if (await client.GetAsync(resource, null, @namespace, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await client.CreateAsync(resource, new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "Namespace",
+                    ["metadata"] = new JsonObject { ["name"] = @namespace },
+                }, cancellationToken).ConfigureAwait(false);
+                _output.Verbose($"created namespace {@namespace} in {cluster}");
+            }
+            _namespaces[$"{cluster}/{@namespace}"] = true;
+        }
+        catch (KubeApiException e) when (e.StatusCode == 409)
+        {
+            _namespaces[$"{cluster}/{@namespace}"] = true;
+        }
+        catch (KubeApiException e)
+        {
+            throw new VelaProblemException(KubeFaults.ToProblem(e, client, new ObjectRef("v1", "Namespace", null, @namespace)));
+        }
+    }
+
+    public async Task<bool> DeleteAsync(InventoryEntry entry, string application, string applicationNamespace, CancellationToken cancellationToken)
+    {
+        var session = Session(entry.Cluster);
+        var outcomes = await session.Collector.CollectAsync(application, applicationNamespace, entry.Cluster, [entry], [], dryRun: false, cancellationToken).ConfigureAwait(false);
+        var outcome = outcomes.SingleOrDefault();
+        if (outcome?.Problem is { } problem) throw new VelaProblemException(problem);
+        return outcome?.Action == CollectAction.Deleted;
+    }
+
+    // ---- records (on the local cluster) ----
+
+    private RecordStore Store => Session(LocalCluster).Records;
+
+    public async Task<ApplicationRecord?> LoadAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var stored = await Store.ReadAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            _read.TryRemove($"{@namespace}/{name}", out _);
+            return null;
+        }
+        _read[$"{@namespace}/{name}"] = stored;
+        return ApplicationRecord.FromJson(stored.StoredJson);
+    }
+
+    public async Task SaveAsync(ApplicationRecord record, CancellationToken cancellationToken)
+    {
+        var key = $"{record.Namespace}/{record.Name}";
+        var current = _read.GetValueOrDefault(key);
+        var written = await Store.WriteAsync(record, current?.ResourceVersion, cancellationToken, current).ConfigureAwait(false);
+        _read[key] = written;
+    }
+
+    public async Task DeleteAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        await Store.DeleteAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+        _read.TryRemove($"{@namespace}/{name}", out _);
+    }
+
+    public async Task<IReadOnlyList<ApplicationRecord>> ListAsync(string? @namespace, CancellationToken cancellationToken)
+    {
+        var stored = await Store.ListAsync(@namespace, cancellationToken).ConfigureAwait(false);
+        foreach (var s in stored) _read[$"{s.Record.Namespace}/{s.Record.Name}"] = s;
+        return stored.Select(s => ApplicationRecord.FromJson(s.StoredJson)).ToList();
+    }
+
+    /// <summary>Reads one key of a Secret in the local cluster (notification URLs from <c>secretRef</c>); the value is never logged.</summary>
+    public async Task<string> ReadAsync(string @namespace, string name, string key, CancellationToken cancellationToken)
+    {
+        var secret = await GetAsync(LocalCluster, "v1", "Secret", @namespace, name, cancellationToken).ConfigureAwait(false)
+            ?? throw new VelaProblemException(new VelaProblem("VelaSecretNotFound", ProblemCategory.ObjectNotFound,
+                $"Secret {@namespace}/{name} was not found", SourceLocation.None));
+        if (secret["data"]?[key]?.GetValue<string>() is { } data) return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data));
+        if (secret["stringData"]?[key]?.GetValue<string>() is { } text) return text;
+        throw new VelaProblemException(new VelaProblem("VelaSecretKeyNotFound", ProblemCategory.ObjectNotFound,
+            $"Secret {@namespace}/{name} has no key '{key}'", SourceLocation.None));
+    }
+
+    public void Dispose() => _sessions.Dispose();
+}

@@ -1,0 +1,149 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Rendering.FluxComponents;
+using GitOpsVela.Engine.Rendering.Kustomize;
+using GitOpsVela.Engine.Sources;
+using GitOpsVela.Engine.Yaml;
+
+namespace GitOpsVela.Engine.Composition;
+
+
+/// <summary>What one pass did for one application.</summary>
+public sealed record ReconcileItem(
+    Application Application,
+    string? Parent,
+    DeliveryResult? Delivery,
+    IReadOnlyList<VelaProblem> Problems,
+    IReadOnlyList<SyncedSource> Sources)
+{
+    public bool Succeeded => Problems.Count == 0 && (Delivery?.Problems.Count ?? 0) == 0;
+}
+
+public sealed record ReconcileOptions
+{
+    public bool Force { get; init; }
+    public bool Wait { get; init; }
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How deep applications may bring in applications (clusters/apps.yaml -> apps/my-app.yaml is depth 1).</summary>
+    public int MaxDepth { get; init; } = 5;
+}
+
+/// <summary>
+/// One reconcile pass, the way KubeVela with Flux does it continuously: every root application is delivered; each of its
+/// <c>kustomize</c> components has its repository synced (when due) and its path built; plain objects found there are
+/// delivered as that component's objects, and KubeVela Applications found there are delivered as applications in their
+/// own right, with the root as their parent (the spec's <c>infra</c> brings <c>mysql</c>, <c>apps</c> brings <c>my-app</c>).
+/// A source that cannot be synced leaves its application (and what it brings) as it is, with the problem reported;
+/// everything else still reconciles.
+/// </summary>
+public sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider sources, IManifestBuilder builder, IEngineOutput? output = null)
+{
+    private readonly IEngineOutput _output = output ?? NullEngineOutput.Instance;
+
+    public async Task<IReadOnlyList<ReconcileItem>> RunAsync(IEnumerable<Application> roots, ReconcileOptions options, CancellationToken cancellationToken)
+    {
+        var results = new List<ReconcileItem>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<(Application App, string? Parent, string? Source, int Depth)>(roots.Select(a => (a, (string?)null, (string?)a.File, 0)));
+        while (queue.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (app, parent, source, depth) = queue.Dequeue();
+            if (!seen.Add($"{app.Namespace}/{app.Name}"))
+            {
+                results.Add(new ReconcileItem(app, parent, null, [Problem(app, "VelaApplicationDuplicate",
+                    $"application {app.Namespace}/{app.Name} is delivered by more than one source; this copy is ignored", ProblemCategory.InvalidData)], []));
+                continue;
+            }
+            _output.Progress("Reconcile", $"{app.Namespace}/{app.Name}", -1);
+            var item = await ReconcileOneAsync(app, parent, source, options, cancellationToken).ConfigureAwait(false);
+            results.Add(item.Item);
+            foreach (var (child, childSource) in item.Children)
+            {
+                if (depth + 1 > options.MaxDepth)
+                {
+                    results.Add(new ReconcileItem(child, app.Name, null, [Problem(child, "VelaApplicationTooDeep",
+                        $"applications bring in applications more than {options.MaxDepth} levels deep; stopping here", ProblemCategory.InvalidData)], []));
+                    continue;
+                }
+                queue.Enqueue((child, app.Name, childSource, depth + 1));
+            }
+        }
+        _output.Progress("Reconcile", "done", 100);
+        return results;
+    }
+
+    private async Task<(ReconcileItem Item, List<(Application, string)> Children)> ReconcileOneAsync(
+        Application app, string? parent, string? source, ReconcileOptions options, CancellationToken ct)
+    {
+        var problems = new List<VelaProblem>();
+        var synced = new List<SyncedSource>();
+        var children = new List<(Application, string)>();
+        var objects = new Dictionary<string, IReadOnlyList<JsonObject>>(StringComparer.Ordinal);
+        var inputs = new StringBuilder();
+
+        foreach (var component in app.Components.Where(c => c.Type == "kustomize"))
+        {
+            var spec = KustomizeSource.From(YamlJson.ToJson(component.Properties));
+            if (spec.Suspend)
+            {
+                _output.Verbose($"{app}: component '{component.Name}' is suspended; its source is not synced");
+                continue;
+            }
+            try
+            {
+                var result = await sources.SyncAsync(spec.ToSourceRequest(app.Namespace, options.Force), ct).ConfigureAwait(false);
+                synced.Add(result);
+                var built = builder.Build(result.LocalPath, spec.Path);
+                var plain = new List<JsonObject>();
+                var appFiles = new List<string>();
+                foreach (var obj in built)
+                {
+                    if (ApplicationParser.IsApplication(obj.Object)) appFiles.Add(obj.File);
+                    else plain.Add(obj.Object);
+                }
+                objects[component.Name] = plain;
+                inputs.Append(component.Name).Append('@').Append(result.Revision).Append(':');
+                foreach (var o in plain) inputs.Append(o.ToJsonString());
+                var load = ApplicationLoader.Load(appFiles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), _output);
+                problems.AddRange(load.Problems);
+                var relative = (string file) => Path.GetRelativePath(result.LocalPath, file).Replace('\\', '/');
+                children.AddRange(load.Applications.Select(child => (child, $"{result.Url}@{result.Revision[..Math.Min(12, result.Revision.Length)]}:{relative(child.File)}")));
+            }
+            catch (VelaProblemException ex)
+            {
+                problems.Add(ex.Problem with
+                {
+                    Application = ex.Problem.Application ?? app.Name,
+                    Component = ex.Problem.Component ?? component.Name,
+                    Location = component.Location,
+                });
+            }
+        }
+
+        // A source that failed leaves the application as it is: delivering without its objects would prune them.
+        if (problems.Any(p => p.Component is not null && app.FindComponent(p.Component)?.Type == "kustomize"))
+            return (new ReconcileItem(app, parent, null, problems, synced), children);
+
+        var delivery1 = await delivery.DeliverAsync(app, new DeliveryOptions
+        {
+            Wait = options.Wait,
+            Force = options.Force,
+            PollInterval = options.PollInterval,
+            Source = source,
+            Parent = parent,
+            SourceObjects = objects.Count == 0 ? null : objects,
+            InputsHash = inputs.Length == 0 ? null : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(inputs.ToString())), 0, 16),
+        }, ct).ConfigureAwait(false);
+        return (new ReconcileItem(app, parent, delivery1, problems, synced), children);
+    }
+
+    private static VelaProblem Problem(Application app, string id, string message, ProblemCategory category) =>
+        new(id, category, message, app.Location, app.Name);
+}

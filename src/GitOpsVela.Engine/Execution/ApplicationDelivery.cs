@@ -1,0 +1,380 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Execution.Steps;
+using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Loading.Schemas;
+using GitOpsVela.Engine.Planning;
+using GitOpsVela.Engine.Rendering;
+using GitOpsVela.Engine.Yaml;
+
+namespace GitOpsVela.Engine.Execution;
+
+public sealed record DeliveryOptions
+{
+    /// <summary>Keep running passes until the workflow is done, failed, suspended for a person, or terminated.</summary>
+    public bool Wait { get; init; }
+
+    /// <summary>Take over fields other field managers own.</summary>
+    public bool Force { get; init; }
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Run the workflow again from the start (or from <see cref="RestartStep"/>) even though the spec did not change.</summary>
+    public bool Restart { get; init; }
+
+    public string? RestartStep { get; init; }
+
+    /// <summary>Where the application came from (file, or repository URL@revision:path), kept in the record.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The application whose source brought this one in.</summary>
+    public string? Parent { get; init; }
+
+    /// <summary>Objects built from the synced sources of kustomize components, by component name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? SourceObjects { get; init; }
+
+    /// <summary>A hash of what the sources delivered (revision and built objects): a change starts a new revision like a spec change.</summary>
+    public string? InputsHash { get; init; }
+}
+
+/// <summary>What delivering one application came to.</summary>
+public sealed record DeliveryResult(
+    Application Application,
+    ApplicationRecord? Record,
+    IReadOnlyList<VelaProblem> Problems,
+    IReadOnlyList<InventoryEntry> Pruned,
+    bool StartedRevision,
+    bool RecordWritten)
+{
+    public WorkflowState? Workflow => Record?.Workflow;
+}
+
+/// <summary>
+/// Delivers applications the way KubeVela's application controller does, one pass at a time and without a controller:
+/// validate, compare the spec with the in-cluster record (a new spec starts a new revision and a fresh workflow; the
+/// same spec resumes the workflow where it stopped), run the workflow's steps (applying components, waiting for health,
+/// suspending, notifying), then collect the objects earlier revisions left behind. The record is saved after every
+/// step transition; an unchanged, finished application only has its health refreshed, and the record is written only
+/// when something in it changed.
+/// </summary>
+public sealed class ApplicationDelivery
+{
+    private readonly IClusterGateway _gateway;
+    private readonly IRecordStore _records;
+    private readonly Func<DeliveryRun, IEnumerable<IStepExecutor>> _executors;
+    private readonly TimeProvider _clock;
+    private readonly IEngineOutput _output;
+    private readonly DefinitionRegistry _registry;
+
+    public ApplicationDelivery(IClusterGateway gateway, IRecordStore records, Func<DeliveryRun, IEnumerable<IStepExecutor>>? extraExecutors = null,
+        TimeProvider? clock = null, IEngineOutput? output = null, DefinitionRegistry? registry = null)
+    {
+        _gateway = gateway;
+        _records = records;
+        _clock = clock ?? TimeProvider.System;
+        _output = output ?? NullEngineOutput.Instance;
+        _registry = registry ?? DefinitionRegistry.BuiltIn;
+        _executors = run => StandardExecutors(run).Concat(extraExecutors?.Invoke(run) ?? []);
+    }
+
+    /// <summary>Merges override policies (set by the composition root; the override policy lives with rendering).</summary>
+    public Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; init; } = Rendering.Policies.OverridePolicy.Apply;
+
+    private static IEnumerable<IStepExecutor> StandardExecutors(DeliveryRun run) =>
+    [
+        new ApplyComponentStep(run), new DeployStep(run), new ApplyObjectStep(run), new ReadObjectStep(run), new DependsOnAppStep(run),
+        new SuspendStep(), new PrintMessageStep(),
+    ];
+
+    public async Task<DeliveryResult> DeliverAsync(Application app, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        var problems = ApplicationCheck.Validate(app, _registry);
+        if (problems.Count > 0) return new DeliveryResult(app, null, problems, [], false, false);
+
+        ApplicationRecord? existing;
+        try
+        {
+            await _gateway.EnsureNamespaceAsync(_gateway.LocalCluster, app.Namespace, cancellationToken).ConfigureAwait(false);
+            existing = await _records.LoadAsync(app.Namespace, app.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VelaProblemException ex)
+        {
+            return new DeliveryResult(app, null, [ex.Problem with { Application = ex.Problem.Application ?? app.Name }], [], false, false);
+        }
+
+        var now = _clock.GetUtcNow();
+        var record = existing ?? new ApplicationRecord { Name = app.Name, Namespace = app.Namespace, CreatedTime = now, UpdatedTime = now };
+        var saver = new RecordSaver(record, _records, _clock, existing is null ? null : RecordSaver.Snapshot(existing));
+        var hash = ApplicationRecord.ComputeSpecHash(app);
+        if (options.InputsHash is { } inputs) hash = ApplicationRecord.CombineHash(hash, inputs);
+        var plan = WorkflowPlan.For(app);
+        var started = false;
+        record.Source = options.Source ?? record.Source;
+        record.Parent = options.Parent ?? record.Parent;
+
+        if (record.SpecHash == hash && record.Workflow is null)
+        {
+            // Restarted from the record alone (Restart-VelaWorkflow without the spec): same revision, fresh run.
+            started = true;
+            record.Workflow = WorkflowState.Start(plan, hash, now);
+        }
+        else if (record.SpecHash != hash || record.Workflow is null)
+        {
+            started = true;
+            record.Revision++;
+            foreach (var entry in record.Inventory)
+                if (record.PreviousInventory.All(e => e.Key != entry.Key)) record.PreviousInventory.Add(entry);
+            record.Inventory = [];
+            record.SpecHash = hash;
+            record.Workflow = WorkflowState.Start(plan, hash, now);
+            record.Components = record.Components.Where(c => app.FindComponent(c.Name) is not null).ToList();
+            _output.Verbose($"{app}: revision {record.RevisionName} starts its workflow");
+        }
+        else if (options.Restart)
+        {
+            started = true;
+            try
+            {
+                WorkflowControl.Restart(record, options.RestartStep, now);
+            }
+            catch (VelaProblemException ex)
+            {
+                return new DeliveryResult(app, record, [ex.Problem], [], false, false);
+            }
+            _output.Verbose($"{app}: workflow restarted{(options.RestartStep is null ? "" : $" from step '{options.RestartStep}'")}");
+        }
+
+        var run = new DeliveryRun
+        {
+            Application = app,
+            Record = record,
+            Gateway = _gateway,
+            Records = _records,
+            Force = options.Force,
+            Output = _output,
+            MergeOverrides = MergeOverrides,
+            Registry = _registry,
+            SourceObjects = options.SourceObjects,
+        };
+        var pruned = new List<InventoryEntry>();
+        try
+        {
+            if (record.Workflow!.Finished && !started)
+            {
+                await RecordHealth.RefreshAsync(_gateway, record, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var store = new RecordStateStore(record, saver);
+                var runner = new WorkflowRunner(_executors(run), store, _clock, _output);
+                while (true)
+                {
+                    await runner.RunPassAsync(app, plan, record.Workflow, cancellationToken).ConfigureAwait(false);
+                    ReportProgress(app, record.Workflow);
+                    if (!options.Wait || !WorkflowRunner.NeedsAnotherPass(record.Workflow)) break;
+                    await Task.Delay(options.PollInterval, _clock, cancellationToken).ConfigureAwait(false);
+                    _gateway.BeginPass();
+                }
+                if (record.Workflow.Finished && record.Workflow.Phase == ApplicationPhase.Running)
+                {
+                    pruned.AddRange(await CollectGarbageAsync(app, record, cancellationToken).ConfigureAwait(false));
+                    record.Healthy = record.Components.All(c => c.Healthy != false);
+                    record.Phase = record.Healthy == true ? ApplicationPhase.Running : ApplicationPhase.Unhealthy;
+                }
+            }
+        }
+        catch (VelaProblemException ex)
+        {
+            problems = [ex.Problem with { Application = ex.Problem.Application ?? app.Name }];
+        }
+
+        try
+        {
+            await saver.SaveIfChangedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (VelaProblemException ex)
+        {
+            problems = [.. problems, ex.Problem with { Application = ex.Problem.Application ?? app.Name }];
+        }
+        return new DeliveryResult(app, record, problems, pruned, started, saver.Writes > 0);
+    }
+
+    /// <summary>Progress per step (Write-Progress in the cmdlets, and the same milestone as verbose text).</summary>
+    private void ReportProgress(Application app, WorkflowState state)
+    {
+        var steps = state.AllSteps().ToList();
+        var done = steps.Count(s => s.IsFinished);
+        var current = steps.FirstOrDefault(s => s.Phase is StepPhase.Running or StepPhase.Suspending);
+        var status = current is null
+            ? $"{done}/{steps.Count} steps finished; {state.Phase.ToKubeVela()}"
+            : $"{done}/{steps.Count} steps finished; {current.Name}: {current.Phase.ToKubeVela()}{(current.Message is null ? "" : " — " + current.Message)}";
+        _output.Progress($"Workflow {app.Namespace}/{app.Name}", status, state.Finished ? 100 : steps.Count == 0 ? 0 : done * 100 / steps.Count);
+    }
+
+    /// <summary>
+    /// Deletes what earlier revisions applied and this one did not, honouring the <c>garbage-collect</c> policy
+    /// (<c>keepLegacyResource</c>, rules with strategy <c>never</c>/<c>onAppDelete</c> keep matching objects until the
+    /// application is removed).
+    /// </summary>
+    private async Task<IReadOnlyList<InventoryEntry>> CollectGarbageAsync(Application app, ApplicationRecord record, CancellationToken ct)
+    {
+        var current = record.Inventory.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        var candidates = record.PreviousInventory.Where(e => !current.Contains(e.Key)).ToList();
+        var gc = GarbageCollectPolicy.From(app);
+        var pruned = new List<InventoryEntry>();
+        var kept = new List<InventoryEntry>();
+        foreach (var entry in candidates)
+        {
+            if (gc.KeepOnUpdate(entry, app))
+            {
+                kept.Add(entry);
+                continue;
+            }
+            if (await _gateway.DeleteAsync(entry, app.Name, app.Namespace, ct).ConfigureAwait(false))
+            {
+                pruned.Add(entry);
+                _output.Verbose($"{app}: deleted {entry} (no longer part of the application)");
+            }
+        }
+        // Kept objects stay listed so Remove-VelaApplication can still delete them on onAppDelete.
+        record.PreviousInventory = kept.Where(e => gc.DeleteOnAppDelete(e, app)).ToList();
+        return pruned;
+    }
+
+    /// <summary>Removes an application: deletes what its record lists (except what garbage-collect rules keep) and the record.</summary>
+    public async Task<(ApplicationRecord? Record, IReadOnlyList<InventoryEntry> Deleted)> RemoveAsync(string @namespace, string name, Application? app, bool whatIf, CancellationToken ct)
+    {
+        var record = await _records.LoadAsync(@namespace, name, ct).ConfigureAwait(false);
+        if (record is null) return (null, []);
+        var gc = app is null ? GarbageCollectPolicy.None : GarbageCollectPolicy.From(app);
+        var targets = record.Inventory.Concat(record.PreviousInventory).DistinctBy(e => e.Key)
+            .Where(e => app is null || gc.DeleteOnAppDelete(e, app)).ToList();
+        if (whatIf) return (record, targets);
+        var deleted = new List<InventoryEntry>();
+        // Delete in reverse apply order: workloads before their namespaces and CRDs.
+        foreach (var entry in targets.OrderByDescending(e => KnownKinds.ApplyOrder(e.ApiVersion, e.Kind)))
+            if (await _gateway.DeleteAsync(entry, name, @namespace, ct).ConfigureAwait(false)) deleted.Add(entry);
+        await _records.DeleteAsync(@namespace, name, ct).ConfigureAwait(false);
+        return (record, deleted);
+    }
+
+    /// <summary>Saves the workflow state into the application record after every step transition.</summary>
+    private sealed class RecordStateStore(ApplicationRecord record, RecordSaver saver) : IWorkflowStateStore
+    {
+        public Task SaveAsync(Application application, WorkflowState state, CancellationToken cancellationToken)
+        {
+            lock (record)
+            {
+                record.Workflow = state;
+                record.Phase = state.Phase;
+                record.Message = state.Message;
+                if (state.Phase == ApplicationPhase.WorkflowFailed) record.Healthy = false;
+            }
+            return saver.SaveIfChangedAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Writes the record only when its content changed since it was read or last written (a no-op pass writes nothing).
+    /// Steps of a DAG finish concurrently: saves are serialized, and the record is read under the lock the steps write it under.
+    /// </summary>
+    private sealed class RecordSaver(ApplicationRecord record, IRecordStore records, TimeProvider clock, string? last)
+    {
+        private readonly SemaphoreSlim _saving = new(1, 1);
+
+        public int Writes { get; private set; }
+
+        public static string Snapshot(ApplicationRecord record)
+        {
+            lock (record)
+            {
+                var updated = record.UpdatedTime;
+                record.UpdatedTime = default;
+                try
+                {
+                    return record.ToJson();
+                }
+                finally
+                {
+                    record.UpdatedTime = updated;
+                }
+            }
+        }
+
+        public async Task SaveIfChangedAsync(CancellationToken ct)
+        {
+            await _saving.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                var now = Snapshot(record);
+                if (now == last) return;
+                lock (record) record.UpdatedTime = clock.GetUtcNow();
+                await records.SaveAsync(record, ct).ConfigureAwait(false);
+                last = now;
+                Writes++;
+            }
+            finally
+            {
+                _saving.Release();
+            }
+        }
+    }
+}
+
+/// <summary>KubeVela's <c>garbage-collect</c> policy (vela-templates/definitions/internal/policy/garbage-collect.cue).</summary>
+internal sealed class GarbageCollectPolicy
+{
+    public static readonly GarbageCollectPolicy None = new(false, []);
+
+    private readonly bool _keepLegacy;
+    private readonly IReadOnlyList<(JsonObject? Selector, string Strategy)> _rules;
+
+    private GarbageCollectPolicy(bool keepLegacy, IReadOnlyList<(JsonObject?, string)> rules)
+    {
+        _keepLegacy = keepLegacy;
+        _rules = rules;
+    }
+
+    public static GarbageCollectPolicy From(Application app)
+    {
+        var policy = app.Policies.FirstOrDefault(p => p.Type == "garbage-collect");
+        if (policy is null) return None;
+        var props = YamlJson.ToJson(policy.Properties);
+        var rules = (props["rules"] as JsonArray)?.OfType<JsonObject>()
+            .Select(r => (r["selector"] as JsonObject, r["strategy"]?.GetValue<string>() ?? "onAppUpdate")).ToList() ?? [];
+        return new GarbageCollectPolicy(props["keepLegacyResource"]?.GetValue<bool>() == true, rules);
+    }
+
+    /// <summary>True when an object that left the application must stay (keepLegacyResource, or a never/onAppDelete rule).</summary>
+    public bool KeepOnUpdate(InventoryEntry entry, Application app) =>
+        _keepLegacy || Strategy(entry, app) is "never" or "onAppDelete" || NoPrune(entry, app);
+
+    /// <summary>A kustomize component with <c>prune: false</c> leaves objects that left its path in place (as Flux does).</summary>
+    private static bool NoPrune(InventoryEntry entry, Application app) =>
+        app.FindComponent(entry.Component) is { Type: "kustomize" } c && c.Properties.GetString("prune") == "false";
+
+    public bool DeleteOnAppDelete(InventoryEntry entry, Application app) => Strategy(entry, app) != "never";
+
+    private string Strategy(InventoryEntry entry, Application app)
+    {
+        foreach (var (selector, strategy) in _rules)
+            if (Matches(selector, entry, app)) return strategy;
+        return "onAppUpdate";
+    }
+
+    private static bool Matches(JsonObject? selector, InventoryEntry entry, Application app)
+    {
+        if (selector is null) return true;
+        static bool In(JsonObject s, string key, string? value) =>
+            s[key] is not JsonArray list || list.Any(v => v?.GetValue<string>() == value);
+        var componentType = app.FindComponent(entry.Component)?.Type;
+        return In(selector, "componentNames", entry.Component)
+            && In(selector, "componentTypes", componentType)
+            && In(selector, "oamTypes", entry.Trait is null ? "COMPONENT" : "TRAIT")
+            && In(selector, "traitTypes", entry.Trait)
+            && In(selector, "resourceTypes", entry.Kind)
+            && In(selector, "resourceNames", entry.Name);
+    }
+}

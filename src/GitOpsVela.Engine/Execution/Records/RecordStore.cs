@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Kube;
+
+namespace GitOpsVela.Engine.Execution.Records;
+
+/// <summary>A record as stored, with the resourceVersion it was read at (the precondition for the next write).</summary>
+public sealed record StoredRecord(ApplicationRecord Record, string ResourceVersion)
+{
+    /// <summary>The JSON as stored, so a write can tell "unchanged" even when the caller changed <see cref="Record"/> in place.</summary>
+    internal string StoredJson { get; init; } = Record.ToJson();
+}
+
+/// <summary>
+/// Keeps each application's <see cref="ApplicationRecord"/> in one ConfigMap in the application's namespace
+/// (<c>gitopsvela.&lt;app&gt;</c>, as Helm keeps releases), written with the resourceVersion it was read at so two
+/// writers never silently overwrite each other. Unchanged records are not written again.
+/// </summary>
+public sealed class RecordStore(KubeClient client)
+{
+    public const string DataKey = "record.json";
+    public const string RecordLabel = "gitopsvela.io/record";
+    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+
+    public static string ConfigMapName(string application) => $"gitopsvela.{application}";
+
+    private static readonly ApiResource ConfigMaps = new("", "v1", "ConfigMap", "configmaps", true);
+
+    public async Task<StoredRecord?> ReadAsync(string ns, string application, CancellationToken cancellationToken)
+    {
+        var cm = await Call(() => client.GetAsync(ConfigMaps, ns, ConfigMapName(application), cancellationToken), application).ConfigureAwait(false);
+        return cm is null ? null : Parse(cm);
+    }
+
+    /// <summary>Every record in <paramref name="ns"/> (all namespaces when null).</summary>
+    public async Task<IReadOnlyList<StoredRecord>> ListAsync(string? ns, CancellationToken cancellationToken)
+    {
+        var items = await Call(() => client.ListAsync(ConfigMaps, ns, $"{RecordLabel}=true", cancellationToken), null).ConfigureAwait(false);
+        return items.Select(Parse).Where(r => r is not null).Select(r => r!).ToList();
+    }
+
+    /// <summary>
+    /// Creates the record (when <paramref name="resourceVersion"/> is null) or replaces it on condition that it is still at
+    /// <paramref name="resourceVersion"/>. A record equal to the stored one is not written.
+    /// </summary>
+    public async Task<StoredRecord> WriteAsync(ApplicationRecord record, string? resourceVersion, CancellationToken cancellationToken, StoredRecord? current = null)
+    {
+        var json = record.ToJson();
+        if (current is not null && current.StoredJson == json && current.ResourceVersion == resourceVersion) return current;
+        var cm = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = ConfigMapName(record.Name),
+                ["namespace"] = record.Namespace,
+                ["labels"] = new JsonObject
+                {
+                    [RecordLabel] = "true",
+                    [ManagedByLabel] = "gitopsvela",
+                    ["app.oam.dev/name"] = record.Name,
+                },
+            },
+            ["data"] = new JsonObject { [DataKey] = json },
+        };
+        if (resourceVersion is not null) cm["metadata"]!["resourceVersion"] = resourceVersion;
+        try
+        {
+            var written = resourceVersion is null
+                ? await client.CreateAsync(ConfigMaps, cm, cancellationToken).ConfigureAwait(false)
+                : await client.ReplaceAsync(ConfigMaps, cm, cancellationToken).ConfigureAwait(false);
+            return Parse(written)!;
+        }
+        catch (KubeApiException e) when (e.StatusCode == 409)
+        {
+            throw new VelaProblemException(new VelaProblem("VelaRecordChanged", ProblemCategory.ResourceExists,
+                $"the record of application '{record.Name}' in namespace '{record.Namespace}' was changed by someone else since it was read (another reconcile running?); run again",
+                SourceLocation.None, record.Name));
+        }
+        catch (KubeApiException e)
+        {
+            throw new VelaProblemException(KubeFaults.ToProblem(e, client, new ObjectRef("v1", "ConfigMap", record.Namespace, ConfigMapName(record.Name)), record.Name));
+        }
+    }
+
+    public Task<bool> DeleteAsync(string ns, string application, CancellationToken cancellationToken) =>
+        Call(() => client.DeleteAsync(ConfigMaps, ns, ConfigMapName(application), false, cancellationToken), application);
+
+    private async Task<T> Call<T>(Func<Task<T>> call, string? application)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (KubeApiException e)
+        {
+            throw new VelaProblemException(KubeFaults.ToProblem(e, client, null, application));
+        }
+    }
+
+    private static StoredRecord? Parse(JsonObject cm)
+    {
+        var json = cm["data"]?[DataKey]?.GetValue<string>();
+        var rv = cm["metadata"]?["resourceVersion"]?.GetValue<string>() ?? string.Empty;
+        if (json is null) return null;
+        try
+        {
+            return new StoredRecord(ApplicationRecord.FromJson(json), rv) { StoredJson = json };
+        }
+        catch (JsonException e)
+        {
+            var name = cm["metadata"]?["name"]?.GetValue<string>();
+            throw new VelaProblemException(new VelaProblem("VelaRecordInvalid", ProblemCategory.InvalidData,
+                $"the record ConfigMap '{name}' does not hold a valid record: {e.Message}", SourceLocation.None));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Planning;
+using GitOpsVela.Engine.Rendering;
+
+namespace GitOpsVela.Engine.Execution.Steps;
+
+/// <summary>
+/// What the cluster steps of one application's workflow run share: the gateway, the record being built (inventory of
+/// every object applied for the revision, component health), and how override policies merge.
+/// </summary>
+public sealed class DeliveryRun
+{
+    public required Application Application { get; init; }
+    public required ApplicationRecord Record { get; init; }
+    public required IClusterGateway Gateway { get; init; }
+    public IRecordStore? Records { get; init; }
+    public bool Force { get; init; }
+    public DefinitionRegistry Registry { get; init; } = DefinitionRegistry.BuiltIn;
+    public IReadOnlyDictionary<string, IReadOnlyList<System.Text.Json.Nodes.JsonObject>>? SourceObjects { get; init; }
+    public IEngineOutput Output { get; init; } = NullEngineOutput.Instance;
+
+    /// <summary>Merges override policies into the components (KubeVela's override policy); null when none is available.</summary>
+    public Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; init; }
+
+    public RenderOptions RenderOptions(Placement placement) => new()
+    {
+        Registry = Registry,
+        SourceObjects = SourceObjects,
+        Revision = Math.Max(Record.Revision, 1),
+        Namespace = placement.Namespace,
+        Cluster = placement.Cluster == Gateway.LocalCluster ? null : placement.Cluster,
+    };
+
+    /// <summary>Adds what was applied to the revision's inventory (once per object).</summary>
+    public void RecordApplied(string cluster, IEnumerable<AppliedObject> objects)
+    {
+        lock (Record)
+        {
+            foreach (var o in objects)
+            {
+                if (o.Action is ApplyAction.Failed or ApplyAction.Waiting) continue;
+                var m = o.Manifest;
+                var entry = new InventoryEntry(cluster, m.ApiVersion, m.Kind, m.Namespace, m.Name, m.Component, m.Trait);
+                if (Record.Inventory.All(e => e.Key != entry.Key)) Record.Inventory.Add(entry);
+            }
+        }
+    }
+
+    public void RecordHealth(RenderedComponent component, string cluster, IReadOnlyList<ObjectHealth> health)
+    {
+        var unhealthy = health.FirstOrDefault(h => !h.Healthy);
+        var workload = component.Workload is null ? null : health.FirstOrDefault(h => ReferenceEquals(h.Manifest, component.Workload));
+        lock (Record)
+        {
+            var record = Record.Components.FirstOrDefault(c => c.Name == component.Name && c.Cluster == cluster);
+            if (record is null)
+            {
+                record = new ComponentRecord { Name = component.Name, Type = component.Type, Cluster = cluster };
+                Record.Components.Add(record);
+            }
+            record.Type = component.Type;
+            record.Traits = component.Traits.ToList();
+            record.Healthy = unhealthy is null;
+            record.Message = unhealthy is null ? workload?.Message : Describe(unhealthy);
+        }
+    }
+
+    public static string Describe(ObjectHealth h) =>
+        $"{h.Manifest.Kind}/{h.Manifest.Name}: {(h.Exists ? h.Message ?? "not healthy yet" : "does not exist yet")}";
+}

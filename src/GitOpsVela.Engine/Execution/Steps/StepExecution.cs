@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Planning;
+
+namespace GitOpsVela.Engine.Execution.Steps;
+
+/// <summary>What one execution of a step came to. <see cref="Output"/> is the object <c>outputs[].valueFrom</c> reads as <c>output</c>.</summary>
+public sealed record StepOutcome(StepPhase Phase, string? Message = null, string? Reason = null, JsonNode? Output = null, DateTimeOffset? SuspendUntil = null)
+{
+    public static StepOutcome Succeeded(string? message = null, JsonNode? output = null) => new(StepPhase.Succeeded, message, null, output);
+    public static StepOutcome Failed(string message, string reason = "Execute") => new(StepPhase.Failed, message, reason);
+    /// <summary>Not done yet (e.g. applied, waiting for health): the step is executed again on the next pass.</summary>
+    public static StepOutcome Waiting(string message) => new(StepPhase.Running, message);
+}
+
+/// <summary>Everything a step executor gets.</summary>
+public sealed class StepContext
+{
+    public required Application Application { get; init; }
+    public required PlanStep Step { get; init; }
+    /// <summary>The step's properties with its <c>inputs</c> applied.</summary>
+    public required JsonObject Properties { get; init; }
+    public required StepState State { get; init; }
+    public required WorkflowState Workflow { get; init; }
+    public required TimeProvider Clock { get; init; }
+    public required IEngineOutput Output { get; init; }
+}
+
+/// <summary>Runs one type of workflow step (KubeVela WorkflowStepDefinition).</summary>
+public interface IStepExecutor
+{
+    string Type { get; }
+
+    Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>Saves workflow state after every step transition (the in-cluster record, or a file in tests).</summary>
+public interface IWorkflowStateStore
+{
+    Task SaveAsync(Application application, WorkflowState state, CancellationToken cancellationToken);
+}

@@ -1,0 +1,226 @@
+using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Loading.Schemas;
+using GitOpsVela.Engine.Rendering;
+using GitOpsVela.Engine.Semantics;
+using GitOpsVela.Engine.Yaml;
+
+namespace GitOpsVela.Engine.Loading;
+
+/// <summary>
+/// What KubeVela's admission webhook would reject in the application's own structure, checked without a cluster or definitions:
+/// duplicate names, <c>dependsOn</c> that names nothing or goes round in a cycle,
+/// policies, workflow steps (types, properties, the components and policies they name, <c>if</c>/<c>valueFrom</c>
+/// expressions, timeouts, step dependencies). Component and trait properties are checked against their definitions by
+/// rendering (<c>ApplicationCheck</c>). Each problem names file:line:column, the application, the component and the property.
+/// </summary>
+public static class ApplicationValidator
+{
+    public static IReadOnlyList<VelaProblem> Validate(Application app)
+    {
+        var problems = new List<VelaProblem>();
+        void Add(string message, SourceLocation location, string? component = null, string? property = null, string id = "VelaApplicationInvalid") =>
+            problems.Add(new VelaProblem(id, ProblemCategory.InvalidData, message, location, app.Name, component, property));
+
+        CheckComponents(app, Add);
+        CheckPolicies(app, problems, Add);
+        CheckWorkflow(app, Add);
+        return problems;
+    }
+
+    private delegate void Reporter(string message, SourceLocation location, string? component = null, string? property = null, string id = "VelaApplicationInvalid");
+
+    private static void CheckComponents(Application app, Reporter add)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var component in app.Components)
+        {
+            if (!seen.Add(component.Name))
+                add($"component name '{component.Name}' is used more than once", NameLocation(component.Node), component.Name, "name");
+            if (!IsDnsLabel(component.Name))
+                add($"component name '{component.Name}' must be a lowercase RFC 1123 name (a-z, 0-9, '-'; at most 63 characters)", NameLocation(component.Node), component.Name, "name");
+
+            var traitTypes = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var trait in component.Traits)
+                if (!traitTypes.Add(trait.Type))
+                    add($"trait '{trait.Type}' is attached more than once", trait.Location, component.Name, "traits");
+
+            foreach (var dep in component.DependsOn)
+            {
+                if (dep == component.Name) add("a component cannot depend on itself", Key(component.Node, "dependsOn"), component.Name, "dependsOn");
+                else if (app.FindComponent(dep) is null)
+                    add($"dependsOn names '{dep}', which is not a component of this application", Key(component.Node, "dependsOn"), component.Name, "dependsOn");
+            }
+        }
+
+        var cycle = FindCycle(app.Components.Select(c => c.Name).Distinct(), name => app.FindComponent(name)?.DependsOn ?? []);
+        if (cycle is not null)
+        {
+            var first = app.FindComponent(cycle[0])!;
+            add($"components depend on each other in a cycle: {string.Join(" -> ", cycle)}", Key(first.Node, "dependsOn"), first.Name, "dependsOn");
+        }
+    }
+
+    private static void CheckPolicies(Application app, List<VelaProblem> problems, Reporter add)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var policy in app.Policies)
+        {
+            if (!seen.Add(policy.Name)) add($"policy name '{policy.Name}' is used more than once", NameLocation(policy.Node), property: $"policies[{policy.Name}]");
+            if (!BuiltInSchemas.Policies.TryGetValue(policy.Type, out var schema))
+            {
+                add($"unknown policy type '{policy.Type}' (known: {string.Join(", ", BuiltInSchemas.Policies.Keys.Order(StringComparer.Ordinal))})",
+                    Key(policy.Node, "type"), property: $"policies[{policy.Name}].type", id: "VelaPolicyTypeUnknown");
+                continue;
+            }
+            problems.AddRange(SchemaValidator.Validate(policy.Properties, schema, $"policy type '{policy.Type}'", app.Name, null, $"policies[{policy.Name}].properties",
+                policy.Node.ContainsKey("properties") ? policy.Node.KeyLocation("properties") : policy.Location));
+            if (policy.Type == "override" && policy.Properties["components"] is YamlSequence overrides)
+            {
+                foreach (var item in overrides.Items.OfType<YamlMapping>())
+                {
+                    var name = item.GetString("name");
+                    if (name is not null && !name.Contains('*') && app.FindComponent(name) is null)
+                        add($"override policy '{policy.Name}' names component '{name}', which is not a component of this application",
+                            Key(item, "name"), property: $"policies[{policy.Name}].properties.components");
+                }
+            }
+            if (policy.Type == "topology" && policy.Properties["clusters"] is YamlSequence clusters && clusters.Count == 0
+                && policy.Properties["clusterLabelSelector"] is null && policy.Properties.GetString("allowEmpty") != "true")
+                add($"topology policy '{policy.Name}' lists no clusters", Key(policy.Properties, "clusters"), property: $"policies[{policy.Name}].properties.clusters");
+        }
+    }
+
+    private static void CheckWorkflow(Application app, Reporter add)
+    {
+        if (app.Workflow is not { } workflow) return;
+        var all = workflow.Steps.SelectMany(s => new[] { s }.Concat(s.SubSteps)).ToList();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var step in all)
+            if (!names.Add(step.Name)) add($"workflow step name '{step.Name}' is used more than once", NameLocation(step.Node), property: $"workflow.steps[{step.Name}]");
+
+        var outputs = new HashSet<string>(all.SelectMany(s => s.Outputs).Select(o => o.Name).Concat(app.Components.SelectMany(c => c.Outputs).Select(o => o.Name)), StringComparer.Ordinal);
+        foreach (var step in workflow.Steps) CheckStep(app, step, parent: null, names, outputs, add);
+
+        var cycle = FindCycle(workflow.Steps.Select(s => s.Name), n => workflow.Steps.FirstOrDefault(s => s.Name == n)?.DependsOn ?? []);
+        if (cycle is not null)
+            add($"workflow steps depend on each other in a cycle: {string.Join(" -> ", cycle)}", workflow.Node.Location, property: "workflow.steps");
+        foreach (var group in workflow.Steps.Where(s => s.SubSteps.Count > 0))
+        {
+            var subCycle = FindCycle(group.SubSteps.Select(s => s.Name), n => group.SubSteps.FirstOrDefault(s => s.Name == n)?.DependsOn ?? []);
+            if (subCycle is not null)
+                add($"sub-steps of '{group.Name}' depend on each other in a cycle: {string.Join(" -> ", subCycle)}", group.Location, property: $"workflow.steps[{group.Name}].subSteps");
+        }
+    }
+
+    private static void CheckStep(Application app, WorkflowStep step, WorkflowStep? parent, HashSet<string> names, HashSet<string> outputs, Reporter add)
+    {
+        var where = parent is null ? $"workflow.steps[{step.Name}]" : $"workflow.steps[{parent.Name}].subSteps[{step.Name}]";
+        if (!BuiltInSchemas.Steps.TryGetValue(step.Type, out var schema))
+        {
+            add($"unknown workflow step type '{step.Type}' (known: {string.Join(", ", BuiltInSchemas.Steps.Keys.Order(StringComparer.Ordinal))})",
+                Key(step.Node, "type"), property: $"{where}.type", id: "VelaStepTypeUnknown");
+        }
+        else
+        {
+            foreach (var p in SchemaValidator.Validate(step.Properties, schema, $"step type '{step.Type}'", app.Name, null, $"{where}.properties",
+                step.Node.ContainsKey("properties") ? step.Node.KeyLocation("properties") : step.Location))
+                add(p.Message, p.Location, property: p.Property, id: "VelaStepInvalid");
+        }
+
+        if (step.SubSteps.Count > 0 && step.Type != "step-group")
+            add($"only step-group steps can have subSteps, not '{step.Type}'", Key(step.Node, "subSteps"), property: $"{where}.subSteps");
+        if (parent is not null && step.Type == "step-group")
+            add("a step-group cannot be nested inside another step-group", Key(step.Node, "type"), property: $"{where}.type");
+
+        switch (step.Type)
+        {
+            case "apply-component" when step.Properties.GetString("component") is { } component && app.FindComponent(component) is null:
+                add($"step '{step.Name}' applies component '{component}', which is not a component of this application",
+                    Key(step.Properties, "component"), property: $"{where}.properties.component");
+                break;
+            case "deploy" when step.Properties["policies"] is YamlSequence policies:
+                foreach (var item in policies.Items.OfType<YamlScalar>())
+                {
+                    var policy = app.Policies.FirstOrDefault(p => p.Name == item.Value);
+                    if (policy is null)
+                        add($"step '{step.Name}' names policy '{item.Value}', which is not a policy of this application", item.Location, property: $"{where}.properties.policies");
+                    else if (policy.Type is not ("topology" or "override"))
+                        add($"step '{step.Name}' names policy '{item.Value}' of type '{policy.Type}'; deploy takes topology and override policies", item.Location, property: $"{where}.properties.policies");
+                }
+                break;
+            case "suspend" when step.Properties.GetString("duration") is { } duration && !GoDuration.TryParse(duration, out _, out var durationError):
+                add($"suspend duration '{duration}' is not a duration: {durationError}", Key(step.Properties, "duration"), property: $"{where}.properties.duration");
+                break;
+        }
+
+        if (step.Timeout is { } timeout && !GoDuration.TryParse(timeout, out _, out var timeoutError))
+            add($"timeout '{timeout}' is not a duration: {timeoutError}", Key(step.Node, "timeout"), property: $"{where}.timeout");
+
+        if (step.If is { } condition && condition != "always")
+        {
+            if (!Expression.TryParse(condition, out var expr, out var error))
+                add($"if '{condition}' cannot be parsed: {error}", Key(step.Node, "if"), property: $"{where}.if");
+            else
+            {
+                foreach (var root in expr!.Roots.Where(r => r is not ("status" or "inputs" or "context")))
+                    add($"if '{condition}' refers to '{root}'; conditions may use status, inputs and context", Key(step.Node, "if"), property: $"{where}.if");
+                foreach (var path in expr.Paths.Where(p => p.Count > 1 && p[0] == "status" && !names.Contains(p[1])))
+                    add($"if '{condition}' refers to step '{path[1]}', which is not a step of this workflow", Key(step.Node, "if"), property: $"{where}.if");
+            }
+        }
+
+        var siblings = parent is null ? app.Workflow!.Steps : parent.SubSteps;
+        foreach (var dep in step.DependsOn)
+            if (siblings.All(s => s.Name != dep))
+                add($"dependsOn names '{dep}', which is not a step at the same level", Key(step.Node, "dependsOn"), property: $"{where}.dependsOn");
+
+        foreach (var input in step.Inputs)
+            if (!outputs.Contains(input.From))
+                add($"input from '{input.From}' names no output of any step or component", input.Location, property: $"{where}.inputs");
+        foreach (var output in step.Outputs)
+            if (!Expression.TryParse(output.ValueFrom, out _, out var error))
+                add($"output '{output.Name}' valueFrom cannot be parsed: {error}", output.Location, property: $"{where}.outputs");
+
+        foreach (var sub in step.SubSteps) CheckStep(app, sub, step, names, outputs, add);
+    }
+
+    /// <summary>The first cycle among the nodes (as a path that ends where it starts), or null.</summary>
+    public static IReadOnlyList<string>? FindCycle(IEnumerable<string> nodes, Func<string, IReadOnlyList<string>> edges)
+    {
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 visiting, 2 done
+        var stack = new List<string>();
+        IReadOnlyList<string>? Visit(string node)
+        {
+            state[node] = 1;
+            stack.Add(node);
+            foreach (var next in edges(node))
+            {
+                if (!state.TryGetValue(next, out var s))
+                {
+                    if (Visit(next) is { } found) return found;
+                }
+                else if (s == 1)
+                {
+                    var start = stack.IndexOf(next);
+                    return stack.Skip(start).Append(next).ToList();
+                }
+            }
+            stack.RemoveAt(stack.Count - 1);
+            state[node] = 2;
+            return null;
+        }
+        foreach (var node in nodes)
+            if (!state.ContainsKey(node) && Visit(node) is { } cycle) return cycle;
+        return null;
+    }
+
+    private static bool IsDnsLabel(string name) =>
+        name.Length is > 0 and <= 63 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && name[0] != '-' && name[^1] != '-';
+
+    private static SourceLocation NameLocation(YamlMapping node) => Key(node, "name");
+
+    private static SourceLocation Key(YamlMapping node, string key) => node.TryGetValue(key, out var value) ? value.Location : node.Location;
+}

@@ -1,0 +1,38 @@
+namespace GitOpsVela.Engine.Planning;
+
+/// <summary>A cluster a topology policy can place an application in: a kubeconfig context and its labels.</summary>
+public sealed record ClusterInfo(string Name, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>
+/// What planning needs to know of the clusters: which exist (for topology policies) and what applying a set of objects
+/// would change in one of them (a server-side dry run). Execution's gateway extends it with the writes.
+/// </summary>
+public interface IClusterView
+{
+    /// <summary>The cluster name KubeVela calls <c>local</c>: the kubeconfig context in use.</summary>
+    string LocalCluster { get; }
+
+    /// <summary>Clusters a topology policy may name or select (kubeconfig contexts with their labels).</summary>
+    IReadOnlyList<ClusterInfo> Clusters { get; }
+
+    /// <summary>What applying the objects would change (server-side dry run where supported): create, update with fields, unchanged.</summary>
+    Task<IReadOnlyList<ObjectChange>> DiffAsync(string cluster, IReadOnlyList<Rendering.RenderedManifest> manifests, CancellationToken cancellationToken);
+}
+
+/// <summary>What applying would do to one object.</summary>
+public enum ChangeAction { Create, Update, Unchanged, Prune }
+
+/// <summary>One object in a preview: what would happen to it and, for updates, which fields change.</summary>
+public sealed record ObjectChange(
+    ChangeAction Action,
+    string Cluster,
+    string ApiVersion,
+    string Kind,
+    string? Namespace,
+    string Name,
+    string Application,
+    string? Component,
+    IReadOnlyList<FieldChange> Fields);
+
+/// <summary>A preview of delivering an application: per object create/update/unchanged/prune.</summary>
+public sealed record DeliveryPlan(IReadOnlyList<ObjectChange> Changes, IReadOnlyList<Diagnostics.VelaProblem> Problems);

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Semantics;
+using GitOpsVela.Engine.Yaml;
+
+namespace GitOpsVela.Engine.Planning;
+
+/// <summary>One step to run, with its properties as JSON.</summary>
+public sealed record PlanStep(
+    string Name,
+    string Type,
+    JsonObject Properties,
+    string? If,
+    TimeSpan? Timeout,
+    IReadOnlyList<string> DependsOn,
+    IReadOnlyList<StepInput> Inputs,
+    IReadOnlyList<StepOutput> Outputs,
+    IReadOnlyList<PlanStep> SubSteps,
+    WorkflowStep? Source);
+
+/// <summary>
+/// What an application's workflow is: its declared steps (StepByStep unless <c>mode.steps</c> says DAG; sub-steps DAG
+/// unless <c>mode.subSteps</c> says StepByStep), or, when it declares none, KubeVela's default: one <c>deploy</c> step per
+/// topology policy when there are any, otherwise one <c>apply-component</c> step per component run as a DAG over <c>dependsOn</c>.
+/// </summary>
+public sealed record WorkflowPlan(IReadOnlyList<PlanStep> Steps, WorkflowMode Mode, WorkflowMode SubStepMode, bool Declared)
+{
+    public static WorkflowPlan For(Application app)
+    {
+        if (app.Workflow is { Steps.Count: > 0 } wf)
+        {
+            return new WorkflowPlan(
+                wf.Steps.Select(FromStep).ToList(),
+                wf.Mode ?? WorkflowMode.StepByStep,
+                wf.SubStepMode ?? WorkflowMode.DAG,
+                Declared: true);
+        }
+        var topologies = app.Policies.Where(p => p.Type == "topology").ToList();
+        if (topologies.Count > 0)
+        {
+            var overrides = app.Policies.Where(p => p.Type == "override").Select(p => (JsonNode?)JsonValue.Create(p.Name)).ToArray();
+            var steps = topologies.Select(t => new PlanStep(
+                $"deploy-{t.Name}", "deploy",
+                new JsonObject { ["policies"] = new JsonArray(new JsonNode?[] { JsonValue.Create(t.Name) }.Concat(overrides.Select(o => o?.DeepClone())).ToArray()) },
+                null, null, [], [], [], [], null)).ToList();
+            return new WorkflowPlan(steps, WorkflowMode.StepByStep, WorkflowMode.DAG, Declared: false);
+        }
+        var applies = app.Components.Select(c => new PlanStep(
+            c.Name, "apply-component", new JsonObject { ["component"] = c.Name },
+            null, null, c.DependsOn, [], [], [], null)).ToList();
+        return new WorkflowPlan(applies, WorkflowMode.DAG, WorkflowMode.DAG, Declared: false);
+    }
+
+    private static PlanStep FromStep(WorkflowStep step) => new(
+        step.Name,
+        step.Type,
+        YamlJson.ToJson(step.Properties),
+        step.If,
+        step.Timeout is { } t && GoDuration.TryParse(t, out var d, out _) ? d : null,
+        step.DependsOn,
+        step.Inputs,
+        step.Outputs,
+        step.SubSteps.Select(FromStep).ToList(),
+        step);
+}
