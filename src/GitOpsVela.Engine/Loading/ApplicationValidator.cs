@@ -14,7 +14,7 @@ namespace GitOpsVela.Engine.Loading;
 /// duplicate names, <c>dependsOn</c> that names nothing or goes round in a cycle,
 /// policies, workflow steps (types, properties, the components and policies they name, <c>if</c>/<c>valueFrom</c>
 /// expressions, timeouts, step dependencies). Component and trait properties are checked against their definitions by
-/// rendering (<c>ApplicationCheck</c>). Each problem names file:line:column, the application, the component and the property.
+/// the definitions (<c>DefinitionCheck</c>). Each problem names file:line:column, the application, the component and the property.
 /// </summary>
 public static class ApplicationValidator
 {

@@ -1,29 +1,17 @@
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Loading.Schemas;
 
 namespace GitOpsVela.Engine.Rendering;
 
 /// <summary>
-/// Everything KubeVela would refuse, checked without a cluster: the application's structure (<see cref="ApplicationValidator"/>),
-/// its component and trait types and their properties against the definitions, and finally that it renders (a container
-/// name a trait refers to, a patch that does not apply). Problems come sorted by file and line.
+/// Component and trait types checked against the definitions: unknown types, and properties their <c>parameter</c>
+/// schemas refuse, each with file:line:column.
 /// </summary>
-public static class ApplicationCheck
+public static class DefinitionCheck
 {
-    public static IReadOnlyList<VelaProblem> Validate(Application app, DefinitionRegistry? registry = null)
-    {
-        registry ??= DefinitionRegistry.BuiltIn;
-        var problems = ApplicationValidator.Validate(app).ToList();
-        problems.AddRange(PropertyProblems(app, registry));
-        if (problems.Count == 0)
-            problems.AddRange(ApplicationRenderer.Render(app, new RenderOptions { Registry = registry }).Problems);
-        return problems;
-    }
-
     /// <summary>Unknown component and trait types, and properties their definitions' schemas refuse.</summary>
-    public static IReadOnlyList<VelaProblem> PropertyProblems(Application app, DefinitionRegistry registry)
+    public static IReadOnlyList<VelaProblem> Problems(Application app, DefinitionRegistry registry)
     {
         var problems = new List<VelaProblem>();
         foreach (var component in app.Components)
