@@ -1,9 +1,9 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
 using GitOpsVela.Engine.Yaml;
-using GitOpsVela.Engine.Planning;
 
 namespace GitOpsVela.Commands.Cmdlets;
 

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
-using GitOpsVela.Engine.Rendering;
 using GitOpsVela.Engine.Planning;
 
 namespace GitOpsVela.Commands.Cmdlets;
