@@ -131,7 +131,8 @@ internal static class GitOpsVelaAdapter
     /// <summary>
     /// Loads, validates and renders one Application file for the local cluster, as the default deploy does: override
     /// policies are merged when KubeVela's workflow would apply them (all of them without <c>spec.workflow</c>, as
-    /// kubevela pkg/workflow/step/generator.go; otherwise those that a <c>deploy</c> step lists).
+    /// kubevela pkg/workflow/step/generator.go; otherwise those that a <c>deploy</c> step lists), in the app's order; several
+    /// deploy steps with different policies are not modelled (no case has them).
     /// </summary>
     public static Output Render(string appPath)
     {
