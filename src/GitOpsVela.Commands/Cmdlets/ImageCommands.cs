@@ -4,6 +4,7 @@ using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Images;
 using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
 
 namespace GitOpsVela.Commands.Cmdlets;

@@ -221,18 +221,10 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
         var changes = new List<ObjectChange>();
         foreach (var p in planned)
         {
-            if (p.Action == PlanAction.Blocked && p.Problem is { } problem)
+            if (p.Action == ChangeAction.Blocked && p.Problem is { } problem)
                 throw new VelaProblemException(problem);
             byKey.TryGetValue($"{p.Object.Group}/{p.Object.Kind}/{p.Object.Name}", out var m);
-            var action = p.Action switch
-            {
-                PlanAction.Create => ChangeAction.Create,
-                PlanAction.Update => ChangeAction.Update,
-                PlanAction.Prune => ChangeAction.Prune,
-                _ => ChangeAction.Unchanged,
-            };
-            changes.Add(new ObjectChange(action, cluster, p.Object.ApiVersion, p.Object.Kind, p.Object.Namespace, p.Object.Name, m?.Application ?? "", m?.Component,
-                p.Changes.Select(c => new FieldChange(c.Path, c.Old, c.New)).ToList()));
+            changes.Add(p with { Application = m?.Application ?? p.Application, Component = m?.Component });
         }
         return changes;
     }

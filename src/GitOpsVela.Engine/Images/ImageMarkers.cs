@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Semantics;
 
 namespace GitOpsVela.Engine.Images;
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Semantics;
 
 namespace GitOpsVela.Engine.Images;
 

@@ -2,6 +2,7 @@ using System.Net;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Images;
 using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Tests.Infrastructure;
 using Xunit;
