@@ -71,7 +71,7 @@ public static class ClusterLabels
             foreach (var item in list.Items.OfType<YamlMapping>())
             {
                 var name = item.GetString("name");
-                if (name is null) throw new VelaProblemException(new VelaProblem("VelaClustersFileInvalid", ProblemCategory.InvalidData,
+                if (name is null) throw new VelaProblemException(new VelaProblem(ErrorIds.Plan.ClustersFileInvalid, ProblemCategory.InvalidData,
                     "each cluster needs a name (a kubeconfig context)", item.Location));
                 var labels = new Dictionary<string, string>(StringComparer.Ordinal);
                 if (item["labels"] is YamlMapping map)
@@ -264,7 +264,7 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
         try
         {
             var resource = await client.ResolveAsync("v1", "Namespace", cancellationToken).ConfigureAwait(false)
-                ?? throw new VelaProblemException(new VelaProblem("ClusterInvalid", ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
+                ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.Invalid, ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
             if (await client.GetAsync(resource, null, @namespace, cancellationToken).ConfigureAwait(false) is null)
             {
                 await client.CreateAsync(resource, new JsonObject
@@ -337,11 +337,11 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
     public async Task<string> ReadAsync(string @namespace, string name, string key, CancellationToken cancellationToken)
     {
         var secret = await GetAsync(LocalCluster, "v1", "Secret", @namespace, name, cancellationToken).ConfigureAwait(false)
-            ?? throw new VelaProblemException(new VelaProblem("VelaSecretNotFound", ProblemCategory.ObjectNotFound,
+            ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.SecretNotFound, ProblemCategory.ObjectNotFound,
                 $"Secret {@namespace}/{name} was not found", SourceLocation.None));
         if (secret["data"]?[key]?.GetValue<string>() is { } data) return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data));
         if (secret["stringData"]?[key]?.GetValue<string>() is { } text) return text;
-        throw new VelaProblemException(new VelaProblem("VelaSecretKeyNotFound", ProblemCategory.ObjectNotFound,
+        throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.SecretKeyNotFound, ProblemCategory.ObjectNotFound,
             $"Secret {@namespace}/{name} has no key '{key}'", SourceLocation.None));
     }
 

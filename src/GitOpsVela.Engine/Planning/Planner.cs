@@ -32,7 +32,7 @@ public sealed class Planner(KubeClient client, LiveObjectCache? cache = null)
                     planned.Add(target.Key);
                     changes.Add(crdPlanned
                         ? Change(target, ChangeAction.Create, ObjectComparison.Diff(null, obj))
-                        : Change(target, ChangeAction.Blocked, [], new VelaProblem("KubeKindNotServed", ProblemCategory.ResourceUnavailable,
+                        : Change(target, ChangeAction.Blocked, [], new VelaProblem(ErrorIds.Cluster.KindNotServed, ProblemCategory.ResourceUnavailable,
                             $"{target}: the cluster does not serve {target.ApiVersion} {target.Kind} (its CustomResourceDefinition is not installed)", SourceLocation.None, application)));
                     continue;
                 }

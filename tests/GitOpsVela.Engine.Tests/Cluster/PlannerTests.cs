@@ -67,11 +67,11 @@ public sealed class PlannerTests : IAsyncLifetime
 
         var conflict = plan.Single(p => p.Name == "shared");
         Assert.Equal(ChangeAction.Blocked, conflict.Action);
-        Assert.Equal("KubeApplyConflict", conflict.Problem!.Id);
+        Assert.Equal("Cluster.ApplyConflict", conflict.Problem!.Id);
         Assert.Contains("-Force", conflict.Problem.Message);
         var notServed = plan.Single(p => p.Object.Kind == "Thing");
         Assert.Equal(ChangeAction.Blocked, notServed.Action);
-        Assert.Equal("KubeKindNotServed", notServed.Problem!.Id);
+        Assert.Equal("Cluster.KindNotServed", notServed.Problem!.Id);
         var create = plan.Single(p => p.Object.Kind == "Secret");
         Assert.Equal(ChangeAction.Create, create.Action);
         Assert.Contains(create.Fields, c => c.Path == "stringData.password" && c.New == Planner.SecretValue);

@@ -560,5 +560,5 @@ public sealed class KustomizeBuilder : IManifestBuilder
         (owner?[key] as JsonArray ?? []).Select(n => n?.GetValue<string>()).OfType<string>();
 
     private static VelaProblemException Problem(string message, string file, string field, SourceLocation? location = null) =>
-        new(new VelaProblem("VelaKustomizeInvalid", ProblemCategory.InvalidData, message, location ?? new SourceLocation(file, 0, 0), Property: field));
+        new(new VelaProblem(ErrorIds.Render.KustomizeInvalid, ProblemCategory.InvalidData, message, location ?? new SourceLocation(file, 0, 0), Property: field));
 }
