@@ -6,7 +6,7 @@ namespace GitOpsVela.Engine.Kube;
 /// Turns API failures into problems a person can act on: which cluster, which object, what the server said, what to do.
 /// Messages carry the server URL (without user information) and the server's own Status text — never a credential.
 /// </summary>
-public static class KubeFaults
+internal static class KubeFaults
 {
     public const string ConflictHint = "another field manager owns these fields with other values; change them back, or use -Force to take them over";
 
