@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Kube;
 using GitOpsVela.TestKube;
 using Xunit;
+using k8s;
+using k8s.Models;
 
 namespace GitOpsVela.Engine.Tests.Cluster;
 
@@ -60,6 +63,71 @@ public sealed class ClusterTarget : IAsyncLifetime
         var ns = await client.ResolveAsync("v1", "Namespace", default);
         await client.CreateAsync(ns!, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } }, default);
         return name;
+    }
+
+    /// <summary>
+    /// Makes a Deployment report every replica ready, as a kubelet would. The test server has no controllers, so its status
+    /// is written directly; a real cluster's deployment controller would overwrite that, so there the Deployment's pods (made
+    /// by its ReplicaSet) are reported Running and Ready and the controller itself updates the Deployment. Returns once the
+    /// Deployment's status says so (bounded by <paramref name="timeout"/>).
+    /// </summary>
+    public async Task MarkDeploymentReadyAsync(string ns, string name, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        using var client = Connect();
+        var deployments = (await client.ResolveAsync("apps/v1", "Deployment", default))!;
+        var deployment = await client.GetAsync(deployments, ns, name, default) ?? throw new InvalidOperationException($"deployment {ns}/{name} does not exist");
+        var replicas = deployment["spec"]?["replicas"]?.GetValue<int>() ?? 1;
+        using var kube = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig, Context));
+        if (!IsRealCluster || !await OwnsReplicaSetAsync(client, deployment))
+        {
+            var generation = deployment["metadata"]?["generation"]?.GetValue<long>() ?? 1;
+            var status = new JsonObject
+            {
+                ["status"] = new JsonObject
+                {
+                    ["observedGeneration"] = generation, ["replicas"] = replicas, ["readyReplicas"] = replicas,
+                    ["updatedReplicas"] = replicas, ["availableReplicas"] = replicas,
+                },
+            };
+            await kube.AppsV1.PatchNamespacedDeploymentStatusAsync(new V1Patch(status.ToJsonString(), V1Patch.PatchType.MergePatch), name, ns);
+            return;
+        }
+        var selector = string.Join(",", (deployment["spec"]?["selector"]?["matchLabels"] as JsonObject ?? []).Select(kv => $"{kv.Key}={kv.Value}"));
+        var pods = (await client.ResolveAsync("v1", "Pod", default))!;
+        while (true)
+        {
+            var live = await client.GetAsync(deployments, ns, name, default);
+            var st = live?["status"];
+            if (st?["observedGeneration"]?.GetValue<long>() == live?["metadata"]?["generation"]?.GetValue<long>()
+                && st?["readyReplicas"]?.GetValue<int>() == replicas && st?["updatedReplicas"]?.GetValue<int>() == replicas)
+                return;
+            var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            JsonObject Condition(string type) => new() { ["type"] = type, ["status"] = "True", ["lastTransitionTime"] = now };
+            var ready = new JsonObject { ["status"] = new JsonObject { ["phase"] = "Running", ["conditions"] = new JsonArray(Condition("Ready"), Condition("ContainersReady")) } };
+            foreach (var pod in await client.ListAsync(pods, ns, selector, default))
+                if (pod["status"]?["phase"]?.GetValue<string>() != "Running" && pod["metadata"]?["deletionTimestamp"] is null)
+                    await kube.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(ready.ToJsonString(), V1Patch.PatchType.MergePatch), pod["metadata"]!["name"]!.GetValue<string>(), ns);
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"deployment {ns}/{name} did not report {replicas} ready replica(s) in time: {st?.ToJsonString()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Whether a ReplicaSet owned by <paramref name="deployment"/> shows up within 5 s (a real cluster without a controller-manager, KUBEREAL_NO_KCM, makes none).</summary>
+    private static async Task<bool> OwnsReplicaSetAsync(KubeClient client, JsonObject deployment)
+    {
+        var sets = (await client.ResolveAsync("apps/v1", "ReplicaSet", default))!;
+        var ns = deployment["metadata"]?["namespace"]?.GetValue<string>();
+        var uid = deployment["metadata"]?["uid"]?.GetValue<string>();
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var owned = (await client.ListAsync(sets, ns, null, default))
+                .Any(rs => (rs["metadata"]?["ownerReferences"] as JsonArray ?? []).Any(o => o?["uid"]?.GetValue<string>() == uid));
+            if (owned || DateTime.UtcNow > until) return owned;
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>Remembers a CRD to delete afterwards (against a real cluster).</summary>
