@@ -20,6 +20,7 @@ public sealed class ClusterTarget : IAsyncLifetime
 
     private readonly List<string> _namespaces = [];
     private readonly List<string> _crds = [];
+    private readonly List<TcpOutageProxy> _proxies = [];
     private string? _dir;
 
     /// <summary>The test server, or null against a real cluster.</summary>
@@ -47,6 +48,29 @@ public sealed class ClusterTarget : IAsyncLifetime
     }
 
     public KubeClient Connect(TimeSpan? timeout = null) => GitOpsVela.Engine.Kube.Kubeconfig.Connect(Kubeconfig, Context, timeout);
+
+    /// <summary>
+    /// A TCP proxy in front of this cluster and a kubeconfig (a copy of this one, in a temp folder) whose current context
+    /// reaches the cluster through it: cutting the proxy is an API server outage, for the test server and a real one alike.
+    /// </summary>
+    public async Task<(TcpOutageProxy Proxy, string Kubeconfig)> ProxyAsync()
+    {
+        var config = k8s.KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(Kubeconfig), useRelativePaths: false);
+        var context = config.Contexts.Single(c => c.Name == Context);
+        var cluster = config.Clusters.Single(c => c.Name == context.ContextDetails.Cluster);
+        var server = new Uri(cluster.ClusterEndpoint.Server);
+        var proxy = new TcpOutageProxy(server.Host, server.Port);
+        cluster.ClusterEndpoint.Server = $"{server.Scheme}://{proxy.Address}";
+        // The certificate names the real host: keep checking it against that name.
+        if (server.HostNameType == UriHostNameType.Dns) cluster.ClusterEndpoint.TlsServerName ??= server.Host;
+        config.CurrentContext = Context;
+        _dir ??= Directory.CreateTempSubdirectory("gitopsvela-kube-").FullName;
+        var path = Path.Combine(_dir, $"proxied-{proxy.Port}");
+        await File.WriteAllTextAsync(path, k8s.KubernetesYaml.Serialize(config));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        _proxies.Add(proxy);
+        return (proxy, path);
+    }
 
     /// <summary>A fresh namespace name (not created): tests that apply a Namespace object create it themselves.</summary>
     public string NamespaceName()
@@ -135,10 +159,11 @@ public sealed class ClusterTarget : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var proxy in _proxies) await proxy.DisposeAsync();
+        if (_dir is not null) Directory.Delete(_dir, true);
         if (Server is not null)
         {
             await Server.DisposeAsync();
-            if (_dir is not null) Directory.Delete(_dir, true);
             return;
         }
         using var client = Connect();
