@@ -93,11 +93,8 @@ public sealed class DeliveryTarget(string context, KubeClusterGateway gateway) :
 
     public IRecordStore Records => Gateway;
 
-    /// <summary>Merges override policies; set by whoever composes the run (the override policy lives with rendering).</summary>
-    public static Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>> MergeOverrides { get; } = Rendering.Policies.OverridePolicy.Apply;
-
     public ApplicationDelivery CreateDelivery(IEngineOutput output, HttpClient? http = null) =>
-        new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway), output: output) { MergeOverrides = MergeOverrides };
+        new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway), output: output);
 
     /// <summary>The lease that makes reconcile runners on this cluster take turns.</summary>
     public ReconcileLease Lease(string @namespace, string holder, TimeSpan duration) =>
@@ -111,12 +108,8 @@ public sealed class DeliveryTarget(string context, KubeClusterGateway gateway) :
     public Task<IReadOnlyList<ApplicationRecord>> ReadStatusAsync(string? @namespace, CancellationToken ct) =>
         new Status.ApplicationStatusReader(Gateway, Gateway).ReadAsync(@namespace, ct);
 
-    public async Task<DeliveryPlan> PlanAsync(Application app, CancellationToken ct)
-    {
-        var record = await Gateway.LoadAsync(app.Namespace, app.Name, ct).ConfigureAwait(false);
-        var recorded = record is null ? [] : record.Inventory.Concat(record.PreviousInventory).ToList();
-        return await new DeliveryPlanner(Gateway, MergeOverrides).PlanAsync(app, recorded, ct).ConfigureAwait(false);
-    }
+    /// <summary>What delivering would change (Compare-VelaApplication, -WhatIf): the plan the real run would make.</summary>
+    public Task<DeliveryPlan> PlanAsync(Application app, CancellationToken ct) => CreateDelivery(NullEngineOutput.Instance).PreviewAsync(app, ct);
 
     private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
 

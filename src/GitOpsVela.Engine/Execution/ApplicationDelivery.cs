@@ -7,7 +7,6 @@ using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Loading.Schemas;
 using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
-using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Execution;
 
@@ -79,25 +78,63 @@ public sealed class ApplicationDelivery
         _executors = run => StandardExecutors(run).Concat(extraExecutors?.Invoke(run) ?? []);
     }
 
-    /// <summary>Merges override policies (set by the composition root; the override policy lives with rendering).</summary>
-    public Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; init; } = Rendering.Policies.OverridePolicy.Apply;
-
     private static IEnumerable<IStepExecutor> StandardExecutors(DeliveryRun run) =>
     [
         new ApplyComponentStep(run), new DeployStep(run), new ApplyObjectStep(run), new ReadObjectStep(run), new DependsOnAppStep(run),
         new SuspendStep(), new PrintMessageStep(),
     ];
 
-    public async Task<DeliveryResult> DeliverAsync(Application app, DeliveryOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Plans the application's release against its record: validation, the revision it would be, where each step puts
+    /// what and what it renders to. Nothing is written. Both <see cref="DeliverAsync"/> and <see cref="PreviewAsync"/> start here.
+    /// </summary>
+    private async Task<(ReleasePlan? Plan, ApplicationRecord? Record, string Hash, IReadOnlyList<VelaProblem> Problems)> PlanReleaseAsync(
+        Application app, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? sourceObjects, string? inputsHash, CancellationToken ct)
     {
-        var problems = ApplicationCheck.Validate(app, _registry);
-        if (problems.Count > 0) return new DeliveryResult(app, null, problems, [], false, false);
-
+        var problems = ReleasePlanner.Validate(app, _registry);
+        if (problems.Count > 0) return (null, null, "", problems);
         ApplicationRecord? existing;
         try
         {
+            existing = await _records.LoadAsync(app.Namespace, app.Name, ct).ConfigureAwait(false);
+        }
+        catch (VelaProblemException ex)
+        {
+            return (null, null, "", [ex.Problem with { Application = ex.Problem.Application ?? app.Name }]);
+        }
+        var hash = ApplicationRecord.ComputeSpecHash(app);
+        if (inputsHash is { } inputs) hash = ApplicationRecord.CombineHash(hash, inputs);
+        // The revision the run will be at: the recorded one for the same spec, the next one for a new spec.
+        var revision = existing is null ? 1 : existing.SpecHash == hash ? Math.Max(existing.Revision, 1) : existing.Revision + 1;
+        var plan = ReleasePlanner.Plan(app, new ReleaseContext
+        {
+            LocalCluster = _gateway.LocalCluster,
+            Clusters = _gateway.Clusters,
+            Revision = revision,
+            SourceObjects = sourceObjects,
+            Registry = _registry,
+            Validated = true,
+        });
+        return (plan, existing, hash, plan.Problems);
+    }
+
+    /// <summary>What delivering would change, per object (server-side dry run): the same plan the real run uses.</summary>
+    public async Task<DeliveryPlan> PreviewAsync(Application app, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? sourceObjects = null)
+    {
+        var (plan, existing, _, problems) = await PlanReleaseAsync(app, sourceObjects, null, cancellationToken).ConfigureAwait(false);
+        if (plan is null || problems.Count > 0) return new DeliveryPlan([], problems);
+        var recorded = existing is null ? [] : existing.Inventory.Concat(existing.PreviousInventory).ToList();
+        return await DeliveryPreview.DiffAsync(plan, _gateway, recorded, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<DeliveryResult> DeliverAsync(Application app, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        var (release, existing, hash, problems) = await PlanReleaseAsync(app, options.SourceObjects, options.InputsHash, cancellationToken).ConfigureAwait(false);
+        if (release is null || problems.Count > 0) return new DeliveryResult(app, null, problems, [], false, false);
+        try
+        {
             await _gateway.EnsureNamespaceAsync(_gateway.LocalCluster, app.Namespace, cancellationToken).ConfigureAwait(false);
-            existing = await _records.LoadAsync(app.Namespace, app.Name, cancellationToken).ConfigureAwait(false);
         }
         catch (VelaProblemException ex)
         {
@@ -107,9 +144,7 @@ public sealed class ApplicationDelivery
         var now = _clock.GetUtcNow();
         var record = existing ?? new ApplicationRecord { Name = app.Name, Namespace = app.Namespace, CreatedTime = now, UpdatedTime = now };
         var saver = new RecordSaver(record, _records, _clock, existing is null ? null : RecordSaver.Snapshot(existing));
-        var hash = ApplicationRecord.ComputeSpecHash(app);
-        if (options.InputsHash is { } inputs) hash = ApplicationRecord.CombineHash(hash, inputs);
-        var plan = WorkflowPlan.For(app);
+        var plan = release.Workflow;
         var started = false;
         record.Source = options.Source ?? record.Source;
         record.Parent = options.Parent ?? record.Parent;
@@ -154,9 +189,7 @@ public sealed class ApplicationDelivery
             Records = _records,
             Force = options.Force,
             Output = _output,
-            MergeOverrides = MergeOverrides,
-            Registry = _registry,
-            SourceObjects = options.SourceObjects,
+            Plan = release,
         };
         var pruned = new List<InventoryEntry>();
         try
@@ -222,12 +255,12 @@ public sealed class ApplicationDelivery
     {
         var current = record.Inventory.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         var candidates = record.PreviousInventory.Where(e => !current.Contains(e.Key)).ToList();
-        var gc = GarbageCollectPolicy.From(app);
+        var gc = GarbageCollection.For(app);
         var pruned = new List<InventoryEntry>();
         var kept = new List<InventoryEntry>();
         foreach (var entry in candidates)
         {
-            if (gc.KeepOnUpdate(entry, app))
+            if (gc.KeepOnUpdate(entry))
             {
                 kept.Add(entry);
                 continue;
@@ -239,7 +272,7 @@ public sealed class ApplicationDelivery
             }
         }
         // Kept objects stay listed so Remove-VelaApplication can still delete them on onAppDelete.
-        record.PreviousInventory = kept.Where(e => gc.DeleteOnAppDelete(e, app)).ToList();
+        record.PreviousInventory = kept.Where(e => gc.DeleteOnAppDelete(e)).ToList();
         return pruned;
     }
 
@@ -248,9 +281,9 @@ public sealed class ApplicationDelivery
     {
         var record = await _records.LoadAsync(@namespace, name, ct).ConfigureAwait(false);
         if (record is null) return (null, []);
-        var gc = app is null ? GarbageCollectPolicy.None : GarbageCollectPolicy.From(app);
+        var gc = app is null ? null : GarbageCollection.For(app);
         var targets = record.Inventory.Concat(record.PreviousInventory).DistinctBy(e => e.Key)
-            .Where(e => app is null || gc.DeleteOnAppDelete(e, app)).ToList();
+            .Where(e => gc is null || gc.DeleteOnAppDelete(e)).ToList();
         if (whatIf) return (record, targets);
         var deleted = new List<InventoryEntry>();
         // Delete in reverse apply order: workloads before their namespaces and CRDs.
@@ -323,58 +356,25 @@ public sealed class ApplicationDelivery
     }
 }
 
-/// <summary>KubeVela's <c>garbage-collect</c> policy (vela-templates/definitions/internal/policy/garbage-collect.cue).</summary>
-internal sealed class GarbageCollectPolicy
+/// <summary>
+/// KubeVela's <c>garbage-collect</c> policy (vela-templates/definitions/internal/policy/garbage-collect.cue) applied to an
+/// application's inventory: what leaves on an update and what stays until the application is deleted.
+/// </summary>
+internal sealed class GarbageCollection(Application app, GarbageCollectSpec? spec)
 {
-    public static readonly GarbageCollectPolicy None = new(false, []);
-
-    private readonly bool _keepLegacy;
-    private readonly IReadOnlyList<(JsonObject? Selector, string Strategy)> _rules;
-
-    private GarbageCollectPolicy(bool keepLegacy, IReadOnlyList<(JsonObject?, string)> rules)
-    {
-        _keepLegacy = keepLegacy;
-        _rules = rules;
-    }
-
-    public static GarbageCollectPolicy From(Application app)
-    {
-        var policy = app.Policies.FirstOrDefault(p => p.Type == "garbage-collect");
-        if (policy is null) return None;
-        var props = YamlJson.ToJson(policy.Properties);
-        var rules = (props["rules"] as JsonArray)?.OfType<JsonObject>()
-            .Select(r => (r["selector"] as JsonObject, r["strategy"]?.GetValue<string>() ?? "onAppUpdate")).ToList() ?? [];
-        return new GarbageCollectPolicy(props["keepLegacyResource"]?.GetValue<bool>() == true, rules);
-    }
+    public static GarbageCollection For(Application app) => new(app, app.PoliciesOf<GarbageCollectSpec>().FirstOrDefault());
 
     /// <summary>True when an object that left the application must stay (keepLegacyResource, or a never/onAppDelete rule).</summary>
-    public bool KeepOnUpdate(InventoryEntry entry, Application app) =>
-        _keepLegacy || Strategy(entry, app) is "never" or "onAppDelete" || NoPrune(entry, app);
+    public bool KeepOnUpdate(InventoryEntry entry) =>
+        spec is { KeepLegacyResource: true } || Strategy(entry) is GarbageCollectStrategy.Never or GarbageCollectStrategy.OnAppDelete || NoPrune(entry);
 
     /// <summary>A kustomize component with <c>prune: false</c> leaves objects that left its path in place (as Flux does).</summary>
-    private static bool NoPrune(InventoryEntry entry, Application app) =>
-        app.FindComponent(entry.Component) is { Type: "kustomize" } c && c.Properties.GetString("prune") == "false";
+    private bool NoPrune(InventoryEntry entry) =>
+        app.FindComponent(entry.Component) is { Type: "kustomize" } c && c.Properties["prune"] is JsonValue v && v.TryGetValue<bool>(out var prune) && !prune;
 
-    public bool DeleteOnAppDelete(InventoryEntry entry, Application app) => Strategy(entry, app) != "never";
+    public bool DeleteOnAppDelete(InventoryEntry entry) => Strategy(entry) != GarbageCollectStrategy.Never;
 
-    private string Strategy(InventoryEntry entry, Application app)
-    {
-        foreach (var (selector, strategy) in _rules)
-            if (Matches(selector, entry, app)) return strategy;
-        return "onAppUpdate";
-    }
-
-    private static bool Matches(JsonObject? selector, InventoryEntry entry, Application app)
-    {
-        if (selector is null) return true;
-        static bool In(JsonObject s, string key, string? value) =>
-            s[key] is not JsonArray list || list.Any(v => v?.GetValue<string>() == value);
-        var componentType = app.FindComponent(entry.Component)?.Type;
-        return In(selector, "componentNames", entry.Component)
-            && In(selector, "componentTypes", componentType)
-            && In(selector, "oamTypes", entry.Trait is null ? "COMPONENT" : "TRAIT")
-            && In(selector, "traitTypes", entry.Trait)
-            && In(selector, "resourceTypes", entry.Kind)
-            && In(selector, "resourceNames", entry.Name);
-    }
+    private GarbageCollectStrategy Strategy(InventoryEntry entry) =>
+        spec?.StrategyFor(new ResourceIdentity(entry.Component, app.FindComponent(entry.Component)?.Type, entry.Trait, entry.Kind, entry.Name))
+        ?? GarbageCollectStrategy.OnAppUpdate;
 }

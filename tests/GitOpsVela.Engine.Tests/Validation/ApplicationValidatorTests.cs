@@ -1,6 +1,6 @@
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Rendering;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Tests.Rendering;
 using Xunit;
 
@@ -20,7 +20,7 @@ public sealed class ApplicationValidatorTests
             """;
         var load = ApplicationLoader.LoadText(text, "shop.yaml");
         Assert.Empty(load.Problems);
-        return ApplicationCheck.Validate(load.Applications.Single(), TestRegistry.Create());
+        return ReleasePlanner.Check(load.Applications.Single(), TestRegistry.Create()).Problems;
     }
 
     private static VelaProblem Single(IReadOnlyList<VelaProblem> problems)

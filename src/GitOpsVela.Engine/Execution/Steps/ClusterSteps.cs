@@ -54,15 +54,14 @@ public sealed class ApplyComponentStep(DeliveryRun run) : IStepExecutor
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var name = context.Properties["component"]?.GetValue<string>();
-        var component = name is null ? null : context.Application.FindComponent(name);
-        if (component is null) return StepOutcome.Failed($"component '{name}' is not a component of this application");
-        var cluster = context.Properties["cluster"]?.GetValue<string>() is { Length: > 0 } c && c != Topology.Local ? c : run.Gateway.LocalCluster;
-        var placement = new Placement(cluster, context.Properties["namespace"]?.GetValue<string>() is { Length: > 0 } ns ? ns : null);
-        var rendered = ApplicationRenderer.RenderComponent(context.Application, EffectiveComponent.From(component), run.RenderOptions(placement));
+        var spec = (ApplyComponentSpec)context.Spec;
+        if (context.Application.FindComponent(spec.Component) is null) return StepOutcome.Failed($"component '{spec.Component}' is not a component of this application");
+        var deployment = run.DeploymentsOf(context).Single();
+        var rendered = deployment.Components.Single();
+        var cluster = deployment.Placement.Cluster;
         var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, cluster, cancellationToken).ConfigureAwait(false);
         if (outcome is not null) return outcome;
-        var ready = run.Record.Components.FirstOrDefault(r => r.Name == component.Name && r.Cluster == cluster)?.Message;
+        var ready = run.Record.Components.FirstOrDefault(r => r.Name == rendered.Name && r.Cluster == cluster)?.Message;
         return StepOutcome.Succeeded(ready, rendered.Workload?.Object.DeepClone());
     }
 }
@@ -80,31 +79,18 @@ public sealed class DeployStep(DeliveryRun run) : IStepExecutor
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var app = context.Application;
-        var names = (context.Properties["policies"] as JsonArray)?.Select(n => n?.GetValue<string>()).OfType<string>().ToList() ?? [];
-        var policies = names.Select(n => app.Policies.FirstOrDefault(p => p.Name == n)).ToList();
-        if (policies.IndexOf(null) is var missing and >= 0) return StepOutcome.Failed($"policy '{names[missing]}' is not a policy of this application");
-        var topologies = policies.Where(p => p!.Type == "topology").ToList();
-        var overrides = policies.Where(p => p!.Type == "override").Select(p => p!).ToList();
+        var spec = (DeploySpec)context.Spec;
+        if (spec.Policies.FirstOrDefault(n => app.FindPolicy(n) is null) is { } missing)
+            return StepOutcome.Failed($"policy '{missing}' is not a policy of this application");
+        var deployments = run.DeploymentsOf(context);
 
-        var placements = new List<Placement>();
-        foreach (var topology in topologies)
-            placements.AddRange(Topology.Resolve(app, topology!, run.Gateway.Clusters, run.Gateway.LocalCluster));
-        if (topologies.Count == 0) placements.Add(new Placement(run.Gateway.LocalCluster, null));
-        placements = placements.Distinct().ToList();
-
-        IReadOnlyList<EffectiveComponent> components;
-        if (overrides.Count == 0) components = app.Components.Select(EffectiveComponent.From).ToList();
-        else if (run.MergeOverrides is { } merge) components = merge(app, overrides);
-        else return StepOutcome.Failed("override policies cannot be merged in this run");
-
-        var parallelism = context.Properties["parallelism"]?.GetValue<long>() is long p and > 0 ? (int)p : 5;
-        using var limit = new SemaphoreSlim(parallelism);
-        var results = await Task.WhenAll(placements.Select(async placement =>
+        using var limit = new SemaphoreSlim(spec.Parallelism);
+        var results = await Task.WhenAll(deployments.Select(async deployment =>
         {
             await limit.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await DeployToAsync(app, components, placement, cancellationToken).ConfigureAwait(false);
+                return await DeployToAsync(app, deployment, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -116,40 +102,29 @@ public sealed class DeployStep(DeliveryRun run) : IStepExecutor
         if (failed is not null) return failed;
         var waiting = results.FirstOrDefault(r => r is not null);
         if (waiting is not null) return waiting;
-        return StepOutcome.Succeeded($"deployed to {string.Join(", ", placements)}");
+        return StepOutcome.Succeeded($"deployed to {string.Join(", ", deployments.Select(d => d.Placement))}");
     }
 
-    private async Task<StepOutcome?> DeployToAsync(Application app, IReadOnlyList<EffectiveComponent> components, Placement placement, CancellationToken ct)
+    /// <summary>Applies the deployment's components in dependency order; a component waits until what it depends on is healthy there.</summary>
+    private async Task<StepOutcome?> DeployToAsync(Application app, Deployment deployment, CancellationToken ct)
     {
         var healthy = new HashSet<string>(StringComparer.Ordinal);
         StepOutcome? pending = null;
-        foreach (var component in DependencyOrder(components))
+        var placement = deployment.Placement;
+        foreach (var rendered in deployment.Components)
         {
-            if (component.Source.DependsOn.Any(d => !healthy.Contains(d)))
+            var dependsOn = app.FindComponent(rendered.Name)?.DependsOn ?? [];
+            if (dependsOn.Any(d => !healthy.Contains(d)))
             {
-                pending ??= StepOutcome.Waiting($"component '{component.Name}' waits for {string.Join(", ", component.Source.DependsOn.Where(d => !healthy.Contains(d)))} in {placement}");
+                pending ??= StepOutcome.Waiting($"component '{rendered.Name}' waits for {string.Join(", ", dependsOn.Where(d => !healthy.Contains(d)))} in {placement}");
                 continue;
             }
-            var rendered = ApplicationRenderer.RenderComponent(app, component, run.RenderOptions(placement));
             var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, placement.Cluster, ct).ConfigureAwait(false);
-            if (outcome is null) healthy.Add(component.Name);
+            if (outcome is null) healthy.Add(rendered.Name);
             else if (outcome.Phase == StepPhase.Failed) return outcome;
             else pending ??= outcome;
         }
         return pending;
-    }
-
-    private static IEnumerable<EffectiveComponent> DependencyOrder(IReadOnlyList<EffectiveComponent> components)
-    {
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        var remaining = components.ToList();
-        while (remaining.Count > 0)
-        {
-            var next = remaining.FirstOrDefault(c => c.Source.DependsOn.All(d => done.Contains(d) || components.All(x => x.Name != d))) ?? remaining[0];
-            remaining.Remove(next);
-            done.Add(next.Name);
-            yield return next;
-        }
     }
 }
 
@@ -160,8 +135,10 @@ public sealed class ApplyObjectStep(DeliveryRun run) : IStepExecutor
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        if (context.Properties["value"]?.DeepClone() is not JsonObject value) return StepOutcome.Failed("value must be an object");
-        var cluster = context.Properties["cluster"]?.GetValue<string>() is { Length: > 0 } c && c != Topology.Local ? c : run.Gateway.LocalCluster;
+        var spec = (ApplyObjectSpec)context.Spec;
+        if (spec.Value.Count == 0) return StepOutcome.Failed("value must be an object");
+        var value = (JsonObject)spec.Value.DeepClone();
+        var cluster = run.ClusterOf(spec.Cluster);
         var metadata = value["metadata"] as JsonObject ?? new JsonObject();
         value["metadata"] = metadata;
         if (metadata["name"] is null) return StepOutcome.Failed("value.metadata.name is required");
@@ -189,13 +166,11 @@ public sealed class ReadObjectStep(DeliveryRun run) : IStepExecutor
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var p = context.Properties;
-        var apiVersion = p["apiVersion"]?.GetValue<string>() ?? "core.oam.dev/v1beta1";
-        var kind = p["kind"]?.GetValue<string>() ?? "Application";
-        var name = p["name"]?.GetValue<string>();
-        if (name is null) return StepOutcome.Failed("name is required");
-        var ns = p["namespace"]?.GetValue<string>() ?? context.Application.Namespace;
-        var cluster = p["cluster"]?.GetValue<string>() is { Length: > 0 } c && c != Topology.Local ? c : run.Gateway.LocalCluster;
+        var spec = (ReadObjectSpec)context.Spec;
+        var (apiVersion, kind, name) = (spec.ApiVersion, spec.Kind, spec.Name);
+        if (name.Length == 0) return StepOutcome.Failed("name is required");
+        var ns = spec.Namespace ?? context.Application.Namespace;
+        var cluster = run.ClusterOf(spec.Cluster);
         var obj = await run.Gateway.GetAsync(cluster, apiVersion, kind, KnownKinds.IsClusterScoped(kind) ? null : ns, name, cancellationToken).ConfigureAwait(false);
         if (obj is null) return StepOutcome.Failed($"{kind} {ns}/{name} was not found");
         return StepOutcome.Succeeded($"read {kind}/{name}", new JsonObject { ["value"] = obj });
@@ -213,9 +188,10 @@ public sealed class DependsOnAppStep(DeliveryRun run) : IStepExecutor
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var name = context.Properties["name"]?.GetValue<string>();
-        var ns = context.Properties["namespace"]?.GetValue<string>() ?? context.Application.Namespace;
-        if (name is null) return StepOutcome.Failed("name is required");
+        var spec = (DependsOnAppSpec)context.Spec;
+        var name = spec.Name;
+        var ns = spec.Namespace.Length > 0 ? spec.Namespace : context.Application.Namespace;
+        if (name.Length == 0) return StepOutcome.Failed("name is required");
         if (run.Records is null) return StepOutcome.Failed("no record store to read the application from");
         var record = await run.Records.LoadAsync(ns, name, cancellationToken).ConfigureAwait(false);
         if (record is null) return StepOutcome.Waiting($"waiting for application {ns}/{name} to be delivered");

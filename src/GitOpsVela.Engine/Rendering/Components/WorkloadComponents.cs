@@ -98,7 +98,7 @@ public sealed class TaskComponent : IComponentType
                 {
                     ["metadata"] = Metadata(render),
                     ["spec"] = PodSpec(render, Container(render, PortStyle.None),
-                        new JsonObject { ["restartPolicy"] = Str(render.Properties, "restart") ?? "Never" }),
+                        new JsonObject { ["restartPolicy"] = render.Properties.Str("restart") ?? "Never" }),
                 },
             },
         };
@@ -139,23 +139,23 @@ public sealed class CronTaskComponent : IComponentType
             ["parallelism"] = count,
             ["completions"] = count.DeepClone(),
         };
-        Copy(p, "ttlSecondsAfterFinished", jobSpec);
-        Copy(p, "activeDeadlineSeconds", jobSpec);
+        p.CopyTo("ttlSecondsAfterFinished", jobSpec);
+        p.CopyTo("activeDeadlineSeconds", jobSpec);
         jobSpec["backoffLimit"] = p["backoffLimit"]?.DeepClone() ?? 6;
         jobSpec["template"] = new JsonObject
         {
             ["metadata"] = Metadata(render),
-            ["spec"] = PodSpec(render, Container(render, PortStyle.None), new JsonObject { ["restartPolicy"] = Str(p, "restart") ?? "Never" }),
+            ["spec"] = PodSpec(render, Container(render, PortStyle.None), new JsonObject { ["restartPolicy"] = p.Str("restart") ?? "Never" }),
         };
         var spec = new JsonObject
         {
             ["schedule"] = p["schedule"]?.DeepClone(),
-            ["concurrencyPolicy"] = Str(p, "concurrencyPolicy") ?? "Allow",
+            ["concurrencyPolicy"] = p.Str("concurrencyPolicy") ?? "Allow",
             ["suspend"] = p["suspend"]?.DeepClone() ?? false,
             ["successfulJobsHistoryLimit"] = p["successfulJobsHistoryLimit"]?.DeepClone() ?? 3,
             ["failedJobsHistoryLimit"] = p["failedJobsHistoryLimit"]?.DeepClone() ?? 1,
         };
-        Copy(p, "startingDeadlineSeconds", spec);
+        p.CopyTo("startingDeadlineSeconds", spec);
         spec["jobTemplate"] = new JsonObject { ["metadata"] = Metadata(render), ["spec"] = jobSpec };
         render.Workload = new JsonObject { ["apiVersion"] = "batch/v1", ["kind"] = "CronJob", ["spec"] = spec };
     }
