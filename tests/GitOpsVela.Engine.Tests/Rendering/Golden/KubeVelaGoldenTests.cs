@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Rendering;
 using GitOpsVela.Engine.Rendering.Policies;
-using GitOpsVela.Engine.Validation;
 using GitOpsVela.Engine.Yaml;
 using Xunit;
 
@@ -146,7 +145,7 @@ internal static class GitOpsVelaAdapter
         var deployed = app.Workflow is null
             ? app.Policies.Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
             : app.Workflow.Steps.SelectMany(s => s.SubSteps.Prepend(s)).Where(s => s.Type == "deploy")
-                .SelectMany(s => YamlJson.ToJson(s.Properties)["policies"]?.AsArray().Select(n => n?.GetValue<string>()) ?? [])
+                .SelectMany(s => s.Properties["policies"]?.AsArray().Select(n => n?.GetValue<string>()) ?? [])
                 .OfType<string>().ToHashSet(StringComparer.Ordinal);
         var overrides = app.Policies.Where(p => p.Type == "override" && deployed.Contains(p.Name)).ToList();
         var options = overrides.Count == 0 ? RenderOptions.Default : new RenderOptions { Components = OverridePolicy.Apply(app, overrides) };
