@@ -52,12 +52,24 @@ public sealed class KubeFault
     /// <summary>The resource (plural): <c>configmaps</c>, <c>deployments</c>.</summary>
     public string? Resource { get; init; }
 
+    /// <summary>The namespace as RBAC sees it (for <c>/api/v1/namespaces/x</c>, x).</summary>
     public string? Namespace { get; init; }
 
     public string? Name { get; init; }
 
     /// <summary>The request path starts with this (<c>/apis/apps/v1</c>).</summary>
     public string? Path { get; init; }
+
+    /// <summary>Requests for resources anywhere but this namespace (cluster-scoped ones included, but not the Namespace object
+    /// itself, which RBAC authorizes in its own namespace, as <see cref="Namespace"/> does; discovery is not a resource):
+    /// with <see cref="FaultKind.Forbidden"/> and <see cref="Token"/>, a user RBAC limits to one namespace.</summary>
+    public string? OutsideNamespace { get; init; }
+
+    /// <summary>Requests bearing this bearer token (one user among several).</summary>
+    public string? Token { get; init; }
+
+    /// <summary><see cref="FaultKind.Forbidden"/>: the user the denial names.</summary>
+    public string User { get; init; } = "system:serviceaccount:test:gitopsvela";
 
     /// <summary>How many matching requests pass untouched before the fault starts.</summary>
     public int Skip { get; init; }
@@ -99,7 +111,9 @@ public sealed class KubeFault
         && (Resource is null || string.Equals(Resource, r.Resource, StringComparison.OrdinalIgnoreCase))
         && (Namespace is null || Namespace == r.Namespace)
         && (Name is null || Name == r.Name)
-        && (Path is null || r.Path.StartsWith(Path, StringComparison.Ordinal));
+        && (Path is null || r.Path.StartsWith(Path, StringComparison.Ordinal))
+        && (OutsideNamespace is null || (r.Resource is not null && r.Namespace != OutsideNamespace))
+        && (Token is null || r.Token == Token);
 
     /// <summary>Counts a matching request; true when this one gets the fault. Callers hold the set's lock.</summary>
     internal bool Take()
@@ -111,12 +125,12 @@ public sealed class KubeFault
     }
 
     public override string ToString() =>
-        $"{Kind} for {string.Join(" ", new[] { Verb, Resource, Namespace, Name, Path }.Where(x => x is not null).DefaultIfEmpty("every request"))}" +
+        $"{Kind} for {string.Join(" ", new[] { Verb, Resource, Namespace, Name, Path, OutsideNamespace is null ? null : "outside " + OutsideNamespace }.Where(x => x is not null).DefaultIfEmpty("every request"))}" +
         (Skip > 0 ? $" after {Skip}" : string.Empty) + (Count is { } c ? $" x{c}" : string.Empty) + $" (hits {Hits})";
 }
 
 /// <summary>What a rule matches on: one API request routed to its verb, resource, namespace and name.</summary>
-internal sealed record KubeRequestTarget(string Path, string Verb, string? Group, string? Resource, string? Namespace, string? Name);
+internal sealed record KubeRequestTarget(string Path, string Verb, string? Group, string? Resource, string? Namespace, string? Name, string? Token);
 
 /// <summary>The server's fault rules: the first unspent rule that matches a request decides its fault. Safe to change while requests run.</summary>
 public sealed class KubeFaultSet

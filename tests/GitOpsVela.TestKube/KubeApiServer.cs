@@ -230,7 +230,9 @@ public sealed class KubeApiServer : IAsyncDisposable
                 throw new ApiError(401, "Unauthorized", "Unauthorized");
             if (Forbid is not null && Forbid(route.ToRequest(0)))
                 throw route.Forbidden();
-            if (Faults.Take(route.ToTarget()) is { } fault)
+            var authorization = req.Headers.Authorization.ToString();
+            var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : null;
+            if (Faults.Take(route.ToTarget(token)) is { } fault)
             {
                 switch (fault.Kind)
                 {
@@ -257,7 +259,7 @@ public sealed class KubeApiServer : IAsyncDisposable
                             $"Operation cannot be fulfilled on {route.QualifiedResource} \"{route.Name}\": the object has been modified; please apply your changes to the latest version and try again",
                             new JsonObject { ["name"] = route.Name, ["group"] = route.Group, ["kind"] = route.Plural });
                     case FaultKind.Forbidden:
-                        throw route.Forbidden();
+                        throw route.Forbidden(fault.User);
                 }
             }
             if (ResponseDelay > TimeSpan.Zero) await Task.Delay(ResponseDelay, ctx.RequestAborted);
@@ -574,7 +576,10 @@ public sealed class KubeApiServer : IAsyncDisposable
     {
         public KubeRequest ToRequest(int code) => new(Method, Path, Query, Verb, Plural, Namespace, code);
 
-        internal KubeRequestTarget ToTarget() => new(Path, Verb, Group, Plural, Namespace, Name);
+        internal KubeRequestTarget ToTarget(string? token) => new(Path, Verb, Group, Plural, RbacNamespace, Name, token);
+
+        /// <summary>The namespace RBAC sees: a Namespace object is authorized in itself (<c>/api/v1/namespaces/x</c> is in namespace x).</summary>
+        public string? RbacNamespace => Plural == "namespaces" && Group == "" && Name is not null ? Name : Namespace;
 
         public string QualifiedResource => string.IsNullOrEmpty(Group) ? Plural ?? Path : $"{Plural}.{Group}";
 
@@ -582,9 +587,9 @@ public sealed class KubeApiServer : IAsyncDisposable
         public string RbacVerb => Verb switch { "apply" => "patch", "discovery" or "version" => "get", _ => Verb };
 
         /// <summary>403 as RBAC words it: <c>configmaps "x" is forbidden: User "..." cannot patch resource "configmaps" in API group "" in the namespace "ns"</c>.</summary>
-        public ApiError Forbidden() => new(403, "Forbidden",
-            $"{QualifiedResource}{(Name is null ? string.Empty : $" \"{Name}\"")} is forbidden: User \"system:serviceaccount:test:gitopsvela\" cannot {RbacVerb} resource \"{Plural}\" in API group \"{Group}\"" +
-            (Namespace is null ? " at the cluster scope" : $" in the namespace \"{Namespace}\""),
+        public ApiError Forbidden(string user = "system:serviceaccount:test:gitopsvela") => new(403, "Forbidden",
+            $"{QualifiedResource}{(Name is null ? string.Empty : $" \"{Name}\"")} is forbidden: User \"{user}\" cannot {RbacVerb} resource \"{Plural}\" in API group \"{Group}\"" +
+            (RbacNamespace is null ? " at the cluster scope" : $" in the namespace \"{RbacNamespace}\""),
             new JsonObject { ["name"] = Name, ["group"] = Group, ["kind"] = Plural });
 
         public static Route Parse(string method, string path, IQueryCollection query, string? contentType) =>

@@ -41,7 +41,11 @@ public sealed record KubeRequestTarget(string Method, string Path, string Verb, 
             ns = rest[1];
             rest = rest[2..];
         }
-        return new KubeRequestTarget(method, path, verb, group, rest.ElementAtOrDefault(0), ns, rest.ElementAtOrDefault(1));
+        var resource = rest.ElementAtOrDefault(0);
+        var name = rest.ElementAtOrDefault(1);
+        // As the API server's RequestInfo: a Namespace object is in itself (/api/v1/namespaces/x is in namespace x).
+        if (ns is null && group == string.Empty && resource == "namespaces") ns = name;
+        return new KubeRequestTarget(method, path, verb, group, resource, ns, name);
     }
 }
 

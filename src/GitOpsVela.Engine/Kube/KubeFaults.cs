@@ -57,8 +57,9 @@ public static class KubeFaults
     {
         if (e.Request is not { Resource: { } resource } r) return $"forbidden by {cluster}: {e.Message}";
         var qualified = string.IsNullOrEmpty(r.Group) ? resource : $"{resource}.{r.Group}";
-        var scope = r.Namespace is null ? "at cluster scope" : $"in namespace '{r.Namespace}'";
-        return $"the user of {cluster} may not {r.RbacVerb} {qualified} {scope} (403 Forbidden): {e.Message}";
+        var what = resource == "namespaces" && r.Group == string.Empty && r.Name is not null ? $"namespace '{r.Name}'"
+            : r.Namespace is null ? $"{qualified} at cluster scope" : $"{qualified} in namespace '{r.Namespace}'";
+        return $"the user of {cluster} may not {r.RbacVerb} {what} (403 Forbidden): {e.Message}";
     }
 
     private static string RetryAfterText(KubeApiException e) =>

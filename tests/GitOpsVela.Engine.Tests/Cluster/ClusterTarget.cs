@@ -55,7 +55,7 @@ public sealed class ClusterTarget : IAsyncLifetime
     /// </summary>
     public async Task<(TcpOutageProxy Proxy, string Kubeconfig)> ProxyAsync()
     {
-        var config = k8s.KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(Kubeconfig), useRelativePaths: false);
+        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(Kubeconfig), useRelativePaths: false);
         var context = config.Contexts.Single(c => c.Name == Context);
         var cluster = config.Clusters.Single(c => c.Name == context.ContextDetails.Cluster);
         var server = new Uri(cluster.ClusterEndpoint.Server);
@@ -66,10 +66,58 @@ public sealed class ClusterTarget : IAsyncLifetime
         config.CurrentContext = Context;
         _dir ??= Directory.CreateTempSubdirectory("gitopsvela-kube-").FullName;
         var path = Path.Combine(_dir, $"proxied-{proxy.Port}");
-        await File.WriteAllTextAsync(path, k8s.KubernetesYaml.Serialize(config));
+        await File.WriteAllTextAsync(path, KubernetesYaml.Serialize(config));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         _proxies.Add(proxy);
         return (proxy, path);
+    }
+
+    /// <summary>
+    /// A kubeconfig (in a temp folder) whose current context is a user RBAC limits to <paramref name="ns"/>: on a real
+    /// cluster a ServiceAccount there with a Role granting everything in that namespace only, and a short-lived token from
+    /// the TokenRequest API; on the test server a bearer token its Forbidden fault denies everything outside
+    /// <paramref name="ns"/>. Returns the kubeconfig, its context and the user name RBAC denials name.
+    /// </summary>
+    public async Task<(string Kubeconfig, string Context, string User)> LimitedUserAsync(string ns)
+    {
+        const string account = "gitopsvela-limited";
+        var user = $"system:serviceaccount:{ns}:{account}";
+        _dir ??= Directory.CreateTempSubdirectory("gitopsvela-kube-").FullName;
+        var path = Path.Combine(_dir, $"limited-{ns}");
+        string token;
+        if (Server is not null)
+        {
+            token = "limited-" + Guid.NewGuid().ToString("N");
+            Server.Faults.Add(new KubeFault { Kind = FaultKind.Forbidden, Token = token, OutsideNamespace = ns, User = user });
+        }
+        else
+        {
+            using var kube = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig, Context));
+            await kube.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = account } }, ns);
+            await kube.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
+            {
+                Metadata = new V1ObjectMeta { Name = account },
+                Rules = [new V1PolicyRule { ApiGroups = ["*"], Resources = ["*"], Verbs = ["*"] }],
+            }, ns);
+            await kube.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+            {
+                Metadata = new V1ObjectMeta { Name = account },
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = account },
+                Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = account, NamespaceProperty = ns }],
+            }, ns);
+            var request = await kube.CoreV1.CreateNamespacedServiceAccountTokenAsync(
+                new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { ExpirationSeconds = 600 } }, account, ns);
+            token = request.Status.Token;
+        }
+        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(Kubeconfig), useRelativePaths: false);
+        var cluster = config.Clusters.Single(c => c.Name == config.Contexts.Single(x => x.Name == Context).ContextDetails.Cluster);
+        config.Clusters = [cluster];
+        config.Users = [new k8s.KubeConfigModels.User { Name = account, UserCredentials = new k8s.KubeConfigModels.UserCredentials { Token = token } }];
+        config.Contexts = [new k8s.KubeConfigModels.Context { Name = account, ContextDetails = new k8s.KubeConfigModels.ContextDetails { Cluster = cluster.Name, User = account, Namespace = ns } }];
+        config.CurrentContext = account;
+        await File.WriteAllTextAsync(path, KubernetesYaml.Serialize(config));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return (path, account, user);
     }
 
     /// <summary>A fresh namespace name (not created): tests that apply a Namespace object create it themselves.</summary>

@@ -71,6 +71,7 @@ public sealed class RecordStoreTests(ITestOutputHelper log) : IAsyncLifetime
         await store.WriteAsync(Record(ns, "my-app", 2), first.ResourceVersion, default);
         var e = await Assert.ThrowsAsync<VelaProblemException>(() => store.WriteAsync(Record(ns, "my-app", 3), first.ResourceVersion, default));
         Assert.Equal("VelaRecordChanged", e.Problem.Id);
+        Assert.True(e.Problem.Transient); // read it again and write again
         Assert.Equal(2, (await store.ReadAsync(ns, "my-app", default))!.Record.Revision);
     }
 

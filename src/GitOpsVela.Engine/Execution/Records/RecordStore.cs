@@ -87,7 +87,7 @@ public sealed class RecordStore(KubeClient client)
         {
             throw new VelaProblemException(new VelaProblem("VelaRecordChanged", ProblemCategory.ResourceExists,
                 $"the record of application '{record.Name}' in namespace '{record.Namespace}' was changed by someone else since it was read (another reconcile running?); run again",
-                SourceLocation.None, record.Name));
+                SourceLocation.None, record.Name) { Transient = true });
         }
         catch (KubeApiException e)
         {
