@@ -4,6 +4,7 @@ using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Images;
 using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
 
 namespace GitOpsVela.Commands.Cmdlets;
@@ -48,7 +49,7 @@ public abstract class ImagePolicyCmdlet : VelaCmdlet
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(VelaErrors.Create("VelaImagePolicyInvalid", ErrorCategory.InvalidArgument, ex.Message, Policy));
+            ThrowTerminatingError(VelaErrors.Create(ErrorIds.Image.PolicyInvalid, ErrorCategory.InvalidArgument, ex.Message, Policy));
             return null;
         }
     }
@@ -91,7 +92,7 @@ public sealed class GetVelaImageTagCommand : ImagePolicyCmdlet
         }
         catch (FormatException ex)
         {
-            WriteError(VelaErrors.Create("VelaImageInvalid", ErrorCategory.InvalidArgument, ex.Message, Image));
+            WriteError(VelaErrors.Create(ErrorIds.Image.Invalid, ErrorCategory.InvalidArgument, ex.Message, Image));
             return;
         }
         IReadOnlyList<string> tags;
@@ -184,7 +185,7 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
         var root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path!);
         if (!Directory.Exists(root))
         {
-            WriteError(VelaErrors.Create("VelaPathNotFound", ErrorCategory.ObjectNotFound, $"Cannot find path '{Path}' because it does not exist.", Path));
+            WriteError(VelaErrors.Create(ErrorIds.Load.PathNotFound, ErrorCategory.ObjectNotFound, $"Cannot find path '{Path}' because it does not exist.", Path));
             return;
         }
         List<ImagePolicySpec> policies;

@@ -24,7 +24,7 @@ public sealed class RemoveVelaApplicationCommand : ClusterCmdlet
             var (record, planned) = Run(ct => delivery.RemoveAsync(ns, Name!, null, whatIf: true, ct));
             if (record is null)
             {
-                WriteError(VelaErrors.Create("VelaApplicationNotFound", ErrorCategory.ObjectNotFound,
+                WriteError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
                     $"application {ns}/{Name} has not been delivered to context '{target.Context}' (no record found)", Name));
                 return;
             }

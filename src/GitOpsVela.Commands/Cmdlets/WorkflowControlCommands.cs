@@ -31,7 +31,7 @@ public abstract class WorkflowControlCmdlet : ClusterCmdlet
         }
         if (record is null)
         {
-            WriteError(VelaErrors.Create("VelaApplicationNotFound", ErrorCategory.ObjectNotFound,
+            WriteError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
                 $"application {ns}/{Name} has not been delivered to context '{target.Context}' (no record found)", Name));
             return;
         }

@@ -71,7 +71,7 @@ public static class ClusterLabels
             foreach (var item in list.Items.OfType<YamlMapping>())
             {
                 var name = item.GetString("name");
-                if (name is null) throw new VelaProblemException(new VelaProblem("VelaClustersFileInvalid", ProblemCategory.InvalidData,
+                if (name is null) throw new VelaProblemException(new VelaProblem(ErrorIds.Plan.ClustersFileInvalid, ProblemCategory.InvalidData,
                     "each cluster needs a name (a kubeconfig context)", item.Location));
                 var labels = new Dictionary<string, string>(StringComparer.Ordinal);
                 if (item["labels"] is YamlMapping map)
@@ -221,18 +221,10 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
         var changes = new List<ObjectChange>();
         foreach (var p in planned)
         {
-            if (p.Action == PlanAction.Blocked && p.Problem is { } problem)
+            if (p.Action == ChangeAction.Blocked && p.Problem is { } problem)
                 throw new VelaProblemException(problem);
             byKey.TryGetValue($"{p.Object.Group}/{p.Object.Kind}/{p.Object.Name}", out var m);
-            var action = p.Action switch
-            {
-                PlanAction.Create => ChangeAction.Create,
-                PlanAction.Update => ChangeAction.Update,
-                PlanAction.Prune => ChangeAction.Prune,
-                _ => ChangeAction.Unchanged,
-            };
-            changes.Add(new ObjectChange(action, cluster, p.Object.ApiVersion, p.Object.Kind, p.Object.Namespace, p.Object.Name, m?.Application ?? "", m?.Component,
-                p.Changes.Select(c => new FieldChange(c.Path, c.Old, c.New)).ToList()));
+            changes.Add(p with { Application = m?.Application ?? p.Application, Component = m?.Component });
         }
         return changes;
     }
@@ -272,7 +264,7 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
         try
         {
             var resource = await client.ResolveAsync("v1", "Namespace", cancellationToken).ConfigureAwait(false)
-                ?? throw new VelaProblemException(new VelaProblem("ClusterInvalid", ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
+                ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.Invalid, ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
             if (await client.GetAsync(resource, null, @namespace, cancellationToken).ConfigureAwait(false) is null)
             {
                 await client.CreateAsync(resource, new JsonObject
@@ -345,11 +337,11 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
     public async Task<string> ReadAsync(string @namespace, string name, string key, CancellationToken cancellationToken)
     {
         var secret = await GetAsync(LocalCluster, "v1", "Secret", @namespace, name, cancellationToken).ConfigureAwait(false)
-            ?? throw new VelaProblemException(new VelaProblem("VelaSecretNotFound", ProblemCategory.ObjectNotFound,
+            ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.SecretNotFound, ProblemCategory.ObjectNotFound,
                 $"Secret {@namespace}/{name} was not found", SourceLocation.None));
         if (secret["data"]?[key]?.GetValue<string>() is { } data) return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data));
         if (secret["stringData"]?[key]?.GetValue<string>() is { } text) return text;
-        throw new VelaProblemException(new VelaProblem("VelaSecretKeyNotFound", ProblemCategory.ObjectNotFound,
+        throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.SecretKeyNotFound, ProblemCategory.ObjectNotFound,
             $"Secret {@namespace}/{name} has no key '{key}'", SourceLocation.None));
     }
 

@@ -113,6 +113,19 @@ public static class ReleasePlanner
     public static IReadOnlyList<Deployment> PlanStep(Application app, PlanStep step, ReleaseContext context, List<VelaProblem> problems) =>
         PlanStep(app, step, context, [], problems);
 
+    /// <summary>
+    /// The component an apply-component step deploys, with what its <c>inputs</c> set under <c>properties</c> merged into
+    /// its properties (a component's <c>inputs: [{from, parameterKey: properties.x}]</c>).
+    /// </summary>
+    private static EffectiveComponent WithInputs(Component component, PlanStep step)
+    {
+        var effective = EffectiveComponent.From(component);
+        if (step.Inputs.Count == 0 || step.Properties["properties"] is not JsonObject set) return effective;
+        var properties = (JsonObject)effective.Properties.DeepClone();
+        foreach (var (key, value) in set) properties[key] = value?.DeepClone();
+        return effective with { Properties = properties };
+    }
+
     private static List<Deployment> PlanStep(Application app, PlanStep step, ReleaseContext context,
         Dictionary<(Placement, string Component, string Overrides), RenderedComponent> rendered, List<VelaProblem> problems)
     {
@@ -174,7 +187,7 @@ public static class ReleasePlanner
             case ApplyComponentSpec apply when app.FindComponent(apply.Component) is { } component:
             {
                 var cluster = apply.Cluster is { } c && c != Topology.Local && context.Clusters is not null ? c : context.LocalCluster;
-                yield return (new Placement(cluster, apply.Namespace), [EffectiveComponent.From(component)], "");
+                yield return (new Placement(cluster, apply.Namespace), [WithInputs(component, step)], "");
                 break;
             }
             case DeploySpec deploy:

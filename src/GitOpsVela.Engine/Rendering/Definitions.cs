@@ -90,7 +90,7 @@ public sealed class TraitRender
 
     /// <summary>A problem with this trait, placed at the trait in the file.</summary>
     public VelaProblemException Problem(string message) =>
-        new(new VelaProblem("VelaTraitFailed", ProblemCategory.InvalidData, $"trait '{Trait.Type}': {message}",
+        new(new VelaProblem(ErrorIds.Render.TraitFailed, ProblemCategory.InvalidData, $"trait '{Trait.Type}': {message}",
             Trait.Source?.Location ?? Component.Component.Location, Component.Application.Name, ComponentName, $"traits[{Trait.Type}]"));
 }
 

@@ -68,7 +68,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         using var client = Kubeconfig.Connect(KubeconfigFor($"http://127.0.0.1:{port}", "down"), "faulty");
         var outcome = await ApplyOne(client);
         Assert.Equal(ApplyAction.Failed, outcome.Action);
-        Assert.Equal("ClusterUnreachable", outcome.Problem!.Id);
+        Assert.Equal("Cluster.Unreachable", outcome.Problem!.Id);
         Assert.Equal(ProblemCategory.ConnectionError, outcome.Problem.Category);
         Assert.True(outcome.Problem.Transient);
         Assert.Equal($"ConfigMap default/c: cannot reach the Kubernetes API server of context 'faulty' (http://127.0.0.1:{port}): connection refused by 127.0.0.1:{port} (nothing listens there, or the API server is down)",
@@ -91,7 +91,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         _server.Faults.Add(new KubeFault { Kind = FaultKind.Reset, Verb = "apply" });
         using var client = Connect();
         var outcome = await ApplyOne(client);
-        Assert.Equal("ClusterUnreachable", outcome.Problem!.Id);
+        Assert.Equal("Cluster.Unreachable", outcome.Problem!.Id);
         Assert.True(outcome.Problem.Transient);
         Assert.EndsWith("before an answer came", outcome.Problem.Message);
     }
@@ -102,7 +102,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         using var client = Connect();
         _server.Faults.Add(new KubeFault { Kind = FaultKind.TooManyRequests, Verb = "apply", RetryAfterSeconds = 3, Count = 1 });
         var throttled = await ApplyOne(client);
-        Assert.Equal("ClusterThrottled", throttled.Problem!.Id);
+        Assert.Equal("Cluster.Throttled", throttled.Problem!.Id);
         Assert.True(throttled.Problem.Transient);
         Assert.Equal(TimeSpan.FromSeconds(3), throttled.Problem.RetryAfter);
         Assert.Contains("(429 TooManyRequests, retry after 3 s)", throttled.Problem.Message);
@@ -120,7 +120,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         _server.Faults.Add(new KubeFault { Kind = FaultKind.WebhookFailure, Verb = "apply", Webhook = "validate.kyverno.svc" });
         using var client = Connect();
         var outcome = await ApplyOne(client);
-        Assert.Equal("KubeRequestFailed", outcome.Problem!.Id);
+        Assert.Equal("Cluster.RequestFailed", outcome.Problem!.Id);
         Assert.True(outcome.Problem.Transient);
         Assert.Null(outcome.Problem.RetryAfter);
         Assert.Contains("answered 500 InternalError to PATCH /api/v1/namespaces/default/configmaps/c: Internal error occurred: failed calling webhook \"validate.kyverno.svc\"", outcome.Problem.Message);
@@ -148,7 +148,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         var outcome = await ApplyOne(client);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}");
-        Assert.Equal("ClusterTimeout", outcome.Problem!.Id);
+        Assert.Equal("Cluster.Timeout", outcome.Problem!.Id);
         Assert.Equal(ProblemCategory.OperationTimeout, outcome.Problem.Category);
         Assert.True(outcome.Problem.Transient);
         Assert.Equal($"ConfigMap default/c: timed out after 0.3 s calling PATCH /api/v1/namespaces/default/configmaps/c (context 'faulty' ({_server.BaseAddress.ToString().TrimEnd('/')}))",
@@ -187,7 +187,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         var conflict = await Assert.ThrowsAsync<KubeApiException>(() => client.ApplyAsync(ConfigMaps, mine, "gitopsvela", force: false, dryRun: false, default));
         Assert.Equal(409, conflict.StatusCode);
         Assert.False(conflict.Transient);
-        Assert.Equal("KubeApplyConflict", KubeFaults.ToProblem(conflict, client).Id);
+        Assert.Equal("Cluster.ApplyConflict", KubeFaults.ToProblem(conflict, client).Id);
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         using var client = Connect();
         var result = await new Applier(client, NullEngineOutput.Instance).ApplyAsync(
             [Manifests.ConfigMap("default", "a", "my-app"), Manifests.ConfigMap("default", "b", "my-app")], new ApplyOptions(), "my-app", default);
-        Assert.All(result.Outcomes, o => Assert.Equal("ClusterUnauthorized", o.Problem!.Id));
+        Assert.All(result.Outcomes, o => Assert.Equal("Cluster.Unauthorized", o.Problem!.Id));
         Assert.Equal(ProblemCategory.AuthenticationError, result.Outcomes[0].Problem!.Category);
         Assert.False(result.Outcomes[0].Problem!.Transient);
         Assert.DoesNotContain("super-secret-token", result.Outcomes[0].Problem!.Message);
@@ -231,7 +231,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         _server.Forbid = r => r.Verb == "apply";
         using var client = Connect();
         var outcome = await ApplyOne(client);
-        Assert.Equal("ClusterForbidden", outcome.Problem!.Id);
+        Assert.Equal("Cluster.Forbidden", outcome.Problem!.Id);
         Assert.Equal(ProblemCategory.PermissionDenied, outcome.Problem.Category);
         Assert.False(outcome.Problem.Transient);
         Assert.DoesNotContain("\n", outcome.Problem.Message);
@@ -246,7 +246,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         using var client = Connect();
         var result = await new Applier(client, NullEngineOutput.Instance).ApplyAsync([Manifests.ConfigMap("default", "Not_Valid", "my-app")], new ApplyOptions(), "my-app", default);
         var problem = Assert.Single(result.Outcomes).Problem!;
-        Assert.Equal("KubeObjectInvalid", problem.Id);
+        Assert.Equal("Cluster.ObjectInvalid", problem.Id);
         Assert.False(problem.Transient);
         Assert.Contains("ConfigMap \"Not_Valid\" is invalid: metadata.name: Invalid value: \"Not_Valid\"", problem.Message);
     }
@@ -256,7 +256,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
     {
         using var client = Connect();
         var outcome = Assert.Single((await new Applier(client, NullEngineOutput.Instance).ApplyAsync([Manifests.ConfigMap("nowhere", "c", "my-app")], new ApplyOptions(), "my-app", default)).Outcomes);
-        Assert.Equal("KubeNamespaceNotFound", outcome.Problem!.Id);
+        Assert.Equal("Cluster.NamespaceNotFound", outcome.Problem!.Id);
         Assert.False(outcome.Problem.Transient);
     }
 
@@ -271,7 +271,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         var outcome = await ApplyOne(client);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         var problem = outcome.Problem!;
-        Assert.Equal("ClusterCertificateNotTrusted", problem.Id);
+        Assert.Equal("Cluster.CertificateNotTrusted", problem.Id);
         Assert.False(problem.Transient);
         Assert.Equal($"ConfigMap default/c: the server's certificate is not trusted by the kubeconfig's CA: https://127.0.0.1:{tls.Port} presents 'CN=testkube-apiserver' issued by 'CN=testkube-ca'; " +
             "the kubeconfig's CA is 'CN=wrong-ca' (context 'prod'); fix the cluster's certificate-authority-data in the kubeconfig or the context's server address", problem.Message);
@@ -290,7 +290,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         File.WriteAllText(path, text);
         Assert.Equal("faulty", Assert.Single(Kubeconfig.ListContexts(path)).Name); // listing never runs the plugin
         var e = Assert.Throws<VelaProblemException>(() => Kubeconfig.Connect(path, "faulty"));
-        Assert.Equal("ClusterCredentialsUnavailable", e.Problem.Id);
+        Assert.Equal("Cluster.CredentialsUnavailable", e.Problem.Id);
         Assert.Equal(ProblemCategory.AuthenticationError, e.Problem.Category);
         Assert.Contains("'faulty'", e.Problem.Message);
         Assert.Contains("credential-helper", e.Problem.Message);
@@ -303,7 +303,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         _server.RequiredToken = "another-token";
         using var client = Connect();
         var e = await Assert.ThrowsAsync<VelaProblemException>(() => new RecordStore(client).ReadAsync("default", "my-app", default));
-        Assert.Equal("ClusterUnauthorized", e.Problem.Id);
+        Assert.Equal("Cluster.Unauthorized", e.Problem.Id);
         Assert.Equal("my-app", e.Problem.Application);
     }
 }

@@ -36,7 +36,7 @@ public sealed class ClusterRbacTests : IAsyncLifetime
 
         Assert.Equal([ApplyAction.Created, ApplyAction.Failed, ApplyAction.Created], result.Outcomes.Select(o => o.Action));
         var problem = result.Outcomes[1].Problem!;
-        Assert.Equal("ClusterForbidden", problem.Id);
+        Assert.Equal("Cluster.Forbidden", problem.Id);
         Assert.Equal(ProblemCategory.PermissionDenied, problem.Category);
         Assert.False(problem.Transient);
         Assert.Equal($"ConfigMap {other}/elsewhere: the user of context '{context}' ({client.Server}) may not list configmaps in namespace '{other}' (403 Forbidden): " +

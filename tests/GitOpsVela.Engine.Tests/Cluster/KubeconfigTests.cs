@@ -76,7 +76,7 @@ public sealed class KubeconfigTests : IDisposable
     {
         var path = Write("config", "prod", ("prod", "https://127.0.0.1:1", null), ("dev", "https://127.0.0.1:1", null));
         var e = Assert.Throws<VelaProblemException>(() => KubeconfigFiles.Connect(path, "staging"));
-        Assert.Equal("KubeContextNotFound", e.Problem.Id);
+        Assert.Equal("Cluster.ContextNotFound", e.Problem.Id);
         Assert.Contains("'staging'", e.Problem.Message);
         Assert.Contains("prod, dev", e.Problem.Message);
         Assert.DoesNotContain("secret-", e.Problem.Message);
@@ -86,7 +86,7 @@ public sealed class KubeconfigTests : IDisposable
     public void A_missing_kubeconfig_is_a_clear_problem()
     {
         var e = Assert.Throws<VelaProblemException>(() => KubeconfigFiles.ListContexts(Path.Combine(_dir, "nope")));
-        Assert.Equal("KubeconfigNotFound", e.Problem.Id);
+        Assert.Equal("Cluster.KubeconfigNotFound", e.Problem.Id);
         Assert.Equal(ProblemCategory.ObjectNotFound, e.Problem.Category);
     }
 
@@ -101,8 +101,8 @@ public sealed class KubeconfigTests : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var e = Assert.Throws<VelaProblemException>(() => KubeconfigFiles.Connect(path, "prod"));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
-        Assert.Contains(e.Problem.Id, new[] { "KubeconfigInvalid", "KubeContextNotFound" });
+        Assert.Contains(e.Problem.Id, new[] { "Cluster.KubeconfigInvalid", "Cluster.ContextNotFound" });
         Assert.DoesNotContain("\n", e.Problem.Message);
-        Assert.Contains(e.Problem.Id == "KubeconfigInvalid" ? path : "'prod'", e.Problem.Message);
+        Assert.Contains(e.Problem.Id == "Cluster.KubeconfigInvalid" ? path : "'prod'", e.Problem.Message);
     }
 }

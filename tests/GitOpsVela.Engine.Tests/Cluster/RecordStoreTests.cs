@@ -70,7 +70,7 @@ public sealed class RecordStoreTests(ITestOutputHelper log) : IAsyncLifetime
         var first = await store.WriteAsync(Record(ns, "my-app", 1), null, default);
         await store.WriteAsync(Record(ns, "my-app", 2), first.ResourceVersion, default);
         var e = await Assert.ThrowsAsync<VelaProblemException>(() => store.WriteAsync(Record(ns, "my-app", 3), first.ResourceVersion, default));
-        Assert.Equal("VelaRecordChanged", e.Problem.Id);
+        Assert.Equal("Record.Changed", e.Problem.Id);
         Assert.True(e.Problem.Transient); // read it again and write again
         Assert.Equal(2, (await store.ReadAsync(ns, "my-app", default))!.Record.Revision);
     }
@@ -153,7 +153,7 @@ public sealed class RecordStoreTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.Null(cm["data"]);
         Assert.Equal(5, (int)JsonNode.Parse(Gunzip(cm["binaryData"]![RecordStore.CompressedKey]!.GetValue<string>()))!["revision"]!);
         var e = await Assert.ThrowsAsync<VelaProblemException>(() => store.WriteAsync(read.Record, read.ResourceVersion, default));
-        Assert.Equal("VelaRecordChanged", e.Problem.Id);
+        Assert.Equal("Record.Changed", e.Problem.Id);
         Assert.Equal(written.ResourceVersion, (await store.ReadAsync(ns, "my-app", default))!.ResourceVersion);
     }
 
@@ -165,7 +165,7 @@ public sealed class RecordStoreTests(ITestOutputHelper log) : IAsyncLifetime
         var broken = Manifests.Parse($$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"gitopsvela.my-app","namespace":"{{{ns}}}"},"binaryData":{"record.json.gz":"bm90IGd6aXA="}}""");
         await client.CreateAsync(ConfigMaps, broken, default);
         var e = await Assert.ThrowsAsync<VelaProblemException>(() => new RecordStore(client).ReadAsync(ns, "my-app", default));
-        Assert.Equal("VelaRecordInvalid", e.Problem.Id);
+        Assert.Equal("Record.Invalid", e.Problem.Id);
         Assert.Contains("gitopsvela.my-app", e.Problem.Message);
     }
 

@@ -31,7 +31,7 @@ public sealed class DeliveryRun
     {
         if (context.Step.Inputs.Count == 0) return Plan.DeploymentsOf(context.Step.Name);
         var problems = new List<VelaProblem>();
-        var deployments = ReleasePlanner.PlanStep(context.Application, context.Step with { Spec = context.Spec }, Plan.Context, problems);
+        var deployments = ReleasePlanner.PlanStep(context.Application, context.Step with { Spec = context.Spec, Properties = context.Properties }, Plan.Context, problems);
         if (problems.Count > 0) throw new VelaProblemException(problems[0]);
         return deployments;
     }

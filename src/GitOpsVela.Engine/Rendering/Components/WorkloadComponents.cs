@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Loading.Schemas;
 using static GitOpsVela.Engine.Rendering.Components.PodTemplate;
 
@@ -234,7 +235,7 @@ public sealed class K8sObjectsComponent : IComponentType
     public void Render(ComponentRender render)
     {
         if (render.Properties["objects"] is not JsonArray { Count: > 0 } objects)
-            throw new Diagnostics.VelaProblemException(new Diagnostics.VelaProblem("VelaPropertyInvalid", Diagnostics.ProblemCategory.InvalidData,
+            throw new Diagnostics.VelaProblemException(new Diagnostics.VelaProblem(ErrorIds.Load.PropertyInvalid, Diagnostics.ProblemCategory.InvalidData,
                 "objects must list at least one object", render.Component.Location, render.Application.Name, render.Component.Name, "properties.objects"));
         render.Workload = (JsonObject)objects[0]!.DeepClone();
         for (var i = 1; i < objects.Count; i++) render.Outputs.Add(new RenderedOutput($"objects-{i}", (JsonObject)objects[i]!.DeepClone()));

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Loading;
-using GitOpsVela.Engine.Rendering;
-using GitOpsVela.Engine.Rendering.Policies;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Yaml;
 using Xunit;
 
@@ -128,10 +127,9 @@ internal static class GitOpsVelaAdapter
     public sealed record Output(IReadOnlyList<JsonNode?> Objects, IReadOnlyList<string> Problems);
 
     /// <summary>
-    /// Loads, validates and renders one Application file for the local cluster, as the default deploy does: override
-    /// policies are merged when KubeVela's workflow would apply them (all of them without <c>spec.workflow</c>, as
-    /// kubevela pkg/workflow/step/generator.go; otherwise those that a <c>deploy</c> step lists), in the app's order; several
-    /// deploy steps with different policies are not modelled (no case has them).
+    /// Loads one Application file and plans its release offline, as Test-VelaApplication and ConvertTo-VelaManifest do:
+    /// validation, then the workflow's steps (KubeVela's default steps when it declares none — a deploy step merging the
+    /// override policies —, else the deploy steps it lists) render each component once, for the local cluster.
     /// </summary>
     public static Output Render(string appPath)
     {
@@ -139,20 +137,10 @@ internal static class GitOpsVelaAdapter
         var load = ApplicationLoader.Load([appPath]);
         var problems = load.Problems.Select(p => p.ToString()).ToList();
         if (load.Applications.Count != 1) return new([], [.. problems, $"{load.Applications.Count} applications in {appPath}"]);
-        var app = load.Applications[0];
-        problems.AddRange(ApplicationValidator.Validate(app).Select(p => "validation: " + p));
-
-        var deployed = app.Workflow is null
-            ? app.Policies.Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
-            : app.Workflow.Steps.SelectMany(s => s.SubSteps.Prepend(s)).Where(s => s.Type == "deploy")
-                .SelectMany(s => s.Properties["policies"]?.AsArray().Select(n => n?.GetValue<string>()) ?? [])
-                .OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var overrides = app.Policies.Where(p => p.Type == "override" && deployed.Contains(p.Name)).ToList();
-        var options = overrides.Count == 0 ? RenderOptions.Default : new RenderOptions { Components = OverridePolicy.Apply(app, overrides) };
-
-        var result = ApplicationRenderer.Render(app, options);
-        problems.AddRange(result.Problems.Select(p => "render: " + p));
-        return new(result.Manifests.Select(m => (JsonNode?)m.Object.DeepClone()).ToList(), problems.Select(p => p.Replace(folder, "")).ToList());
+        var plan = ReleasePlanner.Check(load.Applications[0]);
+        problems.AddRange(plan.Problems.Select(p => p.ToString()));
+        var objects = plan.ManifestsByCluster().Values.SelectMany(m => m).Select(m => (JsonNode?)m.Object.DeepClone()).ToList();
+        return new(objects, problems.Select(p => p.Replace(folder, "")).ToList());
     }
 
     /// <summary>A single-document YAML file as JSON (the suite's own look at its cases).</summary>
