@@ -200,7 +200,7 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
             // The git secretRef of the first kustomize component with an imageRepository pushes the commit (clusters/apps.yaml: my-secret).
             foreach (var app in load.Applications)
                 foreach (var c in app.Components.Where(c => c.Type == "kustomize" && c.Properties.ContainsKey("imageRepository")))
-                    if (_gitSecret is null && c.Properties.GetString("secretRef") is { } secret) (_gitSecret, _gitSecretNamespace) = (secret, app.Namespace);
+                    if (_gitSecret is null && c.Properties["secretRef"]?.GetValue<string>() is { } secret) (_gitSecret, _gitSecretNamespace) = (secret, app.Namespace);
             foreach (var problem in problems) WriteProblem(problem);
             policies = found;
             if (policies.Count == 0) WriteWarning($"no application under {root} has a kustomize component with an imageRepository block; use -Image and -Marker");

@@ -107,7 +107,7 @@ public sealed class VelaComponent
         Type = model.Type;
         Traits = model.Traits.Select(t => t.Type).ToArray();
         DependsOn = model.DependsOn.ToArray();
-        Properties = PowerShellValues.ToPSObject(Engine.Yaml.YamlJson.ToJson(model.Properties));
+        Properties = PowerShellValues.ToPSObject(model.Properties);
         Line = model.Location.Line;
     }
 

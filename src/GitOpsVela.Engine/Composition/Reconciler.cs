@@ -8,7 +8,6 @@ using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Rendering.FluxComponents;
 using GitOpsVela.Engine.Rendering.Kustomize;
 using GitOpsVela.Engine.Sources;
-using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Composition;
 
@@ -90,7 +89,7 @@ public sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider sou
 
         foreach (var component in app.Components.Where(c => c.Type == "kustomize"))
         {
-            var spec = KustomizeSource.From(YamlJson.ToJson(component.Properties));
+            var spec = KustomizeSource.From(component.Properties);
             if (spec.Suspend)
             {
                 _output.Verbose($"{app}: component '{component.Name}' is suspended; its source is not synced");

@@ -7,7 +7,6 @@ using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Loading.Schemas;
 using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
-using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Execution;
 
@@ -222,12 +221,12 @@ public sealed class ApplicationDelivery
     {
         var current = record.Inventory.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         var candidates = record.PreviousInventory.Where(e => !current.Contains(e.Key)).ToList();
-        var gc = GarbageCollectPolicy.From(app);
+        var gc = GarbageCollection.For(app);
         var pruned = new List<InventoryEntry>();
         var kept = new List<InventoryEntry>();
         foreach (var entry in candidates)
         {
-            if (gc.KeepOnUpdate(entry, app))
+            if (gc.KeepOnUpdate(entry))
             {
                 kept.Add(entry);
                 continue;
@@ -239,7 +238,7 @@ public sealed class ApplicationDelivery
             }
         }
         // Kept objects stay listed so Remove-VelaApplication can still delete them on onAppDelete.
-        record.PreviousInventory = kept.Where(e => gc.DeleteOnAppDelete(e, app)).ToList();
+        record.PreviousInventory = kept.Where(e => gc.DeleteOnAppDelete(e)).ToList();
         return pruned;
     }
 
@@ -248,9 +247,9 @@ public sealed class ApplicationDelivery
     {
         var record = await _records.LoadAsync(@namespace, name, ct).ConfigureAwait(false);
         if (record is null) return (null, []);
-        var gc = app is null ? GarbageCollectPolicy.None : GarbageCollectPolicy.From(app);
+        var gc = app is null ? null : GarbageCollection.For(app);
         var targets = record.Inventory.Concat(record.PreviousInventory).DistinctBy(e => e.Key)
-            .Where(e => app is null || gc.DeleteOnAppDelete(e, app)).ToList();
+            .Where(e => gc is null || gc.DeleteOnAppDelete(e)).ToList();
         if (whatIf) return (record, targets);
         var deleted = new List<InventoryEntry>();
         // Delete in reverse apply order: workloads before their namespaces and CRDs.
@@ -323,58 +322,25 @@ public sealed class ApplicationDelivery
     }
 }
 
-/// <summary>KubeVela's <c>garbage-collect</c> policy (vela-templates/definitions/internal/policy/garbage-collect.cue).</summary>
-internal sealed class GarbageCollectPolicy
+/// <summary>
+/// KubeVela's <c>garbage-collect</c> policy (vela-templates/definitions/internal/policy/garbage-collect.cue) applied to an
+/// application's inventory: what leaves on an update and what stays until the application is deleted.
+/// </summary>
+internal sealed class GarbageCollection(Application app, GarbageCollectSpec? spec)
 {
-    public static readonly GarbageCollectPolicy None = new(false, []);
-
-    private readonly bool _keepLegacy;
-    private readonly IReadOnlyList<(JsonObject? Selector, string Strategy)> _rules;
-
-    private GarbageCollectPolicy(bool keepLegacy, IReadOnlyList<(JsonObject?, string)> rules)
-    {
-        _keepLegacy = keepLegacy;
-        _rules = rules;
-    }
-
-    public static GarbageCollectPolicy From(Application app)
-    {
-        var policy = app.Policies.FirstOrDefault(p => p.Type == "garbage-collect");
-        if (policy is null) return None;
-        var props = YamlJson.ToJson(policy.Properties);
-        var rules = (props["rules"] as JsonArray)?.OfType<JsonObject>()
-            .Select(r => (r["selector"] as JsonObject, r["strategy"]?.GetValue<string>() ?? "onAppUpdate")).ToList() ?? [];
-        return new GarbageCollectPolicy(props["keepLegacyResource"]?.GetValue<bool>() == true, rules);
-    }
+    public static GarbageCollection For(Application app) => new(app, app.PoliciesOf<GarbageCollectSpec>().FirstOrDefault());
 
     /// <summary>True when an object that left the application must stay (keepLegacyResource, or a never/onAppDelete rule).</summary>
-    public bool KeepOnUpdate(InventoryEntry entry, Application app) =>
-        _keepLegacy || Strategy(entry, app) is "never" or "onAppDelete" || NoPrune(entry, app);
+    public bool KeepOnUpdate(InventoryEntry entry) =>
+        spec is { KeepLegacyResource: true } || Strategy(entry) is GarbageCollectStrategy.Never or GarbageCollectStrategy.OnAppDelete || NoPrune(entry);
 
     /// <summary>A kustomize component with <c>prune: false</c> leaves objects that left its path in place (as Flux does).</summary>
-    private static bool NoPrune(InventoryEntry entry, Application app) =>
-        app.FindComponent(entry.Component) is { Type: "kustomize" } c && c.Properties.GetString("prune") == "false";
+    private bool NoPrune(InventoryEntry entry) =>
+        app.FindComponent(entry.Component) is { Type: "kustomize" } c && c.Properties["prune"] is JsonValue v && v.TryGetValue<bool>(out var prune) && !prune;
 
-    public bool DeleteOnAppDelete(InventoryEntry entry, Application app) => Strategy(entry, app) != "never";
+    public bool DeleteOnAppDelete(InventoryEntry entry) => Strategy(entry) != GarbageCollectStrategy.Never;
 
-    private string Strategy(InventoryEntry entry, Application app)
-    {
-        foreach (var (selector, strategy) in _rules)
-            if (Matches(selector, entry, app)) return strategy;
-        return "onAppUpdate";
-    }
-
-    private static bool Matches(JsonObject? selector, InventoryEntry entry, Application app)
-    {
-        if (selector is null) return true;
-        static bool In(JsonObject s, string key, string? value) =>
-            s[key] is not JsonArray list || list.Any(v => v?.GetValue<string>() == value);
-        var componentType = app.FindComponent(entry.Component)?.Type;
-        return In(selector, "componentNames", entry.Component)
-            && In(selector, "componentTypes", componentType)
-            && In(selector, "oamTypes", entry.Trait is null ? "COMPONENT" : "TRAIT")
-            && In(selector, "traitTypes", entry.Trait)
-            && In(selector, "resourceTypes", entry.Kind)
-            && In(selector, "resourceNames", entry.Name);
-    }
+    private GarbageCollectStrategy Strategy(InventoryEntry entry) =>
+        spec?.StrategyFor(new ResourceIdentity(entry.Component, app.FindComponent(entry.Component)?.Type, entry.Trait, entry.Kind, entry.Name))
+        ?? GarbageCollectStrategy.OnAppUpdate;
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Execution.Steps;
+using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Semantics;
@@ -182,6 +183,7 @@ public sealed class WorkflowRunner
                         Application = app,
                         Step = step,
                         Properties = properties!,
+                        Spec = step.Inputs.Count == 0 ? step.Spec : SpecReader.Step(step.Type, properties!),
                         State = state,
                         Workflow = workflow,
                         Clock = runner._clock,

@@ -24,7 +24,7 @@ public sealed record ImagePolicySpec(string Key, string Image, TagPolicy Policy,
         foreach (var app in apps)
             foreach (var component in app.Components.Where(c => c.Type == "kustomize"))
             {
-                var props = YamlJson.ToJson(component.Properties);
+                var props = component.Properties;
                 if (props["imageRepository"] is not JsonObject block) continue;
                 try
                 {
@@ -38,7 +38,7 @@ public sealed record ImagePolicySpec(string Key, string Image, TagPolicy Policy,
                 catch (Exception ex) when (ex is ArgumentException or FormatException)
                 {
                     problems.Add(new VelaProblem("VelaImagePolicyInvalid", ProblemCategory.InvalidData, ex.Message,
-                        component.Properties.TryGetValue("imageRepository", out var node) ? node.Location : component.Location, app.Name, component.Name, "properties.imageRepository"));
+                        component.PropertiesSource.ValueLocation("imageRepository"), app.Name, component.Name, "properties.imageRepository"));
                 }
             }
         return (policies, problems);

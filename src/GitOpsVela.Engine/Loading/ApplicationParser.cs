@@ -58,7 +58,8 @@ public sealed class ApplicationParser
             Workflow = Mapping(spec, "workflow") is { } wf ? ParseWorkflow(wf) : null,
             Location = document.Location,
             DocumentIndex = document.Index,
-            Node = root,
+            DocumentReader = () => YamlJson.ToJson(root),
+            Source = SourceMap.Of(root, document.Location),
         };
     }
 
@@ -72,13 +73,13 @@ public sealed class ApplicationParser
         {
             Name = name,
             Type = type,
-            Properties = Mapping(map, "properties", component: name) ?? YamlMapping.Empty(map.Location),
+            Properties = Json(Mapping(map, "properties", component: name)),
             Traits = List(map, "traits", name).Select(t => ParseTrait(t, name)).OfType<Trait>().ToList(),
             DependsOn = StringList(map, "dependsOn", name),
             Inputs = Inputs(map, name),
             Outputs = Outputs(map, name),
             ExternalRevision = map.GetString("externalRevision"),
-            Node = map,
+            Source = SourceMap.Of(map, map.Location),
         };
     }
 
@@ -90,8 +91,8 @@ public sealed class ApplicationParser
         return new Trait
         {
             Type = type,
-            Properties = Mapping(map, "properties", component: component) ?? YamlMapping.Empty(map.Location),
-            Node = map,
+            Properties = Json(Mapping(map, "properties", component: component)),
+            Source = SourceMap.Of(map, map.Location),
         };
     }
 
@@ -101,12 +102,15 @@ public sealed class ApplicationParser
         var name = RequiredString(map, "name", "policy");
         var type = RequiredString(map, "type", "policy");
         if (name is null || type is null) return null;
+        var source = SourceMap.Of(map, map.Location);
+        var properties = Json(Mapping(map, "properties"));
         return new Policy
         {
             Name = name,
             Type = type,
-            Properties = Mapping(map, "properties") ?? YamlMapping.Empty(map.Location),
-            Node = map,
+            Properties = properties,
+            Spec = SpecReader.Policy(type, properties, source.Child("properties")),
+            Source = source,
         };
     }
 
@@ -119,7 +123,7 @@ public sealed class ApplicationParser
             Mode = mode is null ? null : Mode(mode, "steps"),
             SubStepMode = mode is null ? null : Mode(mode, "subSteps"),
             Ref = map.GetString("ref"),
-            Node = map,
+            Source = SourceMap.Of(map, map.Location),
         };
     }
 
@@ -129,11 +133,13 @@ public sealed class ApplicationParser
         var name = RequiredString(map, "name", "workflow step");
         var type = RequiredString(map, "type", "workflow step");
         if (name is null || type is null) return null;
+        var properties = Json(Mapping(map, "properties"));
         return new WorkflowStep
         {
             Name = name,
             Type = type,
-            Properties = Mapping(map, "properties") ?? YamlMapping.Empty(map.Location),
+            Properties = properties,
+            Spec = SpecReader.Step(type, properties),
             SubSteps = List(map, "subSteps").Select(s => ParseStep(s, $"step '{name}' subSteps[]")).OfType<WorkflowStep>().ToList(),
             If = ScalarText(map, "if"),
             Timeout = ScalarText(map, "timeout"),
@@ -141,7 +147,7 @@ public sealed class ApplicationParser
             Inputs = Inputs(map, null),
             Outputs = Outputs(map, null),
             Alias = Mapping(map, "meta")?.GetString("alias"),
-            Node = map,
+            Source = SourceMap.Of(map, map.Location),
         };
     }
 
@@ -191,6 +197,8 @@ public sealed class ApplicationParser
         Add("VelaApplicationInvalid", $"'{key}' must be an object, not a {value.KindName}", value.Location, component, key);
         return null;
     }
+
+    private static System.Text.Json.Nodes.JsonObject Json(YamlMapping? map) => map is null ? [] : YamlJson.ToJson(map);
 
     private IReadOnlyList<YamlNode> List(YamlMapping owner, string key, string? component = null)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Execution.Records;
@@ -5,7 +6,6 @@ using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Loading.Schemas;
 using GitOpsVela.Engine.Rendering;
 using GitOpsVela.Engine.Semantics;
-using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Loading;
 
@@ -38,9 +38,9 @@ public static class ApplicationValidator
         foreach (var component in app.Components)
         {
             if (!seen.Add(component.Name))
-                add($"component name '{component.Name}' is used more than once", NameLocation(component.Node), component.Name, "name");
+                add($"component name '{component.Name}' is used more than once", component.Source.ValueLocation("name"), component.Name, "name");
             if (!IsDnsLabel(component.Name))
-                add($"component name '{component.Name}' must be a lowercase RFC 1123 name (a-z, 0-9, '-'; at most 63 characters)", NameLocation(component.Node), component.Name, "name");
+                add($"component name '{component.Name}' must be a lowercase RFC 1123 name (a-z, 0-9, '-'; at most 63 characters)", component.Source.ValueLocation("name"), component.Name, "name");
 
             var traitTypes = new HashSet<string>(StringComparer.Ordinal);
             foreach (var trait in component.Traits)
@@ -49,9 +49,9 @@ public static class ApplicationValidator
 
             foreach (var dep in component.DependsOn)
             {
-                if (dep == component.Name) add("a component cannot depend on itself", Key(component.Node, "dependsOn"), component.Name, "dependsOn");
+                if (dep == component.Name) add("a component cannot depend on itself", component.Source.ValueLocation("dependsOn"), component.Name, "dependsOn");
                 else if (app.FindComponent(dep) is null)
-                    add($"dependsOn names '{dep}', which is not a component of this application", Key(component.Node, "dependsOn"), component.Name, "dependsOn");
+                    add($"dependsOn names '{dep}', which is not a component of this application", component.Source.ValueLocation("dependsOn"), component.Name, "dependsOn");
             }
         }
 
@@ -59,7 +59,7 @@ public static class ApplicationValidator
         if (cycle is not null)
         {
             var first = app.FindComponent(cycle[0])!;
-            add($"components depend on each other in a cycle: {string.Join(" -> ", cycle)}", Key(first.Node, "dependsOn"), first.Name, "dependsOn");
+            add($"components depend on each other in a cycle: {string.Join(" -> ", cycle)}", first.Source.ValueLocation("dependsOn"), first.Name, "dependsOn");
         }
     }
 
@@ -68,28 +68,26 @@ public static class ApplicationValidator
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var policy in app.Policies)
         {
-            if (!seen.Add(policy.Name)) add($"policy name '{policy.Name}' is used more than once", NameLocation(policy.Node), property: $"policies[{policy.Name}]");
+            if (!seen.Add(policy.Name)) add($"policy name '{policy.Name}' is used more than once", policy.Source.ValueLocation("name"), property: $"policies[{policy.Name}]");
             if (!BuiltInSchemas.Policies.TryGetValue(policy.Type, out var schema))
             {
                 add($"unknown policy type '{policy.Type}' (known: {string.Join(", ", BuiltInSchemas.Policies.Keys.Order(StringComparer.Ordinal))})",
-                    Key(policy.Node, "type"), property: $"policies[{policy.Name}].type", id: "VelaPolicyTypeUnknown");
+                    policy.Source.ValueLocation("type"), property: $"policies[{policy.Name}].type", id: "VelaPolicyTypeUnknown");
                 continue;
             }
-            problems.AddRange(SchemaValidator.Validate(policy.Properties, schema, $"policy type '{policy.Type}'", app.Name, null, $"policies[{policy.Name}].properties",
-                policy.Node.ContainsKey("properties") ? policy.Node.KeyLocation("properties") : policy.Location));
-            if (policy.Type == "override" && policy.Properties["components"] is YamlSequence overrides)
+            problems.AddRange(SchemaValidator.Validate(policy.Properties, policy.PropertiesSource, schema, $"policy type '{policy.Type}'", app.Name, null,
+                $"policies[{policy.Name}].properties", policy.Source.KeyLocation("properties")));
+            if (policy.Spec is OverrideSpec overrides)
             {
-                foreach (var item in overrides.Items.OfType<YamlMapping>())
+                foreach (var patch in overrides.Components)
                 {
-                    var name = item.GetString("name");
-                    if (name is not null && !name.Contains('*') && app.FindComponent(name) is null)
+                    if (patch.Name is { } name && !name.Contains('*') && app.FindComponent(name) is null)
                         add($"override policy '{policy.Name}' names component '{name}', which is not a component of this application",
-                            Key(item, "name"), property: $"policies[{policy.Name}].properties.components");
+                            patch.Source.ValueLocation("name"), property: $"policies[{policy.Name}].properties.components");
                 }
             }
-            if (policy.Type == "topology" && policy.Properties["clusters"] is YamlSequence clusters && clusters.Count == 0
-                && policy.Properties["clusterLabelSelector"] is null && policy.Properties.GetString("allowEmpty") != "true")
-                add($"topology policy '{policy.Name}' lists no clusters", Key(policy.Properties, "clusters"), property: $"policies[{policy.Name}].properties.clusters");
+            if (policy.Spec is TopologySpec { Clusters.Count: 0, ClusterLabelSelector: null, AllowEmpty: false })
+                add($"topology policy '{policy.Name}' lists no clusters", policy.PropertiesSource.ValueLocation("clusters"), property: $"policies[{policy.Name}].properties.clusters");
         }
     }
 
@@ -99,14 +97,14 @@ public static class ApplicationValidator
         var all = workflow.Steps.SelectMany(s => new[] { s }.Concat(s.SubSteps)).ToList();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var step in all)
-            if (!names.Add(step.Name)) add($"workflow step name '{step.Name}' is used more than once", NameLocation(step.Node), property: $"workflow.steps[{step.Name}]");
+            if (!names.Add(step.Name)) add($"workflow step name '{step.Name}' is used more than once", step.Source.ValueLocation("name"), property: $"workflow.steps[{step.Name}]");
 
         var outputs = new HashSet<string>(all.SelectMany(s => s.Outputs).Select(o => o.Name).Concat(app.Components.SelectMany(c => c.Outputs).Select(o => o.Name)), StringComparer.Ordinal);
         foreach (var step in workflow.Steps) CheckStep(app, step, parent: null, names, outputs, add);
 
         var cycle = FindCycle(workflow.Steps.Select(s => s.Name), n => workflow.Steps.FirstOrDefault(s => s.Name == n)?.DependsOn ?? []);
         if (cycle is not null)
-            add($"workflow steps depend on each other in a cycle: {string.Join(" -> ", cycle)}", workflow.Node.Location, property: "workflow.steps");
+            add($"workflow steps depend on each other in a cycle: {string.Join(" -> ", cycle)}", workflow.Source.Location, property: "workflow.steps");
         foreach (var group in workflow.Steps.Where(s => s.SubSteps.Count > 0))
         {
             var subCycle = FindCycle(group.SubSteps.Select(s => s.Name), n => group.SubSteps.FirstOrDefault(s => s.Name == n)?.DependsOn ?? []);
@@ -121,61 +119,63 @@ public static class ApplicationValidator
         if (!BuiltInSchemas.Steps.TryGetValue(step.Type, out var schema))
         {
             add($"unknown workflow step type '{step.Type}' (known: {string.Join(", ", BuiltInSchemas.Steps.Keys.Order(StringComparer.Ordinal))})",
-                Key(step.Node, "type"), property: $"{where}.type", id: "VelaStepTypeUnknown");
+                step.Source.ValueLocation("type"), property: $"{where}.type", id: "VelaStepTypeUnknown");
         }
         else
         {
-            foreach (var p in SchemaValidator.Validate(step.Properties, schema, $"step type '{step.Type}'", app.Name, null, $"{where}.properties",
-                step.Node.ContainsKey("properties") ? step.Node.KeyLocation("properties") : step.Location))
+            foreach (var p in SchemaValidator.Validate(step.Properties, step.PropertiesSource, schema, $"step type '{step.Type}'", app.Name, null, $"{where}.properties",
+                step.Source.KeyLocation("properties")))
                 add(p.Message, p.Location, property: p.Property, id: "VelaStepInvalid");
         }
 
         if (step.SubSteps.Count > 0 && step.Type != "step-group")
-            add($"only step-group steps can have subSteps, not '{step.Type}'", Key(step.Node, "subSteps"), property: $"{where}.subSteps");
+            add($"only step-group steps can have subSteps, not '{step.Type}'", step.Source.ValueLocation("subSteps"), property: $"{where}.subSteps");
         if (parent is not null && step.Type == "step-group")
-            add("a step-group cannot be nested inside another step-group", Key(step.Node, "type"), property: $"{where}.type");
+            add("a step-group cannot be nested inside another step-group", step.Source.ValueLocation("type"), property: $"{where}.type");
 
         switch (step.Type)
         {
-            case "apply-component" when step.Properties.GetString("component") is { } component && app.FindComponent(component) is null:
-                add($"step '{step.Name}' applies component '{component}', which is not a component of this application",
-                    Key(step.Properties, "component"), property: $"{where}.properties.component");
+            case "apply-component" when step.Spec is ApplyComponentSpec { Component.Length: > 0 } apply && app.FindComponent(apply.Component) is null:
+                add($"step '{step.Name}' applies component '{apply.Component}', which is not a component of this application",
+                    step.PropertiesSource.ValueLocation("component"), property: $"{where}.properties.component");
                 break;
-            case "deploy" when step.Properties["policies"] is YamlSequence policies:
-                foreach (var item in policies.Items.OfType<YamlScalar>())
+            case "deploy" when step.Spec is DeploySpec deploy:
+                for (var i = 0; i < deploy.Policies.Count; i++)
                 {
-                    var policy = app.Policies.FirstOrDefault(p => p.Name == item.Value);
+                    var name = deploy.Policies[i];
+                    var location = step.PropertiesSource.Child("policies").Item(i).Location;
+                    var policy = app.FindPolicy(name);
                     if (policy is null)
-                        add($"step '{step.Name}' names policy '{item.Value}', which is not a policy of this application", item.Location, property: $"{where}.properties.policies");
-                    else if (policy.Type is not ("topology" or "override"))
-                        add($"step '{step.Name}' names policy '{item.Value}' of type '{policy.Type}'; deploy takes topology and override policies", item.Location, property: $"{where}.properties.policies");
+                        add($"step '{step.Name}' names policy '{name}', which is not a policy of this application", location, property: $"{where}.properties.policies");
+                    else if (policy.Spec is not (TopologySpec or OverrideSpec or ReplicationSpec))
+                        add($"step '{step.Name}' names policy '{name}' of type '{policy.Type}'; deploy takes topology, override and replication policies", location, property: $"{where}.properties.policies");
                 }
                 break;
-            case "suspend" when step.Properties.GetString("duration") is { } duration && !GoDuration.TryParse(duration, out _, out var durationError):
-                add($"suspend duration '{duration}' is not a duration: {durationError}", Key(step.Properties, "duration"), property: $"{where}.properties.duration");
+            case "suspend" when step.Properties["duration"] is JsonValue d && d.TryGetValue<string>(out var duration) && !GoDuration.TryParse(duration, out _, out var durationError):
+                add($"suspend duration '{duration}' is not a duration: {durationError}", step.PropertiesSource.ValueLocation("duration"), property: $"{where}.properties.duration");
                 break;
         }
 
         if (step.Timeout is { } timeout && !GoDuration.TryParse(timeout, out _, out var timeoutError))
-            add($"timeout '{timeout}' is not a duration: {timeoutError}", Key(step.Node, "timeout"), property: $"{where}.timeout");
+            add($"timeout '{timeout}' is not a duration: {timeoutError}", step.Source.ValueLocation("timeout"), property: $"{where}.timeout");
 
         if (step.If is { } condition && condition != "always")
         {
             if (!Expression.TryParse(condition, out var expr, out var error))
-                add($"if '{condition}' cannot be parsed: {error}", Key(step.Node, "if"), property: $"{where}.if");
+                add($"if '{condition}' cannot be parsed: {error}", step.Source.ValueLocation("if"), property: $"{where}.if");
             else
             {
                 foreach (var root in expr!.Roots.Where(r => r is not ("status" or "inputs" or "context")))
-                    add($"if '{condition}' refers to '{root}'; conditions may use status, inputs and context", Key(step.Node, "if"), property: $"{where}.if");
+                    add($"if '{condition}' refers to '{root}'; conditions may use status, inputs and context", step.Source.ValueLocation("if"), property: $"{where}.if");
                 foreach (var path in expr.Paths.Where(p => p.Count > 1 && p[0] == "status" && !names.Contains(p[1])))
-                    add($"if '{condition}' refers to step '{path[1]}', which is not a step of this workflow", Key(step.Node, "if"), property: $"{where}.if");
+                    add($"if '{condition}' refers to step '{path[1]}', which is not a step of this workflow", step.Source.ValueLocation("if"), property: $"{where}.if");
             }
         }
 
         var siblings = parent is null ? app.Workflow!.Steps : parent.SubSteps;
         foreach (var dep in step.DependsOn)
             if (siblings.All(s => s.Name != dep))
-                add($"dependsOn names '{dep}', which is not a step at the same level", Key(step.Node, "dependsOn"), property: $"{where}.dependsOn");
+                add($"dependsOn names '{dep}', which is not a step at the same level", step.Source.ValueLocation("dependsOn"), property: $"{where}.dependsOn");
 
         foreach (var input in step.Inputs)
             if (!outputs.Contains(input.From))
@@ -220,7 +220,4 @@ public static class ApplicationValidator
     private static bool IsDnsLabel(string name) =>
         name.Length is > 0 and <= 63 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && name[0] != '-' && name[^1] != '-';
 
-    private static SourceLocation NameLocation(YamlMapping node) => Key(node, "name");
-
-    private static SourceLocation Key(YamlMapping node, string key) => node.TryGetValue(key, out var value) ? value.Location : node.Location;
 }

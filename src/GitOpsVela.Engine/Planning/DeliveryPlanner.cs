@@ -63,20 +63,18 @@ public sealed class DeliveryPlanner(IClusterView gateway,
         var local = new Placement(gateway.LocalCluster, null);
         foreach (var step in all)
         {
-            if (step.Type == "apply-component" && step.Properties["component"]?.GetValue<string>() is { } name && app.FindComponent(name) is { } component)
+            if (step.Spec is ApplyComponentSpec apply && app.FindComponent(apply.Component) is { } component)
             {
-                var cluster = step.Properties["cluster"]?.GetValue<string>() is { Length: > 0 } c && c != Topology.Local ? c : gateway.LocalCluster;
-                var ns = step.Properties["namespace"]?.GetValue<string>() is { Length: > 0 } n ? n : null;
-                yield return (new Placement(cluster, ns), [EffectiveComponent.From(component)]);
+                var cluster = apply.Cluster is { } c && c != Topology.Local ? c : gateway.LocalCluster;
+                yield return (new Placement(cluster, apply.Namespace), [EffectiveComponent.From(component)]);
             }
-            else if (step.Type == "deploy")
+            else if (step.Spec is DeploySpec deploy)
             {
-                var names = step.Properties["policies"]?.AsArray().Select(p => p?.GetValue<string>()).ToList() ?? [];
-                var policies = app.Policies.Where(p => names.Contains(p.Name)).ToList();
-                var overrides = policies.Where(p => p.Type == "override").ToList();
+                var policies = deploy.Policies.Select(app.FindPolicy).OfType<Policy>().ToList();
+                var overrides = policies.Where(p => p.Spec is OverrideSpec).ToList();
                 IReadOnlyList<EffectiveComponent> components = overrides.Count == 0
                     ? app.Components.Select(EffectiveComponent.From).ToList() : (mergeOverrides ?? Rendering.Policies.OverridePolicy.Apply)(app, overrides);
-                var topologies = policies.Where(p => p.Type == "topology").ToList();
+                var topologies = policies.Where(p => p.Spec is TopologySpec).ToList();
                 if (topologies.Count == 0) yield return (local, components);
                 foreach (var topology in topologies)
                     foreach (var placement in Topology.Resolve(app, topology, gateway.Clusters, gateway.LocalCluster))

@@ -1,6 +1,5 @@
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Loading.Model;
-using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Planning;
 
@@ -19,24 +18,24 @@ public static class Topology
 {
     public const string Local = "local";
 
-    public static IReadOnlyList<Placement> Resolve(Application app, Policy topology, IReadOnlyList<ClusterInfo> clusters, string localCluster)
+    public static IReadOnlyList<Placement> Resolve(Application app, Policy policy, IReadOnlyList<ClusterInfo> clusters, string localCluster)
     {
-        var props = topology.Properties;
-        var ns = props.GetString("namespace");
+        var topology = (TopologySpec)policy.Spec;
+        var ns = topology.Namespace;
         var result = new List<Placement>();
-        if (props["clusters"] is YamlSequence names && names.Count > 0)
+        if (topology.Clusters is { Count: > 0 } names)
         {
-            foreach (var item in names.Items.OfType<YamlScalar>())
+            for (var i = 0; i < names.Count; i++)
             {
-                var name = item.Value == Local ? localCluster : item.Value;
-                if (item.Value != Local && clusters.All(c => c.Name != name))
-                    throw Problem(app, topology, $"topology policy '{topology.Name}' names cluster '{item.Value}', which is not a kubeconfig context (known: {string.Join(", ", clusters.Select(c => c.Name))})", item.Location);
+                var name = names[i] == Local ? localCluster : names[i];
+                if (names[i] != Local && clusters.All(c => c.Name != name))
+                    throw Problem(app, policy, $"topology policy '{policy.Name}' names cluster '{names[i]}', which is not a kubeconfig context (known: {string.Join(", ", clusters.Select(c => c.Name))})",
+                        topology.Source.Child("clusters").Item(i).Location);
                 result.Add(new Placement(name, ns));
             }
         }
-        else if ((props["clusterLabelSelector"] ?? props["clusterSelector"]) is YamlMapping selector)
+        else if (topology.ClusterLabelSelector is { } wanted)
         {
-            var wanted = selector.Entries.Select(e => (Key: e.Key.Value, Value: (e.Value as YamlScalar)?.Value ?? "")).ToList();
             foreach (var cluster in clusters)
                 if (wanted.All(w => cluster.Labels.TryGetValue(w.Key, out var v) && v == w.Value))
                     result.Add(new Placement(cluster.Name, ns));
@@ -45,8 +44,8 @@ public static class Topology
         {
             result.Add(new Placement(localCluster, ns));
         }
-        if (result.Count == 0 && props.GetString("allowEmpty") != "true")
-            throw Problem(app, topology, $"topology policy '{topology.Name}' selects no cluster (clusters are kubeconfig contexts; label them in the clusters file)", topology.Location);
+        if (result.Count == 0 && !topology.AllowEmpty)
+            throw Problem(app, policy, $"topology policy '{policy.Name}' selects no cluster (clusters are kubeconfig contexts; label them in the clusters file)", policy.Location);
         return result.Distinct().ToList();
     }
 

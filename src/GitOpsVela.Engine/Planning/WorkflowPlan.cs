@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Semantics;
-using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Planning;
 
@@ -10,6 +9,7 @@ public sealed record PlanStep(
     string Name,
     string Type,
     JsonObject Properties,
+    StepSpec Spec,
     string? If,
     TimeSpan? Timeout,
     IReadOnlyList<string> DependsOn,
@@ -35,18 +35,23 @@ public sealed record WorkflowPlan(IReadOnlyList<PlanStep> Steps, WorkflowMode Mo
                 wf.SubStepMode ?? WorkflowMode.DAG,
                 Declared: true);
         }
-        var topologies = app.Policies.Where(p => p.Type == "topology").ToList();
+        var topologies = app.Policies.Where(p => p.Spec is TopologySpec).ToList();
         if (topologies.Count > 0)
         {
-            var overrides = app.Policies.Where(p => p.Type == "override").Select(p => (JsonNode?)JsonValue.Create(p.Name)).ToArray();
-            var steps = topologies.Select(t => new PlanStep(
-                $"deploy-{t.Name}", "deploy",
-                new JsonObject { ["policies"] = new JsonArray(new JsonNode?[] { JsonValue.Create(t.Name) }.Concat(overrides.Select(o => o?.DeepClone())).ToArray()) },
-                null, null, [], [], [], [], null)).ToList();
+            var overrides = app.Policies.Where(p => p.Spec is OverrideSpec).Select(p => p.Name).ToList();
+            var steps = topologies.Select(t =>
+            {
+                List<string> policies = [t.Name, .. overrides];
+                return new PlanStep(
+                    $"deploy-{t.Name}", "deploy",
+                    new JsonObject { ["policies"] = new JsonArray(policies.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()) },
+                    new DeploySpec(policies, Parallelism: 5, Auto: true, IgnoreTerraformComponent: true),
+                    null, null, [], [], [], [], null);
+            }).ToList();
             return new WorkflowPlan(steps, WorkflowMode.StepByStep, WorkflowMode.DAG, Declared: false);
         }
         var applies = app.Components.Select(c => new PlanStep(
-            c.Name, "apply-component", new JsonObject { ["component"] = c.Name },
+            c.Name, "apply-component", new JsonObject { ["component"] = c.Name }, new ApplyComponentSpec(c.Name, null, null),
             null, null, c.DependsOn, [], [], [], null)).ToList();
         return new WorkflowPlan(applies, WorkflowMode.DAG, WorkflowMode.DAG, Declared: false);
     }
@@ -54,7 +59,8 @@ public sealed record WorkflowPlan(IReadOnlyList<PlanStep> Steps, WorkflowMode Mo
     private static PlanStep FromStep(WorkflowStep step) => new(
         step.Name,
         step.Type,
-        YamlJson.ToJson(step.Properties),
+        step.Properties,
+        step.Spec,
         step.If,
         step.Timeout is { } t && GoDuration.TryParse(t, out var d, out _) ? d : null,
         step.DependsOn,

@@ -32,12 +32,12 @@ public static class ApplicationCheck
             {
                 problems.Add(new VelaProblem("VelaComponentTypeUnknown", ProblemCategory.InvalidData,
                     $"unknown component type '{component.Type}' (known: {string.Join(", ", registry.ComponentTypes.Select(t => t.Name).Order(StringComparer.Ordinal))})",
-                    component.Node.TryGetValue("type", out var t) ? t.Location : component.Location, app.Name, component.Name, "type"));
+                    component.Source.ValueLocation("type"), app.Name, component.Name, "type"));
             }
             else
             {
-                problems.AddRange(SchemaValidator.Validate(component.Properties, type.Schema, $"component type '{type.Name}'", app.Name, component.Name, "properties",
-                    component.Node.ContainsKey("properties") ? component.Node.KeyLocation("properties") : component.Location));
+                problems.AddRange(SchemaValidator.Validate(component.Properties, component.PropertiesSource, type.Schema, $"component type '{type.Name}'",
+                    app.Name, component.Name, "properties", component.Source.KeyLocation("properties")));
             }
             foreach (var trait in component.Traits)
             {
@@ -45,11 +45,11 @@ public static class ApplicationCheck
                 {
                     problems.Add(new VelaProblem("VelaTraitTypeUnknown", ProblemCategory.InvalidData,
                         $"unknown trait type '{trait.Type}' (known: {string.Join(", ", registry.TraitTypes.Select(t => t.Name).Order(StringComparer.Ordinal))})",
-                        trait.Node.TryGetValue("type", out var tn) ? tn.Location : trait.Location, app.Name, component.Name, "traits"));
+                        trait.Source.ValueLocation("type"), app.Name, component.Name, "traits"));
                     continue;
                 }
-                problems.AddRange(SchemaValidator.Validate(trait.Properties, traitType.Schema, $"trait '{traitType.Name}'", app.Name, component.Name, $"traits[{trait.Type}].properties",
-                    trait.Node.ContainsKey("properties") ? trait.Node.KeyLocation("properties") : trait.Location));
+                problems.AddRange(SchemaValidator.Validate(trait.Properties, trait.PropertiesSource, traitType.Schema, $"trait '{traitType.Name}'",
+                    app.Name, component.Name, $"traits[{trait.Type}].properties", trait.Source.KeyLocation("properties")));
             }
         }
         return problems;

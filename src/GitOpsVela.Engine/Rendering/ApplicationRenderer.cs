@@ -80,7 +80,7 @@ public static class ApplicationRenderer
         {
             problems.Add(Problem("VelaComponentTypeUnknown",
                 $"unknown component type '{component.Type}' (known: {string.Join(", ", options.Registry.ComponentTypes.Select(t => t.Name).Order())})",
-                component.Source.Node.TryGetValue("type", out var typeNode) ? typeNode.Location : component.Source.Location, "type"));
+                component.Source.Source.ValueLocation("type"), "type"));
             return Failed();
         }
 

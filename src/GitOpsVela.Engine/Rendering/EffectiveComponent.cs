@@ -15,8 +15,8 @@ public sealed record EffectiveComponent(Component Source, string Type, JsonObjec
     public static EffectiveComponent From(Component component) => new(
         component,
         component.Type,
-        Yaml.YamlJson.ToJson(component.Properties),
-        component.Traits.Select(t => new EffectiveTrait(t, t.Type, Yaml.YamlJson.ToJson(t.Properties))).ToList());
+        component.Properties,
+        component.Traits.Select(t => new EffectiveTrait(t, t.Type, t.Properties)).ToList());
 }
 
 /// <summary>A trait to apply; <see cref="Source"/> is null when an override policy added it.</summary>

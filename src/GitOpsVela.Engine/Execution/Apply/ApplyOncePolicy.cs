@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Rendering;
-using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Execution.Apply;
 
@@ -16,22 +15,15 @@ namespace GitOpsVela.Engine.Execution.Apply;
 /// </summary>
 public sealed partial class ApplyOncePolicy
 {
-    private readonly List<(JsonObject? Selector, List<string> Paths, string Affect)> _rules = [];
+    private readonly IReadOnlyList<ApplyOnceRule> _rules;
+
+    private ApplyOncePolicy(IReadOnlyList<ApplyOnceRule> rules) => _rules = rules;
 
     public static ApplyOncePolicy? From(Application app)
     {
-        var policy = app.Policies.FirstOrDefault(p => p.Type == "apply-once");
-        if (policy is null) return null;
-        var props = YamlJson.ToJson(policy.Properties);
-        if (props["enable"] is JsonValue e && e.TryGetValue<bool>(out var enabled) && !enabled) return null;
-        var result = new ApplyOncePolicy();
-        foreach (var rule in (props["rules"] as JsonArray ?? []).OfType<JsonObject>())
-        {
-            var paths = (rule["strategy"]?["path"] as JsonArray ?? []).Select(p => p?.GetValue<string>()).OfType<string>().ToList();
-            if (paths.Count == 0) continue;
-            result._rules.Add((rule["selector"] as JsonObject, paths, rule["strategy"]?["affect"]?.GetValue<string>() ?? "onUpdate"));
-        }
-        return result;
+        var spec = app.PoliciesOf<ApplyOnceSpec>().FirstOrDefault();
+        if (spec is not { Enable: true }) return null;
+        return new ApplyOncePolicy(spec.Rules.Where(r => r.Paths.Count > 0).ToList());
     }
 
     public bool HasRules => _rules.Count > 0;
@@ -40,23 +32,14 @@ public sealed partial class ApplyOncePolicy
     public RenderedManifest Filter(RenderedManifest manifest, string? componentType, bool exists)
     {
         JsonObject? copy = null;
-        foreach (var (selector, paths, affect) in _rules)
-        {
-            if (!exists && affect != "always") continue;
-            if (!Matches(selector, manifest, componentType)) continue;
-            copy ??= (JsonObject)manifest.Object.DeepClone();
-            foreach (var path in paths) Remove(copy, path);
-        }
-        return copy is null ? manifest : manifest with { Object = copy };
-    }
-
-    private static bool Matches(JsonObject? selector, RenderedManifest m, string? componentType)
-    {
-        if (selector is null) return true;
-        static bool In(JsonObject s, string key, string? value) => s[key] is not JsonArray list || list.Any(v => v?.GetValue<string>() == value);
-        return In(selector, "componentNames", m.Component) && In(selector, "componentTypes", componentType)
-            && In(selector, "oamTypes", m.Trait is null ? "COMPONENT" : "TRAIT") && In(selector, "traitTypes", m.Trait)
-            && In(selector, "resourceTypes", m.Kind) && In(selector, "resourceNames", m.Name);
+        var identity = new ResourceIdentity(manifest.Component, componentType, manifest.Trait, manifest.Kind, manifest.Name);
+        var rule = _rules.FirstOrDefault(r => r.Selector.Matches(identity));
+        if (rule is null) return manifest;
+        var affect = rule.Affect is "" ? "onUpdate" : rule.Affect;
+        if (!exists && affect != "always") return manifest;
+        copy = (JsonObject)manifest.Object.DeepClone();
+        foreach (var path in rule.Paths) Remove(copy, path);
+        return manifest with { Object = copy };
     }
 
     [GeneratedRegex(@"([^.\[\]]+)|\[(\d+)\]")]

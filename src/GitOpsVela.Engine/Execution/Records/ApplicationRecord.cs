@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Planning;
-using GitOpsVela.Engine.Semantics;
 
 namespace GitOpsVela.Engine.Execution.Records;
 
@@ -57,7 +56,7 @@ public sealed class ApplicationRecord
     public static string ComputeSpecHash(Application app)
     {
         // The spec node as read (not the file text): reformatting or comments do not start a new revision.
-        var spec = Yaml.YamlJson.ToJson(app.Node)?["spec"]?.ToJsonString() ?? "{}";
+        var spec = app.Document["spec"]?.ToJsonString() ?? "{}";
         var labels = string.Join(",", app.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(spec + "\n" + labels));
         return Convert.ToHexString(bytes, 0, 16).ToLowerInvariant();

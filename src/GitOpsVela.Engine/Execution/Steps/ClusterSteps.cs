@@ -54,11 +54,11 @@ public sealed class ApplyComponentStep(DeliveryRun run) : IStepExecutor
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var name = context.Properties["component"]?.GetValue<string>();
-        var component = name is null ? null : context.Application.FindComponent(name);
-        if (component is null) return StepOutcome.Failed($"component '{name}' is not a component of this application");
-        var cluster = context.Properties["cluster"]?.GetValue<string>() is { Length: > 0 } c && c != Topology.Local ? c : run.Gateway.LocalCluster;
-        var placement = new Placement(cluster, context.Properties["namespace"]?.GetValue<string>() is { Length: > 0 } ns ? ns : null);
+        var spec = (ApplyComponentSpec)context.Spec;
+        var component = context.Application.FindComponent(spec.Component);
+        if (component is null) return StepOutcome.Failed($"component '{spec.Component}' is not a component of this application");
+        var cluster = run.ClusterOf(spec.Cluster);
+        var placement = new Placement(cluster, spec.Namespace);
         var rendered = ApplicationRenderer.RenderComponent(context.Application, EffectiveComponent.From(component), run.RenderOptions(placement));
         var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, cluster, cancellationToken).ConfigureAwait(false);
         if (outcome is not null) return outcome;
@@ -80,11 +80,12 @@ public sealed class DeployStep(DeliveryRun run) : IStepExecutor
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var app = context.Application;
-        var names = (context.Properties["policies"] as JsonArray)?.Select(n => n?.GetValue<string>()).OfType<string>().ToList() ?? [];
-        var policies = names.Select(n => app.Policies.FirstOrDefault(p => p.Name == n)).ToList();
+        var spec = (DeploySpec)context.Spec;
+        var names = spec.Policies;
+        var policies = names.Select(app.FindPolicy).ToList();
         if (policies.IndexOf(null) is var missing and >= 0) return StepOutcome.Failed($"policy '{names[missing]}' is not a policy of this application");
-        var topologies = policies.Where(p => p!.Type == "topology").ToList();
-        var overrides = policies.Where(p => p!.Type == "override").Select(p => p!).ToList();
+        var topologies = policies.Where(p => p!.Spec is TopologySpec).ToList();
+        var overrides = policies.Where(p => p!.Spec is OverrideSpec).Select(p => p!).ToList();
 
         var placements = new List<Placement>();
         foreach (var topology in topologies)
@@ -97,8 +98,7 @@ public sealed class DeployStep(DeliveryRun run) : IStepExecutor
         else if (run.MergeOverrides is { } merge) components = merge(app, overrides);
         else return StepOutcome.Failed("override policies cannot be merged in this run");
 
-        var parallelism = context.Properties["parallelism"]?.GetValue<long>() is long p and > 0 ? (int)p : 5;
-        using var limit = new SemaphoreSlim(parallelism);
+        using var limit = new SemaphoreSlim(spec.Parallelism);
         var results = await Task.WhenAll(placements.Select(async placement =>
         {
             await limit.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -160,8 +160,10 @@ public sealed class ApplyObjectStep(DeliveryRun run) : IStepExecutor
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        if (context.Properties["value"]?.DeepClone() is not JsonObject value) return StepOutcome.Failed("value must be an object");
-        var cluster = context.Properties["cluster"]?.GetValue<string>() is { Length: > 0 } c && c != Topology.Local ? c : run.Gateway.LocalCluster;
+        var spec = (ApplyObjectSpec)context.Spec;
+        if (spec.Value.Count == 0) return StepOutcome.Failed("value must be an object");
+        var value = (JsonObject)spec.Value.DeepClone();
+        var cluster = run.ClusterOf(spec.Cluster);
         var metadata = value["metadata"] as JsonObject ?? new JsonObject();
         value["metadata"] = metadata;
         if (metadata["name"] is null) return StepOutcome.Failed("value.metadata.name is required");
@@ -189,13 +191,11 @@ public sealed class ReadObjectStep(DeliveryRun run) : IStepExecutor
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var p = context.Properties;
-        var apiVersion = p["apiVersion"]?.GetValue<string>() ?? "core.oam.dev/v1beta1";
-        var kind = p["kind"]?.GetValue<string>() ?? "Application";
-        var name = p["name"]?.GetValue<string>();
-        if (name is null) return StepOutcome.Failed("name is required");
-        var ns = p["namespace"]?.GetValue<string>() ?? context.Application.Namespace;
-        var cluster = p["cluster"]?.GetValue<string>() is { Length: > 0 } c && c != Topology.Local ? c : run.Gateway.LocalCluster;
+        var spec = (ReadObjectSpec)context.Spec;
+        var (apiVersion, kind, name) = (spec.ApiVersion, spec.Kind, spec.Name);
+        if (name.Length == 0) return StepOutcome.Failed("name is required");
+        var ns = spec.Namespace ?? context.Application.Namespace;
+        var cluster = run.ClusterOf(spec.Cluster);
         var obj = await run.Gateway.GetAsync(cluster, apiVersion, kind, KnownKinds.IsClusterScoped(kind) ? null : ns, name, cancellationToken).ConfigureAwait(false);
         if (obj is null) return StepOutcome.Failed($"{kind} {ns}/{name} was not found");
         return StepOutcome.Succeeded($"read {kind}/{name}", new JsonObject { ["value"] = obj });
@@ -213,9 +213,10 @@ public sealed class DependsOnAppStep(DeliveryRun run) : IStepExecutor
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var name = context.Properties["name"]?.GetValue<string>();
-        var ns = context.Properties["namespace"]?.GetValue<string>() ?? context.Application.Namespace;
-        if (name is null) return StepOutcome.Failed("name is required");
+        var spec = (DependsOnAppSpec)context.Spec;
+        var name = spec.Name;
+        var ns = spec.Namespace.Length > 0 ? spec.Namespace : context.Application.Namespace;
+        if (name.Length == 0) return StepOutcome.Failed("name is required");
         if (run.Records is null) return StepOutcome.Failed("no record store to read the application from");
         var record = await run.Records.LoadAsync(ns, name, cancellationToken).ConfigureAwait(false);
         if (record is null) return StepOutcome.Waiting($"waiting for application {ns}/{name} to be delivered");

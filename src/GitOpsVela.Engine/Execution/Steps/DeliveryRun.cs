@@ -25,6 +25,9 @@ public sealed class DeliveryRun
     /// <summary>Merges override policies into the components (KubeVela's override policy); null when none is available.</summary>
     public Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; init; }
 
+    /// <summary>The cluster a step names (empty or <c>local</c>: the one in use).</summary>
+    public string ClusterOf(string? cluster) => cluster is { Length: > 0 } c && c != Topology.Local ? c : Gateway.LocalCluster;
+
     public RenderOptions RenderOptions(Placement placement) => new()
     {
         Registry = Registry,

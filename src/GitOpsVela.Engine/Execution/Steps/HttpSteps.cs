@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Loading.Model;
 
 namespace GitOpsVela.Engine.Execution.Steps;
 
@@ -16,20 +17,16 @@ public abstract class HttpStepBase(HttpClient http, ISecretReader? secrets) : IS
 
     protected HttpClient Http => http;
 
-    /// <summary>The URL from <c>{value: ...}</c> or from the Secret named by <c>{secretRef: {name, key}}</c> in the application's namespace.</summary>
-    protected async Task<string> ResolveUrlAsync(JsonNode? url, StepContext context, string where, CancellationToken ct)
+    /// <summary>The URL as written, or read from the Secret it names in the application's namespace (never kept).</summary>
+    protected async Task<string> ResolveUrlAsync(UrlSource url, StepContext context, string where, CancellationToken ct)
     {
-        if (url is JsonValue plain && plain.TryGetValue<string>(out var direct)) return direct;
-        if (url?["value"]?.GetValue<string>() is { } value) return value;
-        if (url?["secretRef"] is JsonObject secretRef)
+        if (url.Value is { } value) return value;
+        if (url is { SecretName: { } name, SecretKey: { } key })
         {
-            var name = secretRef["name"]?.GetValue<string>();
-            var key = secretRef["key"]?.GetValue<string>();
-            if (name is null || key is null) throw new InvalidOperationException($"{where}.secretRef needs name and key");
-            if (secrets is null) throw new InvalidOperationException($"{where}.secretRef '{name}' needs a cluster to read the Secret from");
+            if (secrets is null) throw new InvalidOperationException($"{where}: Secret '{name}' needs a cluster to read it from");
             return (await secrets.ReadAsync(context.Application.Namespace, name, key, ct).ConfigureAwait(false)).Trim();
         }
-        throw new InvalidOperationException($"{where} needs value or secretRef");
+        throw new InvalidOperationException($"{where} must be {UrlSource.AcceptedForms}");
     }
 
     /// <summary>POSTs JSON; fails the step on a status >= 400 (the URL, which may carry a token, is never in the message).</summary>
@@ -50,8 +47,9 @@ public sealed class WebhookStep(HttpClient http, ISecretReader? secrets = null) 
 
     public override async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var url = await ResolveUrlAsync(context.Properties["url"], context, "url", cancellationToken).ConfigureAwait(false);
-        var data = context.Properties["data"]?.DeepClone() ?? Yaml.YamlJson.ToJson(context.Application.Node)!;
+        var spec = (WebhookSpec)context.Spec;
+        var url = await ResolveUrlAsync(spec.Url, context, "url", cancellationToken).ConfigureAwait(false);
+        var data = spec.Data?.DeepClone() ?? context.Application.Document.DeepClone();
         return await PostJsonAsync(url, data, "webhook", cancellationToken).ConfigureAwait(false);
     }
 }
@@ -66,17 +64,17 @@ public sealed class NotificationStep(HttpClient http, ISecretReader? secrets = n
 
     public override async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
+        var spec = (NotificationSpec)context.Spec;
         var sent = new List<string>();
-        foreach (var channel in new[] { "slack", "dingding", "lark" })
+        foreach (var channel in spec.Channels)
         {
-            if (context.Properties[channel] is not JsonObject settings) continue;
-            var url = await ResolveUrlAsync(settings["url"], context, $"{channel}.url", cancellationToken).ConfigureAwait(false);
-            var message = settings["message"]?.DeepClone() ?? new JsonObject();
-            var outcome = await PostJsonAsync(url, message, $"{channel} notification", cancellationToken).ConfigureAwait(false);
+            var url = await ResolveUrlAsync(channel.Url, context, $"{channel.Kind}.url", cancellationToken).ConfigureAwait(false);
+            var message = channel.Message?.DeepClone() ?? new JsonObject();
+            var outcome = await PostJsonAsync(url, message, $"{channel.Kind} notification", cancellationToken).ConfigureAwait(false);
             if (outcome.Phase == StepPhase.Failed) return outcome;
-            sent.Add(channel);
+            sent.Add(channel.Kind);
         }
-        if (context.Properties["email"] is JsonObject)
+        if (spec.Email is not null)
             return StepOutcome.Failed("email notifications are not supported by GitOpsVela (no SMTP client); use slack, dingding, lark or a webhook step");
         return sent.Count == 0
             ? StepOutcome.Failed("notification needs one of slack, dingding, lark")
@@ -94,16 +92,17 @@ public sealed class RequestStep(HttpClient http) : IStepExecutor
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var url = context.Properties["url"]?.GetValue<string>() ?? throw new InvalidOperationException("property 'url' is required");
-        var method = context.Properties["method"]?.GetValue<string>() ?? "GET";
+        var spec = (RequestSpec)context.Spec;
+        if (spec.Url.Length == 0) return StepOutcome.Failed("property 'url' is required");
+        var url = spec.Url;
+        var method = spec.Method;
         using var request = new HttpRequestMessage(new HttpMethod(method), url);
-        if (context.Properties["body"] is JsonNode body)
+        if (spec.Body is JsonNode body)
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        if (context.Properties["header"] is JsonObject headers)
+        if (spec.Header.Count > 0)
         {
-            foreach (var (name, value) in headers)
+            foreach (var (name, text) in spec.Header)
             {
-                var text = value?.GetValue<string>() ?? string.Empty;
                 if (!request.Headers.TryAddWithoutValidation(name, text) && request.Content is not null)
                 {
                     request.Content.Headers.Remove(name);

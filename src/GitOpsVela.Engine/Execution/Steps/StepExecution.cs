@@ -22,6 +22,9 @@ public sealed class StepContext
     public required PlanStep Step { get; init; }
     /// <summary>The step's properties with its <c>inputs</c> applied.</summary>
     public required JsonObject Properties { get; init; }
+
+    /// <summary>The same properties, typed (read again from <see cref="Properties"/> when inputs changed them).</summary>
+    public required StepSpec Spec { get; init; }
     public required StepState State { get; init; }
     public required WorkflowState Workflow { get; init; }
     public required TimeProvider Clock { get; init; }

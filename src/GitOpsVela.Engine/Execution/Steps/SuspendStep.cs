@@ -1,5 +1,7 @@
 using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Semantics;
+
 namespace GitOpsVela.Engine.Execution.Steps;
 
 /// <summary>
@@ -12,14 +14,14 @@ public sealed class SuspendStep : IStepExecutor
 
     public Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var message = context.Properties["message"]?.GetValue<string>();
+        var spec = (SuspendSpec)context.Spec;
+        var message = spec.Message;
         if (context.State.Resumed) return Task.FromResult(StepOutcome.Succeeded(message ?? "resumed"));
         var now = context.Clock.GetUtcNow();
-        if (context.Properties["duration"]?.GetValue<string>() is { } text)
+        if (spec.Duration is { } duration)
         {
-            if (!GoDuration.TryParse(text, out var duration, out var error)) return Task.FromResult(StepOutcome.Failed($"duration: {error}"));
             var until = context.State.SuspendUntil ?? (context.State.FirstExecuteTime ?? now) + duration;
-            if (now >= until) return Task.FromResult(StepOutcome.Succeeded(message ?? $"resumed after {text}"));
+            if (now >= until) return Task.FromResult(StepOutcome.Succeeded(message ?? $"resumed after {GoDuration.Format(duration)}"));
             return Task.FromResult(new StepOutcome(StepPhase.Suspending, message ?? $"suspended until {until:u}", "Suspend", SuspendUntil: until));
         }
         return Task.FromResult(new StepOutcome(StepPhase.Suspending, message ?? "suspended; resume with Resume-VelaWorkflow", "Suspend"));

@@ -1,11 +1,13 @@
+using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Loading.Model;
 
 /// <summary>
-/// A KubeVela <c>Application</c> (core.oam.dev/v1beta1) as read from a file. Every part keeps its
-/// YAML node, so fields this model does not name are kept, and every problem can point at file:line:column.
+/// A KubeVela <c>Application</c> (core.oam.dev/v1beta1) as read from a file: names, components with their properties as
+/// plain JSON, policies and workflow steps typed (<see cref="PolicySpec"/>, <see cref="StepSpec"/>), and where each part
+/// was written (<see cref="SourceMap"/>), so every problem can point at file:line:column. Later stages read this model,
+/// never the YAML.
 /// </summary>
 public sealed class Application
 {
@@ -37,10 +39,33 @@ public sealed class Application
     /// <summary>Index of the document within its file (0 for the first).</summary>
     public int DocumentIndex { get; init; }
 
-    /// <summary>The whole document as read, unknown fields included.</summary>
-    public required YamlMapping Node { get; init; }
+    private readonly Lazy<JsonObject> _document = new(() => []);
 
-    public Component? FindComponent(string name) => Components.FirstOrDefault(c => c.Name == name);
+    /// <summary>The whole document as plain JSON, unknown fields included (what <c>kubectl get -o json</c> would show of it); read on first use.</summary>
+    public JsonObject Document => _document.Value;
+
+    /// <summary>Makes <see cref="Document"/> (the loader passes the conversion, so files that are only rendered never pay for it).</summary>
+    public required Func<JsonObject> DocumentReader { init => _document = new Lazy<JsonObject>(value); }
+
+    /// <summary>Where the parts of the document were written.</summary>
+    public required SourceMap Source { get; init; }
+
+    public Component? FindComponent(string name)
+    {
+        foreach (var c in Components)
+            if (c.Name == name) return c;
+        return null;
+    }
+
+    public Policy? FindPolicy(string name)
+    {
+        foreach (var p in Policies)
+            if (p.Name == name) return p;
+        return null;
+    }
+
+    /// <summary>The policies of one kind (topology, override, ...), in the order written.</summary>
+    public IEnumerable<T> PoliciesOf<T>() where T : PolicySpec => Policies.Select(p => p.Spec).OfType<T>();
 
     public override string ToString() => $"{Namespace}/{Name}";
 }
@@ -51,8 +76,8 @@ public sealed class Component
 
     public required string Type { get; init; }
 
-    /// <summary>spec.components[].properties (empty when absent).</summary>
-    public required YamlMapping Properties { get; init; }
+    /// <summary>spec.components[].properties as plain JSON (empty when absent); the component type's parameters.</summary>
+    public required JsonObject Properties { get; init; }
 
     public IReadOnlyList<Trait> Traits { get; init; } = [];
 
@@ -64,33 +89,46 @@ public sealed class Component
 
     public string? ExternalRevision { get; init; }
 
-    public required YamlMapping Node { get; init; }
+    /// <summary>Where the component (its keys: name, type, properties, dependsOn, ...) was written.</summary>
+    public required SourceMap Source { get; init; }
 
-    public SourceLocation Location => Node.Location;
+    public SourceLocation Location => Source.Location;
+
+    /// <summary>Where its properties were written.</summary>
+    public SourceMap PropertiesSource => Source.Child("properties");
 }
 
 public sealed class Trait
 {
     public required string Type { get; init; }
 
-    public required YamlMapping Properties { get; init; }
+    public required JsonObject Properties { get; init; }
 
-    public required YamlMapping Node { get; init; }
+    public required SourceMap Source { get; init; }
 
-    public SourceLocation Location => Node.Location;
+    public SourceLocation Location => Source.Location;
+
+    public SourceMap PropertiesSource => Source.Child("properties");
 }
 
+/// <summary>One entry of spec.policies: its name and type, its properties typed by <see cref="Spec"/>.</summary>
 public sealed class Policy
 {
     public required string Name { get; init; }
 
     public required string Type { get; init; }
 
-    public required YamlMapping Properties { get; init; }
+    /// <summary>The properties, typed; <see cref="CustomPolicySpec"/> for a type GitOpsVela does not know.</summary>
+    public required PolicySpec Spec { get; init; }
 
-    public required YamlMapping Node { get; init; }
+    /// <summary>The properties as written (what validation checks); later stages read <see cref="Spec"/>.</summary>
+    public required JsonObject Properties { get; init; }
 
-    public SourceLocation Location => Node.Location;
+    public required SourceMap Source { get; init; }
+
+    public SourceLocation Location => Source.Location;
+
+    public SourceMap PropertiesSource => Source.Child("properties");
 }
 
 /// <summary><c>inputs: - from: name, parameterKey: a.b</c>.</summary>
@@ -114,7 +152,7 @@ public sealed class Workflow
     /// <summary>spec.workflow.ref — a named Workflow object instead of inline steps.</summary>
     public string? Ref { get; init; }
 
-    public required YamlMapping Node { get; init; }
+    public required SourceMap Source { get; init; }
 }
 
 public sealed class WorkflowStep
@@ -123,13 +161,17 @@ public sealed class WorkflowStep
 
     public required string Type { get; init; }
 
-    public required YamlMapping Properties { get; init; }
+    /// <summary>The properties as plain JSON (inputs are set into them when the step runs).</summary>
+    public required JsonObject Properties { get; init; }
+
+    /// <summary>The properties, typed; <see cref="CustomStepSpec"/> for a type GitOpsVela does not know.</summary>
+    public required StepSpec Spec { get; init; }
 
     public IReadOnlyList<WorkflowStep> SubSteps { get; init; } = [];
 
     public string? If { get; init; }
 
-    /// <summary>Go duration text as written (<c>30s</c>, <c>5m</c>); parsed by the workflow engine.</summary>
+    /// <summary>Go duration text as written (<c>30s</c>, <c>5m</c>).</summary>
     public string? Timeout { get; init; }
 
     public IReadOnlyList<string> DependsOn { get; init; } = [];
@@ -141,7 +183,9 @@ public sealed class WorkflowStep
     /// <summary>meta.alias.</summary>
     public string? Alias { get; init; }
 
-    public required YamlMapping Node { get; init; }
+    public required SourceMap Source { get; init; }
 
-    public SourceLocation Location => Node.Location;
+    public SourceLocation Location => Source.Location;
+
+    public SourceMap PropertiesSource => Source.Child("properties");
 }

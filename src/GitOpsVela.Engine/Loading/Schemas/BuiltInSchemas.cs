@@ -84,9 +84,18 @@ public static class BuiltInSchemas
         ["key"] = Schema.String(required: true),
     });
 
+    /// <summary>A URL in every form KubeVela has accepted since v1.1 (see <see cref="Model.UrlSource"/>).</summary>
     private static readonly Schema ValueOrSecret = new()
     {
-        OneOf = [Schema.Object(new() { ["value"] = Schema.String(required: true) }), Schema.Object(new() { ["secretRef"] = SecretKey.AsRequired() })],
+        OneOf =
+        [
+            Schema.String(),
+            Schema.Object(new() { ["value"] = Schema.String(required: true) }),
+            Schema.Object(new() { ["secretRef"] = SecretKey.AsRequired() }),
+            Schema.Object(new() { ["address"] = Schema.String(required: true) }),
+            Schema.Object(new() { ["fromSecret"] = SecretKey.AsRequired() }),
+        ],
+        Description = Model.UrlSource.AcceptedForms,
     };
 
     private static readonly Schema NotificationTarget = Schema.Object(new() { ["url"] = ValueOrSecret.AsRequired(), ["message"] = Schema.Any() }, open: true);

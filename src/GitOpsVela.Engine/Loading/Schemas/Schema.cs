@@ -62,6 +62,7 @@ public sealed class Schema
     /// <summary>A copy that is required.</summary>
     public Schema AsRequired() => With(required: true);
 
+
     private Schema With(bool required) => new()
     {
         Type = Type,

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Loading.Model;
-using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Rendering.Policies;
 
@@ -20,21 +19,17 @@ public static class OverridePolicy
     public static IReadOnlyList<EffectiveComponent> Apply(IReadOnlyList<EffectiveComponent> components, IReadOnlyList<Policy> overrides)
     {
         var result = components.ToList();
-        foreach (var policy in overrides)
+        foreach (var spec in overrides.Select(p => p.Spec).OfType<OverrideSpec>())
         {
-            var props = YamlJson.ToJson(policy.Properties);
-            var selector = (props["selector"] as JsonArray)?.Select(s => s?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal);
-            if (selector is not null) result = result.Where(c => selector.Contains(c.Name)).ToList();
-            foreach (var entry in (props["components"] as JsonArray ?? []).OfType<JsonObject>())
+            if (spec.Selector is { } selector) result = result.Where(c => selector.Contains(c.Name, StringComparer.Ordinal)).ToList();
+            foreach (var patch in spec.Components)
             {
-                var name = entry["name"]?.GetValue<string>();
-                var type = entry["type"]?.GetValue<string>();
                 for (var i = 0; i < result.Count; i++)
                 {
                     var c = result[i];
-                    if (!string.IsNullOrEmpty(name) && !Matches(name, c.Name)) continue;
-                    if (!string.IsNullOrEmpty(type) && type != c.Type) continue;
-                    result[i] = Patch(c, entry);
+                    if (patch.Name is { } name && !Matches(name, c.Name)) continue;
+                    if (patch.Type is { } type && type != c.Type) continue;
+                    result[i] = Patch(c, patch);
                 }
             }
         }
@@ -46,22 +41,20 @@ public static class OverridePolicy
             ? System.Text.RegularExpressions.Regex.IsMatch(name, "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*") + "$")
             : pattern == name;
 
-    private static EffectiveComponent Patch(EffectiveComponent component, JsonObject entry)
+    private static EffectiveComponent Patch(EffectiveComponent component, ComponentPatch patch)
     {
         var properties = (JsonObject)component.Properties.DeepClone();
-        if (entry["properties"] is JsonObject patch) Merge(properties, patch);
+        if (patch.Properties is { } changes) Merge(properties, changes);
         var traits = component.Traits.ToList();
-        foreach (var t in (entry["traits"] as JsonArray ?? []).OfType<JsonObject>())
+        foreach (var t in patch.Traits)
         {
-            var traitType = t["type"]?.GetValue<string>();
-            if (traitType is null) continue;
-            var index = traits.FindIndex(x => x.Type == traitType);
-            if (t["disable"] is JsonValue d && d.TryGetValue<bool>(out var disable) && disable)
+            var index = traits.FindIndex(x => x.Type == t.Type);
+            if (t.Disable)
             {
                 if (index >= 0) traits.RemoveAt(index);
                 continue;
             }
-            var traitProps = t["properties"] as JsonObject ?? new JsonObject();
+            var traitProps = t.Properties ?? new JsonObject();
             if (index >= 0)
             {
                 var merged = (JsonObject)traits[index].Properties.DeepClone();
@@ -70,7 +63,7 @@ public static class OverridePolicy
             }
             else
             {
-                traits.Add(new EffectiveTrait(null, traitType, (JsonObject)traitProps.DeepClone()));
+                traits.Add(new EffectiveTrait(null, t.Type, (JsonObject)traitProps.DeepClone()));
             }
         }
         return component with { Properties = properties, Traits = traits };

@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Semantics;
+
+namespace GitOpsVela.Engine.Loading;
+
+/// <summary>
+/// Types policy and workflow-step properties (see <see cref="PolicySpec"/>, <see cref="StepSpec"/>). Reading is lenient:
+/// a value of the wrong shape reads as absent, because validation (<see cref="ApplicationValidator"/>) reports it with
+/// its place; nothing here throws.
+/// </summary>
+public static class SpecReader
+{
+    public static PolicySpec Policy(string type, JsonObject p, SourceMap source) => type switch
+    {
+        "topology" => new TopologySpec(
+            Strings(p["clusters"]),
+            StringMap(p["clusterLabelSelector"]) ?? StringMap(p["clusterSelector"]),
+            Bool(p["allowEmpty"]) ?? false,
+            NonEmpty(Str(p["namespace"])),
+            source),
+        "override" => new OverrideSpec(
+            Objects(p["components"]).Select((c, i) => new ComponentPatch(
+                NonEmpty(Str(c["name"])),
+                NonEmpty(Str(c["type"])),
+                c["properties"] as JsonObject,
+                Objects(c["traits"]).Where(t => Str(t["type"]) is not null)
+                    .Select(t => new TraitPatch(Str(t["type"])!, t["properties"] as JsonObject, Bool(t["disable"]) ?? false)).ToList(),
+                NonEmpty(Str(c["externalRevision"])),
+                source.Child("components").Item(i))).ToList(),
+            Strings(p["selector"])),
+        "garbage-collect" => new GarbageCollectSpec(
+            Bool(p["keepLegacyResource"]) ?? false,
+            Bool(p["continueOnFailure"]) ?? false,
+            Int(p["applicationRevisionLimit"]),
+            Objects(p["rules"]).Select(r => new GarbageCollectRule(
+                Selector(r["selector"]),
+                Str(r["strategy"]) switch { "onAppDelete" => GarbageCollectStrategy.OnAppDelete, "never" => GarbageCollectStrategy.Never, _ => GarbageCollectStrategy.OnAppUpdate },
+                Str(r["propagation"]))).ToList()),
+        "apply-once" => new ApplyOnceSpec(
+            Bool(p["enable"]) ?? false,
+            Objects(p["rules"]).Select(r => new ApplyOnceRule(
+                Selector(r["selector"]),
+                Strings(r["strategy"]?["path"]) ?? [],
+                Str(r["strategy"]?["affect"]) ?? "")).ToList()),
+        "shared-resource" => new SharedResourceSpec(Objects(p["rules"]).Select(r => Selector(r["selector"])).ToList()),
+        "read-only" => new ReadOnlySpec(Objects(p["rules"]).Select(r => Selector(r["selector"])).ToList()),
+        "take-over" => new TakeOverSpec(Objects(p["rules"]).Select(r => Selector(r["selector"])).ToList()),
+        "resource-update" => new ResourceUpdateSpec(Objects(p["rules"]).Select(r => new ResourceUpdateRule(
+            Selector(r["selector"]), Str(r["strategy"]?["op"]) ?? "patch", Strings(r["strategy"]?["recreateFields"]) ?? [])).ToList()),
+        "replication" => new ReplicationSpec(Strings(p["keys"]) ?? [], Strings(p["selector"]) ?? []),
+        "debug" => new DebugSpec(),
+        _ => new CustomPolicySpec(p),
+    };
+
+    public static StepSpec Step(string type, JsonObject p) => type switch
+    {
+        "apply-component" => new ApplyComponentSpec(Str(p["component"]) ?? "", NonEmpty(Str(p["cluster"])), NonEmpty(Str(p["namespace"]))),
+        "deploy" => new DeploySpec(Strings(p["policies"]) ?? [], Int(p["parallelism"]) is int n and > 0 ? n : 5,
+            Bool(p["auto"]) ?? true, Bool(p["ignoreTerraformComponent"]) ?? true),
+        "suspend" => new SuspendSpec(
+            Str(p["duration"]) is { } d && GoDuration.TryParse(d, out var duration, out _) ? duration : null, Str(p["message"])),
+        "depends-on-app" => new DependsOnAppSpec(Str(p["name"]) ?? "", Str(p["namespace"]) ?? ""),
+        "apply-object" => new ApplyObjectSpec(p["value"] as JsonObject ?? [], NonEmpty(Str(p["cluster"]))),
+        "read-object" => new ReadObjectSpec(Str(p["apiVersion"]) ?? "core.oam.dev/v1beta1", Str(p["kind"]) ?? "Application",
+            Str(p["name"]) ?? "", NonEmpty(Str(p["namespace"])), NonEmpty(Str(p["cluster"]))),
+        "webhook" => new WebhookSpec(Url(p["url"]) ?? new UrlSource(null, null, null), p["data"]),
+        "notification" or "webhook-notification" => new NotificationSpec(
+            new[] { "slack", "dingding", "lark" }.Where(k => p[k] is JsonObject)
+                .Select(k => new NotificationChannel(k, Url(p[k]!["url"]) ?? new UrlSource(null, null, null), p[k]!["message"])).ToList(),
+            p["email"] as JsonObject),
+        "request" => new RequestSpec(Str(p["url"]) ?? "", Str(p["method"]) ?? "GET", p["body"],
+            StringMap(p["header"]) ?? new Dictionary<string, string>()),
+        "print-message-in-status" => new PrintMessageSpec(Str(p["message"]) ?? ""),
+        _ => new CustomStepSpec(p),
+    };
+
+    /// <summary>A URL in any form KubeVela has accepted (see <see cref="UrlSource"/>); null when it matches none.</summary>
+    public static UrlSource? Url(JsonNode? node)
+    {
+        if (Str(node) is { } plain) return new UrlSource(plain, null, null);
+        if (node is not JsonObject o) return null;
+        if (Str(o["value"]) is { } value) return new UrlSource(value, null, null);
+        if (Str(o["address"]) is { } address) return new UrlSource(address, null, null);
+        var secret = o["secretRef"] as JsonObject ?? o["fromSecret"] as JsonObject;
+        if (secret is not null && Str(secret["name"]) is { } name && Str(secret["key"]) is { } key) return new UrlSource(null, name, key);
+        return null;
+    }
+
+    public static ResourceSelector Selector(JsonNode? node) => node is not JsonObject s ? new ResourceSelector() : new ResourceSelector(
+        Strings(s["componentNames"]), Strings(s["componentTypes"]), Strings(s["oamTypes"]),
+        Strings(s["traitTypes"]), Strings(s["resourceTypes"]), Strings(s["resourceNames"]));
+
+    private static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    private static bool? Bool(JsonNode? n) => n is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
+
+    private static int? Int(JsonNode? n) => n is JsonValue v && v.TryGetValue<long>(out var l) && l is >= int.MinValue and <= int.MaxValue ? (int)l : null;
+
+    private static IEnumerable<JsonObject> Objects(JsonNode? n) => (n as JsonArray)?.OfType<JsonObject>() ?? [];
+
+    private static IReadOnlyList<string>? Strings(JsonNode? n) => n is JsonArray a ? a.Select(Str).OfType<string>().ToList() : null;
+
+    private static IReadOnlyDictionary<string, string>? StringMap(JsonNode? n) =>
+        n is JsonObject o ? o.Where(kv => Str(kv.Value) is not null).ToDictionary(kv => kv.Key, kv => Str(kv.Value)!, StringComparer.Ordinal) : null;
+}
