@@ -35,4 +35,8 @@ public sealed class VelaChange
     public string[] Changes { get; }
 
     public override string ToString() => Namespace is null ? $"{Kind}/{Name}" : $"{Kind}/{Namespace}/{Name}";
+
+    /// <summary>One line for -WhatIf: "Update Deployment/default/web (cluster local): spec.replicas: 1 -> 2; ...".</summary>
+    internal string Describe() =>
+        $"{Action} {this}{(Cluster is null or "local" ? "" : $" (cluster {Cluster})")}{(Changes.Length == 0 ? "" : ": " + string.Join("; ", Changes))}";
 }
