@@ -64,6 +64,8 @@ function Read-HelpSource([string] $Path) {
     $doc
 }
 
+function Get-Paras($Item) { if ($null -eq $Item) { @() } else { @($Item.Paras) } }
+
 function Get-ReflectedDefault($Command, [string] $Name) {
     $property = $Command.ImplementingType.GetProperty($Name)
     if (-not $property) { return $null }
@@ -100,8 +102,8 @@ function Add-Parameter($Command, $Parameter, $SetAttribute, $Help, [string] $Ind
     $globbing = [bool]($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
     $position = if ($SetAttribute.Position -ge 0) { [string]$SetAttribute.Position } else { 'named' }
     $entry = $Help.Parameters[$name]
-    $paras = if ($name -in $shouldProcessText.Keys) { @($shouldProcessText[$name]) } else { @($entry.Paras | Where-Object { $_ -notmatch '^Default value: ' }) }
-    $default = ($entry.Paras | Where-Object { $_ -match '^Default value: ' } | Select-Object -First 1) -replace '^Default value: ', ''
+    $paras = if ($name -in $shouldProcessText.Keys) { @($shouldProcessText[$name]) } else { @(Get-Paras $entry | Where-Object { $_ -notmatch '^Default value: ' }) }
+    $default = (Get-Paras $entry | Where-Object { $_ -match '^Default value: ' } | Select-Object -First 1) -replace '^Default value: ', ''
     if (-not $default) { $default = Get-ReflectedDefault $Command $name }
     if (-not $default) { $default = 'None' }
     Add "$Indent<command:parameter required=`"$($SetAttribute.Mandatory.ToString().ToLowerInvariant())`" variableLength=`"$($type.IsArray.ToString().ToLowerInvariant())`" globbing=`"$($globbing.ToString().ToLowerInvariant())`" pipelineInput=`"$(Get-PipelineText $SetAttribute)`" position=`"$position`" aliases=`"$(Esc $aliases)`">"
@@ -138,13 +140,13 @@ foreach ($name in $names) {
     foreach ($key in (& $section 'PARAMETERS').Keys) { if ($key) { $help.Parameters[$key.TrimStart('-')] = (& $section 'PARAMETERS')[$key] } }
     $parameters = @($command.Parameters.Values | Where-Object { $_.Name -notin $common } | Sort-Object { $_.Name -in 'WhatIf', 'Confirm' }, Name)
     foreach ($p in $parameters) {
-        if ($p.Name -notin $shouldProcessText.Keys -and (-not $help.Parameters.ContainsKey($p.Name) -or -not @($help.Parameters[$p.Name].Paras | Where-Object { $_ -notmatch '^Default value: ' }))) {
+        if ($p.Name -notin $shouldProcessText.Keys -and -not @(Get-Paras $help.Parameters[$p.Name] | Where-Object { $_ -notmatch '^Default value: ' })) {
             $problems.Add("$name -$($p.Name) is not described in $name.md")
         }
     }
     foreach ($described in $help.Parameters.Keys) { if ($described -notin $parameters.Name) { $problems.Add("$name.md describes -$described, which $name does not have") } }
-    $synopsis = @((& $section 'SYNOPSIS')[''].Paras)
-    $description = @((& $section 'DESCRIPTION')[''].Paras)
+    $synopsis = @(Get-Paras (& $section 'SYNOPSIS')[''])
+    $description = @(Get-Paras (& $section 'DESCRIPTION')[''])
     if (-not $synopsis) { $problems.Add("$name.md has no SYNOPSIS") }
     if (-not $description) { $problems.Add("$name.md has no DESCRIPTION") }
     $verb, $noun = $name -split '-', 2
@@ -184,14 +186,14 @@ foreach ($name in $names) {
         if (-not $key) { continue }
         Add '      <command:inputType>'
         Add "        <dev:type><maml:name>$(Esc $key)</maml:name><maml:uri /></dev:type>"
-        Add-Paras @($inputs[$key].Paras) '        '
+        Add-Paras @(Get-Paras $inputs[$key]) '        '
         Add '      </command:inputType>'
     }
     Add '    </command:inputTypes>'
     Add '    <command:returnValues>'
     $outputs = & $section 'OUTPUTS'
     foreach ($type in @($command.OutputType | ForEach-Object { $_.Name })) {
-        $text = if ($outputs.Contains($type)) { @($outputs[$type].Paras) } else { $problems.Add("$name.md does not describe its output type $type"); @() }
+        $text = if ($outputs.Contains($type)) { @(Get-Paras $outputs[$type]) } else { $problems.Add("$name.md does not describe its output type $type"); @() }
         Add '      <command:returnValue>'
         Add "        <dev:type><maml:name>$(Esc $type)</maml:name><maml:uri /></dev:type>"
         Add-Paras $text '        '
@@ -203,7 +205,7 @@ foreach ($name in $names) {
     if ($notes.Count) {
         Add '    <maml:alertSet>'
         Add '      <maml:alert>'
-        foreach ($p in @($notes[''].Paras)) { Add "        <maml:para>$(Esc $p)</maml:para>" }
+        foreach ($p in @(Get-Paras $notes[''])) { Add "        <maml:para>$(Esc $p)</maml:para>" }
         Add '      </maml:alert>'
         Add '    </maml:alertSet>'
     }
@@ -217,7 +219,7 @@ foreach ($name in $names) {
         Add "        <maml:title>-------------------------- $(Esc $entry.Key) --------------------------</maml:title>"
         Add "        <dev:code>$(Esc $entry.Value.Code)</dev:code>"
         Add '        <dev:remarks>'
-        foreach ($p in @($entry.Value.Paras)) { Add "          <maml:para>$(Esc $p)</maml:para>" }
+        foreach ($p in @(Get-Paras $entry.Value)) { Add "          <maml:para>$(Esc $p)</maml:para>" }
         Add '        </dev:remarks>'
         Add '      </command:example>'
     }
