@@ -240,3 +240,29 @@ function Publish-TestImage($Registry, [string] $Repository, [string[]] $Tags) {
         $null = Invoke-WebRequest -Method Put -Uri "$api/manifests/$tag" -Body $manifest -ContentType 'application/vnd.oci.image.manifest.v1+json'
     }
 }
+
+# Every output type must survive the pipelines people put it through.
+function Assert-OutputSurvives {
+    param([Parameter(Mandatory)] [object[]] $Objects, [Parameter(Mandatory)] [string] $Folder)
+    $type = $Objects[0].GetType()
+    $json = $Objects | ConvertTo-Json -Depth 5 -WarningAction SilentlyContinue   # deep manifests are cut at depth 5, as asked
+    $back = @($json | ConvertFrom-Json)
+    $back.Count | Should -Be $Objects.Count -Because "$($type.Name) converts to JSON and back"
+    $names = @($type.GetProperties() | Where-Object { $_.GetMethod.IsPublic } | ForEach-Object Name)
+    foreach ($name in $names) { $back[0].PSObject.Properties.Name | Should -Contain $name -Because "$($type.Name).$name is in the JSON" }
+    $csv = Join-Path $Folder "$($type.Name)-$([guid]::NewGuid().ToString('N')).csv"
+    $Objects | Export-Csv -LiteralPath $csv -NoTypeInformation
+    $rows = @(Import-Csv -LiteralPath $csv)
+    $rows.Count | Should -Be $Objects.Count -Because "$($type.Name) exports to CSV"
+    foreach ($name in $names) { $rows[0].PSObject.Properties.Name | Should -Contain $name }
+    $selected = @($Objects | Select-Object -Property $names[0], $names[-1])
+    $selected.Count | Should -Be $Objects.Count
+    $sorted = @($Objects | Sort-Object -Property $names[0] -Descending)
+    $sorted.Count | Should -Be $Objects.Count
+    ($Objects | Format-List * | Out-String) | Should -Match ([regex]::Escape($names[0]))
+}
+
+# The lines of an object's default view at a width, and the labels of its header.
+function Get-ViewLines($Objects, [int] $Width) {
+    @(($Objects | Out-String -Width $Width) -split "`r?`n" | Where-Object { $_.Trim() })
+}
