@@ -17,11 +17,14 @@ internal static class CompletionSupport
 
     public static string CurrentFolder()
     {
+        // A completer runs on the pipeline thread of TabExpansion2, so a script block sees the session's $PWD.
         try
         {
-            if (Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath is { Length: > 0 } pwd) return pwd;
+            if (Runspace.DefaultRunspace is not null
+                && ScriptBlock.Create("$ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath").Invoke() is [{ BaseObject: string { Length: > 0 } pwd }])
+                return pwd;
         }
-        catch (Exception ex) when (ex is PSInvalidOperationException or InvalidRunspaceStateException or NotSupportedException)
+        catch (Exception ex) when (ex is RuntimeException or PSInvalidOperationException or InvalidRunspaceStateException)
         {
         }
         return Environment.CurrentDirectory;
