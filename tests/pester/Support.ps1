@@ -108,7 +108,7 @@ function Start-GitServer([string] $User = 'kubevela', [string] $Password = 'pest
     $port = Get-FreePort
     $null = htpasswd -cbB (Join-Path $dir 'htpasswd') $User $Password 2>&1
     $modules = '/usr/lib/apache2/modules'
-    $user = if ((id -u) -eq '0') { "User www-data`nGroup www-data" } else { '' }
+    $runAs = if ((id -u) -eq "0") { "User www-data`nGroup www-data" } else { "" }
     @"
 ServerRoot "$dir"
 ServerName 127.0.0.1
@@ -125,7 +125,7 @@ LoadModule authz_user_module $modules/mod_authz_user.so
 LoadModule alias_module $modules/mod_alias.so
 LoadModule cgi_module $modules/mod_cgi.so
 LoadModule env_module $modules/mod_env.so
-$user
+$runAs
 StartServers 2
 MinSpareServers 1
 MaxSpareServers 4
