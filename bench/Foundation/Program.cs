@@ -4,6 +4,7 @@
 using System.Diagnostics;
 using System.Management.Automation.Runspaces;
 using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
 
 const int Applications = 1000;
@@ -59,10 +60,10 @@ static (int Apps, int Objects, int Problems) RunPipeline(string dir)
     var objects = 0;
     foreach (var app in load.Applications)
     {
-        problems += ApplicationCheck.Validate(app, DefinitionRegistry.BuiltIn).Count;
-        var rendered = ApplicationRenderer.Render(app);
-        problems += rendered.Problems.Count;
-        objects += rendered.Manifests.Count;
+        // Validation and rendering in one plan: each component is rendered once.
+        var plan = ReleasePlanner.Check(app);
+        problems += plan.Problems.Count;
+        objects += plan.ManifestsByCluster().Values.Sum(m => m.Count);
     }
     return (load.Applications.Count, objects, problems);
 }

@@ -131,10 +131,10 @@ catch { 'ASKED: ' + `$_.Exception.Message }
         (Get-VelaApplication @cluster -Namespace $ns).Name | Should -Not -Contain 'other'
     }
 
-    It 'a missing application is one Application.NotDelivered error' {
+    It 'a missing application is one Record.ApplicationNotFound error' {
         $null = Resume-VelaWorkflow -Name nothere -Namespace $ns @cluster -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems.Count | Should -Be 1
-        $problems[0].FullyQualifiedErrorId | Should -Be 'Application.NotDelivered,GitOpsVela.Commands.Cmdlets.ResumeVelaWorkflowCommand'
+        $problems[0].FullyQualifiedErrorId | Should -Be 'Record.ApplicationNotFound,GitOpsVela.Commands.Cmdlets.ResumeVelaWorkflowCommand'
     }
 
     It 'what the cluster cmdlets write survives JSON, CSV, Select-Object and Sort-Object: <Type>' -ForEach @(

@@ -91,7 +91,7 @@ Describe 'Get-VelaApplication on the example config repository' {
         $result = Get-VelaApplication -Path (Join-Path $examples 'apps'), (Join-Path $examples 'nope.yaml') -ErrorVariable problems -ErrorAction SilentlyContinue
         $result.Name | Should -Be @('my-app')
         $problems.Count | Should -Be 1
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'Path.NotFound,*'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'Load.PathNotFound,*'
     }
 
     It 'prints the vela ls table through the module view' {

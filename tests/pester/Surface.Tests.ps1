@@ -98,13 +98,13 @@ Describe 'Test-VelaApplication -Quiet' {
     It 'is $false for a missing path (a typo must not pass a CI gate), and writes the path error' {
         $result = Test-VelaApplication -Path (Join-Path $dir 'nope.yaml') -Quiet -ErrorVariable problems -ErrorAction SilentlyContinue
         $result | Should -BeFalse
-        $problems.FullyQualifiedErrorId | Should -Be 'Path.NotFound,GitOpsVela.Commands.Cmdlets.TestVelaApplicationCommand'
+        $problems.FullyQualifiedErrorId | Should -Be 'Load.PathNotFound,GitOpsVela.Commands.Cmdlets.TestVelaApplicationCommand'
     }
 
     It 'is $false for a folder without any application' {
         $result = Test-VelaApplication -Path $empty -Quiet -ErrorVariable problems -ErrorAction SilentlyContinue
         $result | Should -BeFalse
-        $problems.FullyQualifiedErrorId | Should -Be 'Application.NoneFound,GitOpsVela.Commands.Cmdlets.TestVelaApplicationCommand'
+        $problems.FullyQualifiedErrorId | Should -Be 'Load.ApplicationNoneFound,GitOpsVela.Commands.Cmdlets.TestVelaApplicationCommand'
     }
 
     It 'is $false when one of several paths is missing' {
@@ -114,7 +114,7 @@ Describe 'Test-VelaApplication -Quiet' {
 
 Describe 'Errors' {
     It '-ErrorAction Stop makes a path error terminating, with its stable id' {
-        { Get-VelaApplication -Path (Join-Path $dir 'nope.yaml') -ErrorAction Stop } | Should -Throw -ErrorId 'Path.NotFound,GitOpsVela.Commands.Cmdlets.GetVelaApplicationCommand'
+        { Get-VelaApplication -Path (Join-Path $dir 'nope.yaml') -ErrorAction Stop } | Should -Throw -ErrorId 'Load.PathNotFound,GitOpsVela.Commands.Cmdlets.GetVelaApplicationCommand'
     }
 
     It '-ErrorVariable collects every error and the good input still comes out' {

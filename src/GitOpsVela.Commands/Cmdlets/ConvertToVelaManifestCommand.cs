@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
 using GitOpsVela.Engine.Yaml;
 
@@ -28,9 +29,10 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
     {
         foreach (var app in InputApplications(out _))
         {
-            var result = ApplicationRenderer.Render(app, new RenderOptions { Namespace = TargetNamespace });
-            foreach (var problem in result.Problems) WriteProblem(problem, app.Name);
-            _all.AddRange(result.Manifests);
+            // Validated exactly as Test-VelaApplication validates: an application it refuses renders nothing here.
+            var plan = ReleasePlanner.Check(app, targetNamespace: TargetNamespace);
+            foreach (var problem in plan.Problems) WriteProblem(problem, app.Name);
+            if (plan.Succeeded) _all.AddRange(plan.ManifestsByCluster().Values.SelectMany(m => m));
         }
     }
 

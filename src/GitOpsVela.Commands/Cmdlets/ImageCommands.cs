@@ -4,6 +4,7 @@ using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Images;
 using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
 
 namespace GitOpsVela.Commands.Cmdlets;
@@ -58,7 +59,7 @@ public abstract class ImagePolicyCmdlet : VelaCmdlet
         }
         catch (ArgumentException ex)
         {
-            throw new VelaErrorException(VelaErrors.Create(ErrorIds.ImagePolicyInvalid, ErrorCategory.InvalidArgument, ex.Message, Policy ?? Pattern));
+            throw new VelaErrorException(VelaErrors.Create(ErrorIds.Image.PolicyInvalid, ErrorCategory.InvalidArgument, ex.Message, Policy ?? Pattern));
         }
     }
 
@@ -120,7 +121,7 @@ public sealed class GetVelaImageTagCommand : ImagePolicyCmdlet
         }
         catch (FormatException ex)
         {
-            WriteVelaError(VelaErrors.Create(ErrorIds.ImageReferenceInvalid, ErrorCategory.InvalidArgument, ex.Message, Image));
+            WriteVelaError(VelaErrors.Create(ErrorIds.Image.Invalid, ErrorCategory.InvalidArgument, ex.Message, Image));
             return;
         }
         IReadOnlyList<string> tags;
@@ -226,7 +227,7 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
         var root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path!);
         if (!Directory.Exists(root))
         {
-            WriteVelaError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{Path}' because it does not exist."), ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, Path));
+            WriteVelaError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{Path}' because it does not exist."), ErrorIds.Load.PathNotFound, ErrorCategory.ObjectNotFound, Path));
             return;
         }
         List<ImagePolicySpec> policies;

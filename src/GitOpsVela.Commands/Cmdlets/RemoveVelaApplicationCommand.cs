@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Commands.Infrastructure;
 
 namespace GitOpsVela.Commands.Cmdlets;
@@ -26,7 +27,7 @@ public sealed class RemoveVelaApplicationCommand : ClusterCmdlet
         var (record, planned) = Run(ct => delivery.RemoveAsync(ns, Name!, null, whatIf: true, ct));
         if (record is null)
         {
-            WriteVelaError(VelaErrors.Create(ErrorIds.ApplicationNotDelivered, ErrorCategory.ObjectNotFound,
+            WriteVelaError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
                 $"application {ns}/{Name} has not been delivered to context '{target.Context}' (no record found)", Name));
             return;
         }

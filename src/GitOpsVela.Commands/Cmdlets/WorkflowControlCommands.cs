@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Execution;
@@ -21,7 +22,7 @@ public abstract class WorkflowControlCmdlet : ClusterCmdlet
         var record = Run(ct => target.Records.LoadAsync(ns, Name!, ct));
         if (record is null)
         {
-            WriteVelaError(VelaErrors.Create(ErrorIds.ApplicationNotDelivered, ErrorCategory.ObjectNotFound,
+            WriteVelaError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
                 $"application {ns}/{Name} has not been delivered to context '{target.Context}' (no record found)", Name));
             return;
         }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Loading.Model;
@@ -45,7 +46,7 @@ public abstract class ApplicationInputCmdlet : VelaCmdlet
             foreach (var app in Application!)
             {
                 if (app.Model is not null) models.Add(app.Model);
-                else WriteVelaError(VelaErrors.Create(ErrorIds.ApplicationSpecUnavailable, ErrorCategory.InvalidArgument,
+                else WriteVelaError(VelaErrors.Create(ErrorIds.Record.SpecUnavailable, ErrorCategory.InvalidArgument,
                     $"application {app.Namespace}/{app.Name} was read from a cluster and has no spec here; pipe it from its files (Get-VelaApplication -Path)", app));
             }
             return models;
@@ -59,7 +60,7 @@ public abstract class ApplicationInputCmdlet : VelaCmdlet
         loadProblems = result.Problems.Count;
         if (result.Applications.Count == 0 && result.Problems.Count == 0)
         {
-            WriteVelaError(VelaErrors.Create(ErrorIds.ApplicationNoneFound, ErrorCategory.ObjectNotFound,
+            WriteVelaError(VelaErrors.Create(ErrorIds.Load.ApplicationNoneFound, ErrorCategory.ObjectNotFound,
                 $"no KubeVela Application (apiVersion core.oam.dev/v1beta1, kind Application) found in {string.Join(", ", paths.Select(p => $"'{p}'"))}", paths[0]));
             loadProblems = 1;
         }

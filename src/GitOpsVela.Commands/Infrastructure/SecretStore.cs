@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GitOpsVela.Engine.Diagnostics;
 using System.Net;
 using System.Security;
 
@@ -17,7 +18,7 @@ internal static class SecretStore
         var getSecret = cmdlet.InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function);
         if (getSecret is null)
         {
-            throw new VelaErrorException(VelaErrors.Create(ErrorIds.SecretManagementMissing, ErrorCategory.NotInstalled,
+            throw new VelaErrorException(VelaErrors.Create(ErrorIds.Secret.ManagementMissing, ErrorCategory.NotInstalled,
                 $"cannot read secret '{name}': SecretManagement's Get-Secret is not available (Install-PSResource Microsoft.PowerShell.SecretManagement, and register a vault).", name));
         }
         var script = vault is null ? "param($n) Get-Secret -Name $n -ErrorAction Stop" : "param($n, $v) Get-Secret -Name $n -Vault $v -ErrorAction Stop";
@@ -29,7 +30,7 @@ internal static class SecretStore
         }
         catch (RuntimeException ex)
         {
-            throw new VelaErrorException(VelaErrors.Create(ErrorIds.SecretNotFound, ErrorCategory.ObjectNotFound,
+            throw new VelaErrorException(VelaErrors.Create(ErrorIds.Secret.NotFound, ErrorCategory.ObjectNotFound,
                 $"cannot read secret '{name}'{(vault is null ? "" : $" from vault '{vault}'")}: {ex.Message}", name));
         }
         return value switch
@@ -37,7 +38,7 @@ internal static class SecretStore
             PSCredential c => (c.UserName, c.GetNetworkCredential().Password),
             SecureString s => (null, new NetworkCredential("", s).Password),
             string s => (null, s),
-            _ => throw new VelaErrorException(VelaErrors.Create(ErrorIds.SecretNotFound, ErrorCategory.InvalidType,
+            _ => throw new VelaErrorException(VelaErrors.Create(ErrorIds.Secret.NotFound, ErrorCategory.InvalidType,
                 $"secret '{name}' is {(value is null ? "empty" : "a " + value.GetType().Name)}; a PSCredential, SecureString or string is needed", name)),
         };
     }

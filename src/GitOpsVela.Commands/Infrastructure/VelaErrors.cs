@@ -27,23 +27,6 @@ public sealed class VelaException : Exception
     public string? Property { get; }
 }
 
-/// <summary>
-/// Error ids the cmdlets raise themselves (the engine's problems keep the engine's ids, 1:1). The FullyQualifiedErrorId
-/// PowerShell shows is "&lt;id&gt;,&lt;cmdlet class&gt;"; scripts match the id before the comma.
-/// </summary>
-public static class ErrorIds
-{
-    public const string PathNotFound = "Path.NotFound";
-    public const string PathNotFileSystem = "Path.NotFileSystem";
-    public const string ApplicationNoneFound = "Application.NoneFound";
-    public const string ApplicationNotDelivered = "Application.NotDelivered";
-    public const string ApplicationSpecUnavailable = "Application.SpecUnavailable";
-    public const string ImageReferenceInvalid = "Image.ReferenceInvalid";
-    public const string ImagePolicyInvalid = "Image.PolicyInvalid";
-    public const string SecretManagementMissing = "Secret.ManagementMissing";
-    public const string SecretNotFound = "Secret.NotFound";
-}
-
 /// <summary>The one place ErrorRecords are made: stable ids, categories mapped from the engine's (and HTTP's) kinds of failure.</summary>
 internal static class VelaErrors
 {

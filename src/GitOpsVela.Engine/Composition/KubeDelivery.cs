@@ -71,7 +71,7 @@ public static class ClusterLabels
             foreach (var item in list.Items.OfType<YamlMapping>())
             {
                 var name = item.GetString("name");
-                if (name is null) throw new VelaProblemException(new VelaProblem("VelaClustersFileInvalid", ProblemCategory.InvalidData,
+                if (name is null) throw new VelaProblemException(new VelaProblem(ErrorIds.Plan.ClustersFileInvalid, ProblemCategory.InvalidData,
                     "each cluster needs a name (a kubeconfig context)", item.Location));
                 var labels = new Dictionary<string, string>(StringComparer.Ordinal);
                 if (item["labels"] is YamlMapping map)
@@ -93,11 +93,8 @@ public sealed class DeliveryTarget(string context, KubeClusterGateway gateway) :
 
     public IRecordStore Records => Gateway;
 
-    /// <summary>Merges override policies; set by whoever composes the run (the override policy lives with rendering).</summary>
-    public static Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>> MergeOverrides { get; } = Rendering.Policies.OverridePolicy.Apply;
-
     public ApplicationDelivery CreateDelivery(IEngineOutput output, HttpClient? http = null) =>
-        new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway), output: output) { MergeOverrides = MergeOverrides };
+        new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway), output: output);
 
     /// <summary>The lease that makes reconcile runners on this cluster take turns.</summary>
     public ReconcileLease Lease(string @namespace, string holder, TimeSpan duration) =>
@@ -111,12 +108,8 @@ public sealed class DeliveryTarget(string context, KubeClusterGateway gateway) :
     public Task<IReadOnlyList<ApplicationRecord>> ReadStatusAsync(string? @namespace, CancellationToken ct) =>
         new Status.ApplicationStatusReader(Gateway, Gateway).ReadAsync(@namespace, ct);
 
-    public async Task<DeliveryPlan> PlanAsync(Application app, CancellationToken ct)
-    {
-        var record = await Gateway.LoadAsync(app.Namespace, app.Name, ct).ConfigureAwait(false);
-        var recorded = record is null ? [] : record.Inventory.Concat(record.PreviousInventory).ToList();
-        return await new DeliveryPlanner(Gateway, MergeOverrides).PlanAsync(app, recorded, ct).ConfigureAwait(false);
-    }
+    /// <summary>What delivering would change (Compare-VelaApplication, -WhatIf): the plan the real run would make.</summary>
+    public Task<DeliveryPlan> PlanAsync(Application app, CancellationToken ct) => CreateDelivery(NullEngineOutput.Instance).PreviewAsync(app, ct);
 
     private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -228,18 +221,10 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
         var changes = new List<ObjectChange>();
         foreach (var p in planned)
         {
-            if (p.Action == PlanAction.Blocked && p.Problem is { } problem)
+            if (p.Action == ChangeAction.Blocked && p.Problem is { } problem)
                 throw new VelaProblemException(problem);
             byKey.TryGetValue($"{p.Object.Group}/{p.Object.Kind}/{p.Object.Name}", out var m);
-            var action = p.Action switch
-            {
-                PlanAction.Create => ChangeAction.Create,
-                PlanAction.Update => ChangeAction.Update,
-                PlanAction.Prune => ChangeAction.Prune,
-                _ => ChangeAction.Unchanged,
-            };
-            changes.Add(new ObjectChange(action, cluster, p.Object.ApiVersion, p.Object.Kind, p.Object.Namespace, p.Object.Name, m?.Application ?? "", m?.Component,
-                p.Changes.Select(c => new FieldChange(c.Path, c.Old, c.New)).ToList()));
+            changes.Add(p with { Application = m?.Application ?? p.Application, Component = m?.Component });
         }
         return changes;
     }
@@ -279,7 +264,7 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
         try
         {
             var resource = await client.ResolveAsync("v1", "Namespace", cancellationToken).ConfigureAwait(false)
-                ?? throw new VelaProblemException(new VelaProblem("ClusterInvalid", ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
+                ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.Invalid, ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
             if (await client.GetAsync(resource, null, @namespace, cancellationToken).ConfigureAwait(false) is null)
             {
                 await client.CreateAsync(resource, new JsonObject
@@ -352,11 +337,11 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
     public async Task<string> ReadAsync(string @namespace, string name, string key, CancellationToken cancellationToken)
     {
         var secret = await GetAsync(LocalCluster, "v1", "Secret", @namespace, name, cancellationToken).ConfigureAwait(false)
-            ?? throw new VelaProblemException(new VelaProblem("VelaSecretNotFound", ProblemCategory.ObjectNotFound,
+            ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.SecretNotFound, ProblemCategory.ObjectNotFound,
                 $"Secret {@namespace}/{name} was not found", SourceLocation.None));
         if (secret["data"]?[key]?.GetValue<string>() is { } data) return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data));
         if (secret["stringData"]?[key]?.GetValue<string>() is { } text) return text;
-        throw new VelaProblemException(new VelaProblem("VelaSecretKeyNotFound", ProblemCategory.ObjectNotFound,
+        throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.SecretKeyNotFound, ProblemCategory.ObjectNotFound,
             $"Secret {@namespace}/{name} has no key '{key}'", SourceLocation.None));
     }
 

@@ -78,25 +78,63 @@ public sealed class ApplicationDelivery
         _executors = run => StandardExecutors(run).Concat(extraExecutors?.Invoke(run) ?? []);
     }
 
-    /// <summary>Merges override policies (set by the composition root; the override policy lives with rendering).</summary>
-    public Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; init; } = Rendering.Policies.OverridePolicy.Apply;
-
     private static IEnumerable<IStepExecutor> StandardExecutors(DeliveryRun run) =>
     [
         new ApplyComponentStep(run), new DeployStep(run), new ApplyObjectStep(run), new ReadObjectStep(run), new DependsOnAppStep(run),
         new SuspendStep(), new PrintMessageStep(),
     ];
 
-    public async Task<DeliveryResult> DeliverAsync(Application app, DeliveryOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Plans the application's release against its record: validation, the revision it would be, where each step puts
+    /// what and what it renders to. Nothing is written. Both <see cref="DeliverAsync"/> and <see cref="PreviewAsync"/> start here.
+    /// </summary>
+    private async Task<(ReleasePlan? Plan, ApplicationRecord? Record, string Hash, IReadOnlyList<VelaProblem> Problems)> PlanReleaseAsync(
+        Application app, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? sourceObjects, string? inputsHash, CancellationToken ct)
     {
-        var problems = ApplicationCheck.Validate(app, _registry);
-        if (problems.Count > 0) return new DeliveryResult(app, null, problems, [], false, false);
-
+        var problems = ReleasePlanner.Validate(app, _registry);
+        if (problems.Count > 0) return (null, null, "", problems);
         ApplicationRecord? existing;
         try
         {
+            existing = await _records.LoadAsync(app.Namespace, app.Name, ct).ConfigureAwait(false);
+        }
+        catch (VelaProblemException ex)
+        {
+            return (null, null, "", [ex.Problem with { Application = ex.Problem.Application ?? app.Name }]);
+        }
+        var hash = ApplicationRecord.ComputeSpecHash(app);
+        if (inputsHash is { } inputs) hash = ApplicationRecord.CombineHash(hash, inputs);
+        // The revision the run will be at: the recorded one for the same spec, the next one for a new spec.
+        var revision = existing is null ? 1 : existing.SpecHash == hash ? Math.Max(existing.Revision, 1) : existing.Revision + 1;
+        var plan = ReleasePlanner.Plan(app, new ReleaseContext
+        {
+            LocalCluster = _gateway.LocalCluster,
+            Clusters = _gateway.Clusters,
+            Revision = revision,
+            SourceObjects = sourceObjects,
+            Registry = _registry,
+            Validated = true,
+        });
+        return (plan, existing, hash, plan.Problems);
+    }
+
+    /// <summary>What delivering would change, per object (server-side dry run): the same plan the real run uses.</summary>
+    public async Task<DeliveryPlan> PreviewAsync(Application app, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? sourceObjects = null)
+    {
+        var (plan, existing, _, problems) = await PlanReleaseAsync(app, sourceObjects, null, cancellationToken).ConfigureAwait(false);
+        if (plan is null || problems.Count > 0) return new DeliveryPlan([], problems);
+        var recorded = existing is null ? [] : existing.Inventory.Concat(existing.PreviousInventory).ToList();
+        return await DeliveryPreview.DiffAsync(plan, _gateway, recorded, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<DeliveryResult> DeliverAsync(Application app, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        var (release, existing, hash, problems) = await PlanReleaseAsync(app, options.SourceObjects, options.InputsHash, cancellationToken).ConfigureAwait(false);
+        if (release is null || problems.Count > 0) return new DeliveryResult(app, null, problems, [], false, false);
+        try
+        {
             await _gateway.EnsureNamespaceAsync(_gateway.LocalCluster, app.Namespace, cancellationToken).ConfigureAwait(false);
-            existing = await _records.LoadAsync(app.Namespace, app.Name, cancellationToken).ConfigureAwait(false);
         }
         catch (VelaProblemException ex)
         {
@@ -106,9 +144,7 @@ public sealed class ApplicationDelivery
         var now = _clock.GetUtcNow();
         var record = existing ?? new ApplicationRecord { Name = app.Name, Namespace = app.Namespace, CreatedTime = now, UpdatedTime = now };
         var saver = new RecordSaver(record, _records, _clock, existing is null ? null : RecordSaver.Snapshot(existing));
-        var hash = ApplicationRecord.ComputeSpecHash(app);
-        if (options.InputsHash is { } inputs) hash = ApplicationRecord.CombineHash(hash, inputs);
-        var plan = WorkflowPlan.For(app);
+        var plan = release.Workflow;
         var started = false;
         record.Source = options.Source ?? record.Source;
         record.Parent = options.Parent ?? record.Parent;
@@ -153,9 +189,7 @@ public sealed class ApplicationDelivery
             Records = _records,
             Force = options.Force,
             Output = _output,
-            MergeOverrides = MergeOverrides,
-            Registry = _registry,
-            SourceObjects = options.SourceObjects,
+            Plan = release,
         };
         var pruned = new List<InventoryEntry>();
         try

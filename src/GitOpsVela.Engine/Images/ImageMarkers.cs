@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Semantics;
 
 namespace GitOpsVela.Engine.Images;
 
@@ -56,9 +57,9 @@ public static partial class ImageMarkers
                 var reference = m.Groups["ref"].Value;
                 var parts = reference.Split(':');
                 if (parts.Length is < 2 or > 3 || parts.Take(2).Any(p => p.Length == 0))
-                    problems.Add(new VelaProblem("VelaImageMarkerInvalid", ProblemCategory.InvalidData, $"marker '{reference}' must be <namespace>:<name>[:tag|:name|:digest]", location));
+                    problems.Add(new VelaProblem(ErrorIds.Image.MarkerInvalid, ProblemCategory.InvalidData, $"marker '{reference}' must be <namespace>:<name>[:tag|:name|:digest]", location));
                 else if (inBlock)
-                    problems.Add(new VelaProblem("VelaImageMarkerUnusable", ProblemCategory.InvalidData, $"marker for {reference} is inside a block scalar; it cannot set a value there", location));
+                    problems.Add(new VelaProblem(ErrorIds.Image.MarkerUnusable, ProblemCategory.InvalidData, $"marker for {reference} is inside a block scalar; it cannot set a value there", location));
                 else
                 {
                     var field = parts.Length == 2 ? MarkerField.Image : parts[2] switch
@@ -69,11 +70,11 @@ public static partial class ImageMarkers
                         _ => (MarkerField?)null,
                     };
                     if (field is null)
-                        problems.Add(new VelaProblem("VelaImageMarkerInvalid", ProblemCategory.InvalidData, $"marker '{reference}': '{parts[2]}' is not tag, name or digest", location));
+                        problems.Add(new VelaProblem(ErrorIds.Image.MarkerInvalid, ProblemCategory.InvalidData, $"marker '{reference}': '{parts[2]}' is not tag, name or digest", location));
                     else if (Value(content[..m.Index]) is { } value)
                         markers.Add(new ImageMarker(file, i + 1, $"{parts[0]}:{parts[1]}", field.Value, value.Text, start + value.Start, value.Length, value.Quote));
                     else
-                        problems.Add(new VelaProblem("VelaImageMarkerUnusable", ProblemCategory.InvalidData, $"marker for {reference} is not on a line with a scalar value", location));
+                        problems.Add(new VelaProblem(ErrorIds.Image.MarkerUnusable, ProblemCategory.InvalidData, $"marker for {reference} is not on a line with a scalar value", location));
                 }
             }
             if (!inBlock && BlockScalarStart().IsMatch(content)) blockIndent = indent;

@@ -25,7 +25,7 @@ public sealed class ReconcileLease(KubeClient client, string @namespace, string 
         try
         {
             var resource = await client.ResolveAsync("coordination.k8s.io/v1", "Lease", ct).ConfigureAwait(false)
-                ?? throw new VelaProblemException(new VelaProblem("ClusterInvalid", ProblemCategory.ResourceUnavailable, "the cluster serves no coordination.k8s.io/v1 Lease", SourceLocation.None));
+                ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.Invalid, ProblemCategory.ResourceUnavailable, "the cluster serves no coordination.k8s.io/v1 Lease", SourceLocation.None));
             var now = _clock.GetUtcNow();
             var live = await client.GetAsync(resource, @namespace, Name, ct).ConfigureAwait(false);
             var spec = new JsonObject

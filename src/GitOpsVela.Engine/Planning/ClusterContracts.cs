@@ -19,8 +19,8 @@ public interface IClusterView
     Task<IReadOnlyList<ObjectChange>> DiffAsync(string cluster, IReadOnlyList<Rendering.RenderedManifest> manifests, CancellationToken cancellationToken);
 }
 
-/// <summary>What applying would do to one object.</summary>
-public enum ChangeAction { Create, Update, Unchanged, Prune }
+/// <summary>What applying would do to one object; <see cref="Blocked"/>: it cannot be planned (kind not served, a conflict, refused), see the problem.</summary>
+public enum ChangeAction { Create, Update, Unchanged, Prune, Blocked }
 
 /// <summary>One object in a preview: what would happen to it and, for updates, which fields change.</summary>
 public sealed record ObjectChange(
@@ -32,7 +32,12 @@ public sealed record ObjectChange(
     string Name,
     string Application,
     string? Component,
-    IReadOnlyList<FieldChange> Fields);
+    IReadOnlyList<FieldChange> Fields,
+    Diagnostics.VelaProblem? Problem = null)
+{
+    /// <summary>The object's identity (for matching it with what was rendered).</summary>
+    public Kube.ObjectRef Object => new(ApiVersion, Kind, Namespace, Name);
+}
 
 /// <summary>A preview of delivering an application: per object create/update/unchanged/prune.</summary>
 public sealed record DeliveryPlan(IReadOnlyList<ObjectChange> Changes, IReadOnlyList<Diagnostics.VelaProblem> Problems);

@@ -50,5 +50,5 @@ public static class Topology
     }
 
     private static VelaProblemException Problem(Application app, Policy policy, string message, SourceLocation location) =>
-        new(new VelaProblem("VelaTopologyInvalid", ProblemCategory.InvalidData, message, location, app.Name, null, $"policies[{policy.Name}]"));
+        new(new VelaProblem(ErrorIds.Plan.TopologyInvalid, ProblemCategory.InvalidData, message, location, app.Name, null, $"policies[{policy.Name}]"));
 }

@@ -35,26 +35,28 @@ public sealed record WorkflowPlan(IReadOnlyList<PlanStep> Steps, WorkflowMode Mo
                 wf.SubStepMode ?? WorkflowMode.DAG,
                 Declared: true);
         }
-        var topologies = app.Policies.Where(p => p.Spec is TopologySpec).ToList();
-        if (topologies.Count > 0)
+        // KubeVela's default steps (pkg/workflow/step/generator.go): a deploy step per topology policy, or one deploy step
+        // for override policies alone; else an apply-component step per component carrying its dependsOn, inputs and outputs.
+        var topologies = app.Policies.Where(p => p.Spec is TopologySpec).Select(p => p.Name).ToList();
+        var overrides = app.Policies.Where(p => p.Spec is OverrideSpec).Select(p => p.Name).ToList();
+        if (topologies.Count > 0 || overrides.Count > 0)
         {
-            var overrides = app.Policies.Where(p => p.Spec is OverrideSpec).Select(p => p.Name).ToList();
-            var steps = topologies.Select(t =>
-            {
-                List<string> policies = [t.Name, .. overrides];
-                return new PlanStep(
-                    $"deploy-{t.Name}", "deploy",
-                    new JsonObject { ["policies"] = new JsonArray(policies.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()) },
-                    new DeploySpec(policies, Parallelism: 5, Auto: true, IgnoreTerraformComponent: true),
-                    null, null, [], [], [], [], null);
-            }).ToList();
-            return new WorkflowPlan(steps, WorkflowMode.StepByStep, WorkflowMode.DAG, Declared: false);
+            var deploys = topologies.Count == 0
+                ? [Deploy("deploy", overrides)]
+                : topologies.Select(t => Deploy($"deploy-{t}", [.. overrides, t])).ToList();
+            return new WorkflowPlan(deploys, WorkflowMode.StepByStep, WorkflowMode.DAG, Declared: false);
         }
         var applies = app.Components.Select(c => new PlanStep(
             c.Name, "apply-component", new JsonObject { ["component"] = c.Name }, new ApplyComponentSpec(c.Name, null, null),
-            null, null, c.DependsOn, [], [], [], null)).ToList();
+            null, null, c.DependsOn, c.Inputs, c.Outputs, [], null)).ToList();
         return new WorkflowPlan(applies, WorkflowMode.DAG, WorkflowMode.DAG, Declared: false);
     }
+
+    private static PlanStep Deploy(string name, List<string> policies) => new(
+        name, "deploy",
+        new JsonObject { ["policies"] = new JsonArray(policies.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()) },
+        new DeploySpec(policies, Parallelism: 5, Auto: true, IgnoreTerraformComponent: true),
+        null, null, [], [], [], [], null);
 
     private static PlanStep FromStep(WorkflowStep step) => new(
         step.Name,

@@ -78,7 +78,7 @@ public static class ApplicationRenderer
 
         if (!options.Registry.TryGetComponent(component.Type, out var type))
         {
-            problems.Add(Problem("VelaComponentTypeUnknown",
+            problems.Add(Problem(ErrorIds.Render.ComponentTypeUnknown,
                 $"unknown component type '{component.Type}' (known: {string.Join(", ", options.Registry.ComponentTypes.Select(t => t.Name).Order())})",
                 component.Source.Source.ValueLocation("type"), "type"));
             return Failed();
@@ -102,14 +102,14 @@ public static class ApplicationRenderer
             var location = trait.Source?.Location ?? component.Source.Location;
             if (!options.Registry.TryGetTrait(trait.Type, out var traitType))
             {
-                problems.Add(Problem("VelaTraitTypeUnknown",
+                problems.Add(Problem(ErrorIds.Render.TraitTypeUnknown,
                     $"unknown trait type '{trait.Type}' (known: {string.Join(", ", options.Registry.TraitTypes.Select(t => t.Name).Order())})",
                     location, "traits"));
                 continue;
             }
             if (render.Workload is not null && !AppliesTo(traitType, render.Workload, component.Type))
             {
-                problems.Add(Problem("VelaTraitNotApplicable",
+                problems.Add(Problem(ErrorIds.Render.TraitNotApplicable,
                     $"trait '{trait.Type}' does not apply to {WorkloadResource(render.Workload)} (appliesToWorkloads: {string.Join(", ", traitType.AppliesTo)})",
                     location, "traits"));
                 continue;
@@ -132,7 +132,7 @@ public static class ApplicationRenderer
         {
             if (!HasName(output.Object))
             {
-                problems.Add(Problem("VelaRenderFailed", $"output '{output.Name}' of {output.Trait ?? "the component"} has no metadata.name", component.Source.Location));
+                problems.Add(Problem(ErrorIds.Render.Failed, $"output '{output.Name}' of {output.Trait ?? "the component"} has no metadata.name", component.Source.Location));
                 continue;
             }
             Finish(output.Object, application, options, ns, component.Name, traitType: output.Trait ?? KubeVelaLabels.AuxiliaryWorkload, resource: output.Name);
@@ -161,7 +161,7 @@ public static class ApplicationRenderer
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or Patching.PatchException)
             {
                 // A value of the wrong type reached a template (validation reports it precisely); say so, don't crash.
-                problems.Add(Problem("VelaRenderFailed", $"cannot render: {ex.Message}", location, property));
+                problems.Add(Problem(ErrorIds.Render.Failed, $"cannot render: {ex.Message}", location, property));
             }
             return false;
         }

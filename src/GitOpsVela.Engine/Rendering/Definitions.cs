@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Loading.Schemas;
 
@@ -70,6 +71,27 @@ public sealed class TraitRender
 
     /// <summary>Adds an output object (CUE <c>outputs: name: {...}</c>) attributed to this trait.</summary>
     public void AddOutput(string name, JsonObject obj) => Component.Outputs.Add(new RenderedOutput(name, obj, Trait.Type));
+
+    /// <summary>CUE <c>context.name</c>: the component's name.</summary>
+    public string ComponentName => Component.Component.Name;
+
+    /// <summary>CUE <c>context.output</c>: the workload to patch; a problem when the component renders none.</summary>
+    public JsonObject Workload() => Component.Workload ?? throw Problem("the component renders no workload to patch");
+
+    /// <summary><c>context.output.spec.template.spec</c>; a problem when the workload has no pod template.</summary>
+    public JsonObject PodSpec() =>
+        Workload()["spec"]?["template"]?["spec"] as JsonObject
+        ?? throw Problem($"{Workload()["kind"]?.GetValue<string>()} has no pod template (spec.template.spec) to patch");
+
+    /// <summary>The container named <paramref name="name"/>; the CUE's <c>container &lt;name&gt; not found</c> otherwise.</summary>
+    public JsonObject Container(JsonObject podSpec, string name) =>
+        (podSpec["containers"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => c["name"]?.GetValue<string>() == name)
+        ?? throw Problem($"container {name} not found");
+
+    /// <summary>A problem with this trait, placed at the trait in the file.</summary>
+    public VelaProblemException Problem(string message) =>
+        new(new VelaProblem(ErrorIds.Render.TraitFailed, ProblemCategory.InvalidData, $"trait '{Trait.Type}': {message}",
+            Trait.Source?.Location ?? Component.Component.Location, Component.Application.Name, ComponentName, $"traits[{Trait.Type}]"));
 }
 
 /// <summary>An auxiliary object; <see cref="Trait"/> is the trait type that produced it, null when the component did.</summary>

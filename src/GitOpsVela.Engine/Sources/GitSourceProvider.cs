@@ -34,7 +34,7 @@ public sealed class GitSourceProvider(
     public async Task<SyncedSource> SyncAsync(SourceRequest request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Url))
-            throw Problem("VelaSourceInvalid", "the source has no url", ProblemCategory.InvalidData);
+            throw Problem(ErrorIds.Source.Invalid, "the source has no url", ProblemCategory.InvalidData);
         var creds = credentials ?? await FromSecretAsync(request, cancellationToken).ConfigureAwait(false) ?? FromEnvironment();
         var result = await Task.Run(() => cache.Sync(new GitSyncRequest(request.Url, request.Reference, creds, request.PullInterval, request.Force), cancellationToken), cancellationToken)
             .ConfigureAwait(false);
@@ -45,7 +45,7 @@ public sealed class GitSourceProvider(
     {
         if (request.SecretRef is not { Length: > 0 } name) return null;
         if (secrets is null)
-            throw Problem("VelaSourceCredentialsUnavailable",
+            throw Problem(ErrorIds.Source.CredentialsUnavailable,
                 $"secretRef '{name}' needs a cluster to read the Secret from (pass -Context), or pass -Credential", ProblemCategory.AuthenticationError);
         var user = await secrets.ReadAsync(request.SecretNamespace, name, "username", ct).ConfigureAwait(false);
         var password = await secrets.ReadAsync(request.SecretNamespace, name, "password", ct).ConfigureAwait(false);

@@ -182,7 +182,7 @@ public sealed class ApplicationDeliveryTests
         Assert.Equal(StepPhase.Suspending, restarted.Workflow.Find("hold")!.Phase);
 
         var bad = await Deliver(app, new DeliveryOptions { Restart = true, RestartStep = "nope" });
-        Assert.Contains(bad.Problems, p => p.Id == "VelaStepNotFound");
+        Assert.Contains(bad.Problems, p => p.Id == "Workflow.StepNotFound");
     }
 
     [Fact]
@@ -255,16 +255,18 @@ public sealed class DeliveryPlannerTests
                 - {name: db, type: box, properties: {image: "mysql:9"}}
                 - {name: cache, type: box, properties: {image: "redis:7"}}
             """);
-        var record = await cluster.LoadAsync(v2.Namespace, v2.Name, CancellationToken.None);
-        var plan = await new DeliveryPlanner(cluster, registry: TestRegistry.Create()).PlanAsync(v2, [.. record!.Inventory, .. record.PreviousInventory], CancellationToken.None);
+        var plan = await new ApplicationDelivery(cluster, cluster, registry: TestRegistry.Create()).PreviewAsync(v2, CancellationToken.None);
 
         Assert.Empty(plan.Problems);
         var actions = plan.Changes.Select(c => $"{c.Action} {c.Kind}/{c.Name}").Order().ToList();
         Assert.Equal([
             "Create ConfigMap/cache-settings", "Create Deployment/cache",
             "Prune ConfigMap/web-settings", "Prune Deployment/web",
-            "Unchanged ConfigMap/db-settings", "Update Deployment/db"], actions);
-        Assert.Equal("spec.image: mysql:8 -> mysql:9", plan.Changes.Single(c => c.Action == ChangeAction.Update).Fields.Single().ToString());
+            "Update ConfigMap/db-settings", "Update Deployment/db"], actions);
+        // The preview renders revision 2, as the run will: every object moves to shop-v2, and db's image changes.
+        Assert.Equal(["metadata.labels.app.oam.dev/appRevision: \"shop-v1\" -> \"shop-v2\""],
+            plan.Changes.Single(c => c.Kind == "ConfigMap" && c.Name == "db-settings").Fields.Select(f => f.ToString()));
+        Assert.Contains("spec.image: \"mysql:8\" -> \"mysql:9\"", plan.Changes.Single(c => c.Kind == "Deployment" && c.Name == "db").Fields.Select(f => f.ToString()));
         Assert.Equal(log, cluster.Log.Count);
     }
 }

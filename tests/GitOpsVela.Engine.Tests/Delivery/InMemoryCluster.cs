@@ -65,8 +65,7 @@ internal sealed class InMemoryCluster : IClusterGateway, IRecordStore
         {
             var exists = Objects.TryGetValue(Key(cluster, m.Kind, m.Namespace, m.Name), out var live);
             var action = !exists ? ChangeAction.Create : JsonNode.DeepEquals(live, m.Object) ? ChangeAction.Unchanged : ChangeAction.Update;
-            IReadOnlyList<FieldChange> fields = action == ChangeAction.Update
-                ? [new FieldChange("spec.image", (string?)live!["spec"]?["image"], (string?)m.Object["spec"]?["image"])] : [];
+            IReadOnlyList<FieldChange> fields = action == ChangeAction.Update ? ObjectComparison.Diff((JsonObject)live!, m.Object) : [];
             return new ObjectChange(action, cluster, m.ApiVersion, m.Kind, m.Namespace, m.Name, m.Application, m.Component, fields);
         }).ToList();
         return Task.FromResult(result);

@@ -96,12 +96,12 @@ public sealed class ApplicationRendererTests
         Assert.Equal(["second"], result.Components.Where(c => c.Succeeded).Select(c => c.Name));
         Assert.Equal(2, result.Problems.Count);
         var unknown = result.Problems[0];
-        Assert.Equal("VelaComponentTypeUnknown", unknown.Id);
+        Assert.Equal("Render.ComponentTypeUnknown", unknown.Id);
         Assert.Equal(("app.yaml", 7), (unknown.Location.File, unknown.Location.Line));
         Assert.Equal("first", unknown.Component);
         Assert.Contains("unknown component type 'nope'", unknown.Message);
         var notApplicable = result.Problems[1];
-        Assert.Equal("VelaTraitNotApplicable", notApplicable.Id);
+        Assert.Equal("Render.TraitNotApplicable", notApplicable.Id);
         Assert.Equal("third", notApplicable.Component);
         Assert.Contains("deployments.apps", notApplicable.Message);
         Assert.Empty(result.Components.Single(c => c.Name == "third").Manifests);

@@ -139,8 +139,8 @@ public sealed class PatchingAndOverrideTests
                     - type: container-image
                       properties: {containerName: sidecar, image: "x:1"}
             """, "shop.yaml").Applications.Single();
-        var problem = Assert.Single(Engine.Rendering.ApplicationCheck.Validate(app));
-        Assert.Equal("VelaTraitFailed", problem.Id);
+        var problem = Assert.Single(Engine.Planning.ReleasePlanner.Check(app).Problems);
+        Assert.Equal("Render.TraitFailed", problem.Id);
         Assert.Contains("container sidecar not found", problem.Message);
         Assert.Equal(("shop.yaml", 10), (problem.Location.File, problem.Location.Line));
     }

@@ -103,7 +103,7 @@ public sealed class Applier(KubeClient client, IEngineOutput output, LiveObjectC
     {
         if (string.IsNullOrEmpty(target.ApiVersion) || string.IsNullOrEmpty(target.Kind) || string.IsNullOrEmpty(target.Name))
         {
-            var problem = new VelaProblem("KubeObjectInvalid", ProblemCategory.InvalidData, $"{target}: an object needs apiVersion, kind and metadata.name", SourceLocation.None, application);
+            var problem = new VelaProblem(ErrorIds.Cluster.ObjectInvalid, ProblemCategory.InvalidData, $"{target}: an object needs apiVersion, kind and metadata.name", SourceLocation.None, application);
             return new ApplyOutcome(target, ApplyAction.Failed, problem.Message, problem);
         }
         var resource = await client.ResolveAsync(target.ApiVersion, target.Kind, cancellationToken).ConfigureAwait(false);
@@ -115,7 +115,7 @@ public sealed class Applier(KubeClient client, IEngineOutput output, LiveObjectC
                 ? $"{target}: the cluster does not serve {target.ApiVersion} {target.Kind} (this API version is not available on this cluster)"
                 : $"{target}: the cluster does not serve {target.ApiVersion} {target.Kind} yet (its CustomResourceDefinition is not installed); it is applied once the CRD exists";
             return new ApplyOutcome(target, ApplyAction.Waiting, message,
-                new VelaProblem("KubeKindNotServed", ProblemCategory.ResourceUnavailable, message, SourceLocation.None, application));
+                new VelaProblem(ErrorIds.Cluster.KindNotServed, ProblemCategory.ResourceUnavailable, message, SourceLocation.None, application));
         }
 
         var desired = DesiredObject.Normalize(obj, resource, client.DefaultNamespace);

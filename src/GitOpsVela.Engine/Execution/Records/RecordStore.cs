@@ -75,7 +75,7 @@ public sealed class RecordStore(KubeClient client)
         }
         catch (KubeApiException e) when (e.StatusCode == 409)
         {
-            throw new VelaProblemException(new VelaProblem("VelaRecordChanged", ProblemCategory.ResourceExists,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Record.Changed, ProblemCategory.ResourceExists,
                 $"the record of application '{record.Name}' in namespace '{record.Namespace}' was changed by someone else since it was read (another reconcile running?); run again",
                 SourceLocation.None, record.Name));
         }
@@ -112,7 +112,7 @@ public sealed class RecordStore(KubeClient client)
         catch (JsonException e)
         {
             var name = cm["metadata"]?["name"]?.GetValue<string>();
-            throw new VelaProblemException(new VelaProblem("VelaRecordInvalid", ProblemCategory.InvalidData,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Record.Invalid, ProblemCategory.InvalidData,
                 $"the record ConfigMap '{name}' does not hold a valid record: {e.Message}", SourceLocation.None));
         }
     }

@@ -55,14 +55,13 @@ public sealed class ApplyComponentStep(DeliveryRun run) : IStepExecutor
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var spec = (ApplyComponentSpec)context.Spec;
-        var component = context.Application.FindComponent(spec.Component);
-        if (component is null) return StepOutcome.Failed($"component '{spec.Component}' is not a component of this application");
-        var cluster = run.ClusterOf(spec.Cluster);
-        var placement = new Placement(cluster, spec.Namespace);
-        var rendered = ApplicationRenderer.RenderComponent(context.Application, EffectiveComponent.From(component), run.RenderOptions(placement));
+        if (context.Application.FindComponent(spec.Component) is null) return StepOutcome.Failed($"component '{spec.Component}' is not a component of this application");
+        var deployment = run.DeploymentsOf(context).Single();
+        var rendered = deployment.Components.Single();
+        var cluster = deployment.Placement.Cluster;
         var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, cluster, cancellationToken).ConfigureAwait(false);
         if (outcome is not null) return outcome;
-        var ready = run.Record.Components.FirstOrDefault(r => r.Name == component.Name && r.Cluster == cluster)?.Message;
+        var ready = run.Record.Components.FirstOrDefault(r => r.Name == rendered.Name && r.Cluster == cluster)?.Message;
         return StepOutcome.Succeeded(ready, rendered.Workload?.Object.DeepClone());
     }
 }
@@ -81,30 +80,17 @@ public sealed class DeployStep(DeliveryRun run) : IStepExecutor
     {
         var app = context.Application;
         var spec = (DeploySpec)context.Spec;
-        var names = spec.Policies;
-        var policies = names.Select(app.FindPolicy).ToList();
-        if (policies.IndexOf(null) is var missing and >= 0) return StepOutcome.Failed($"policy '{names[missing]}' is not a policy of this application");
-        var topologies = policies.Where(p => p!.Spec is TopologySpec).ToList();
-        var overrides = policies.Where(p => p!.Spec is OverrideSpec).Select(p => p!).ToList();
-
-        var placements = new List<Placement>();
-        foreach (var topology in topologies)
-            placements.AddRange(Topology.Resolve(app, topology!, run.Gateway.Clusters, run.Gateway.LocalCluster));
-        if (topologies.Count == 0) placements.Add(new Placement(run.Gateway.LocalCluster, null));
-        placements = placements.Distinct().ToList();
-
-        IReadOnlyList<EffectiveComponent> components;
-        if (overrides.Count == 0) components = app.Components.Select(EffectiveComponent.From).ToList();
-        else if (run.MergeOverrides is { } merge) components = merge(app, overrides);
-        else return StepOutcome.Failed("override policies cannot be merged in this run");
+        if (spec.Policies.FirstOrDefault(n => app.FindPolicy(n) is null) is { } missing)
+            return StepOutcome.Failed($"policy '{missing}' is not a policy of this application");
+        var deployments = run.DeploymentsOf(context);
 
         using var limit = new SemaphoreSlim(spec.Parallelism);
-        var results = await Task.WhenAll(placements.Select(async placement =>
+        var results = await Task.WhenAll(deployments.Select(async deployment =>
         {
             await limit.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await DeployToAsync(app, components, placement, cancellationToken).ConfigureAwait(false);
+                return await DeployToAsync(app, deployment, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -116,40 +102,29 @@ public sealed class DeployStep(DeliveryRun run) : IStepExecutor
         if (failed is not null) return failed;
         var waiting = results.FirstOrDefault(r => r is not null);
         if (waiting is not null) return waiting;
-        return StepOutcome.Succeeded($"deployed to {string.Join(", ", placements)}");
+        return StepOutcome.Succeeded($"deployed to {string.Join(", ", deployments.Select(d => d.Placement))}");
     }
 
-    private async Task<StepOutcome?> DeployToAsync(Application app, IReadOnlyList<EffectiveComponent> components, Placement placement, CancellationToken ct)
+    /// <summary>Applies the deployment's components in dependency order; a component waits until what it depends on is healthy there.</summary>
+    private async Task<StepOutcome?> DeployToAsync(Application app, Deployment deployment, CancellationToken ct)
     {
         var healthy = new HashSet<string>(StringComparer.Ordinal);
         StepOutcome? pending = null;
-        foreach (var component in DependencyOrder(components))
+        var placement = deployment.Placement;
+        foreach (var rendered in deployment.Components)
         {
-            if (component.Source.DependsOn.Any(d => !healthy.Contains(d)))
+            var dependsOn = app.FindComponent(rendered.Name)?.DependsOn ?? [];
+            if (dependsOn.Any(d => !healthy.Contains(d)))
             {
-                pending ??= StepOutcome.Waiting($"component '{component.Name}' waits for {string.Join(", ", component.Source.DependsOn.Where(d => !healthy.Contains(d)))} in {placement}");
+                pending ??= StepOutcome.Waiting($"component '{rendered.Name}' waits for {string.Join(", ", dependsOn.Where(d => !healthy.Contains(d)))} in {placement}");
                 continue;
             }
-            var rendered = ApplicationRenderer.RenderComponent(app, component, run.RenderOptions(placement));
             var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, placement.Cluster, ct).ConfigureAwait(false);
-            if (outcome is null) healthy.Add(component.Name);
+            if (outcome is null) healthy.Add(rendered.Name);
             else if (outcome.Phase == StepPhase.Failed) return outcome;
             else pending ??= outcome;
         }
         return pending;
-    }
-
-    private static IEnumerable<EffectiveComponent> DependencyOrder(IReadOnlyList<EffectiveComponent> components)
-    {
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        var remaining = components.ToList();
-        while (remaining.Count > 0)
-        {
-            var next = remaining.FirstOrDefault(c => c.Source.DependsOn.All(d => done.Contains(d) || components.All(x => x.Name != d))) ?? remaining[0];
-            remaining.Remove(next);
-            done.Add(next.Name);
-            yield return next;
-        }
     }
 }
 

@@ -18,24 +18,23 @@ public sealed class DeliveryRun
     public required IClusterGateway Gateway { get; init; }
     public IRecordStore? Records { get; init; }
     public bool Force { get; init; }
-    public DefinitionRegistry Registry { get; init; } = DefinitionRegistry.BuiltIn;
-    public IReadOnlyDictionary<string, IReadOnlyList<System.Text.Json.Nodes.JsonObject>>? SourceObjects { get; init; }
-    public IEngineOutput Output { get; init; } = NullEngineOutput.Instance;
+    /// <summary>The release planned for this pass: where each step puts what, rendered once.</summary>
+    public required ReleasePlan Plan { get; init; }
 
-    /// <summary>Merges override policies into the components (KubeVela's override policy); null when none is available.</summary>
-    public Func<Application, IReadOnlyList<Policy>, IReadOnlyList<EffectiveComponent>>? MergeOverrides { get; init; }
+    public IEngineOutput Output { get; init; } = NullEngineOutput.Instance;
 
     /// <summary>The cluster a step names (empty or <c>local</c>: the one in use).</summary>
     public string ClusterOf(string? cluster) => cluster is { Length: > 0 } c && c != Topology.Local ? c : Gateway.LocalCluster;
 
-    public RenderOptions RenderOptions(Placement placement) => new()
+    /// <summary>Where the running step puts what: from the plan, or planned again when its inputs changed its properties.</summary>
+    public IReadOnlyList<Deployment> DeploymentsOf(StepContext context)
     {
-        Registry = Registry,
-        SourceObjects = SourceObjects,
-        Revision = Math.Max(Record.Revision, 1),
-        Namespace = placement.Namespace,
-        Cluster = placement.Cluster == Gateway.LocalCluster ? null : placement.Cluster,
-    };
+        if (context.Step.Inputs.Count == 0) return Plan.DeploymentsOf(context.Step.Name);
+        var problems = new List<VelaProblem>();
+        var deployments = ReleasePlanner.PlanStep(context.Application, context.Step with { Spec = context.Spec, Properties = context.Properties }, Plan.Context, problems);
+        if (problems.Count > 0) throw new VelaProblemException(problems[0]);
+        return deployments;
+    }
 
     /// <summary>Adds what was applied to the revision's inventory (once per object).</summary>
     public void RecordApplied(string cluster, IEnumerable<AppliedObject> objects)

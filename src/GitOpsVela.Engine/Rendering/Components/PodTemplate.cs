@@ -28,7 +28,7 @@ internal static class PodTemplate
         var labels = new JsonObject();
         if (render.Properties["labels"] is JsonObject user)
             foreach (var (k, v) in user) labels[k] = v?.DeepClone();
-        if (Bool(render.Properties, "addRevisionLabel")) labels["app.oam.dev/revision"] = $"{render.Component.Name}-{RevisionSuffix(render)}";
+        if (render.Properties.Bool("addRevisionLabel")) labels["app.oam.dev/revision"] = $"{render.Component.Name}-{RevisionSuffix(render)}";
         labels["app.oam.dev/name"] = render.Application.Name;
         labels["app.oam.dev/component"] = render.Component.Name;
         return labels;
@@ -50,7 +50,7 @@ internal static class PodTemplate
         var container = new JsonObject
         {
             ["name"] = render.Component.Name,
-            ["image"] = Str(p, "image"),
+            ["image"] = p.Str("image"),
         };
         if (ports != PortStyle.None)
         {
@@ -59,10 +59,10 @@ internal static class PodTemplate
             else if (p["port"] is { } port)
                 container["ports"] = new JsonArray(new JsonObject { ["containerPort"] = port.DeepClone() });
         }
-        Copy(p, "imagePullPolicy", container);
+        p.CopyTo("imagePullPolicy", container);
         if (p["cmd"] is { } cmd) container["command"] = cmd.DeepClone();
-        Copy(p, "args", container);
-        Copy(p, "env", container);
+        p.CopyTo("args", container);
+        p.CopyTo("env", container);
         if (p["cpu"] is not null || p["memory"] is not null)
         {
             var limits = new JsonObject();
@@ -89,14 +89,14 @@ internal static class PodTemplate
 
     private static JsonObject ContainerPort(JsonObject v, PortStyle style)
     {
-        var port = Long(v, "port");
-        var containerPort = style == PortStyle.WithProtocol && v["containerPort"] is not null ? Long(v, "containerPort") : port;
-        var protocol = Str(v, "protocol") ?? "TCP";
+        var port = v.Long("port");
+        var containerPort = style == PortStyle.WithProtocol && v["containerPort"] is not null ? v.Long("containerPort") : port;
+        var protocol = v.Str("protocol") ?? "TCP";
         return new JsonObject
         {
             ["containerPort"] = containerPort,
             ["protocol"] = protocol,
-            ["name"] = Str(v, "name") ?? DefaultPortName(containerPort, protocol, style),
+            ["name"] = v.Str("name") ?? DefaultPortName(containerPort, protocol, style),
         };
     }
 
@@ -108,14 +108,14 @@ internal static class PodTemplate
     {
         var result = new JsonArray();
         if (properties["ports"] is not JsonArray list) return result;
-        var exposeType = Str(properties, "exposeType") ?? "ClusterIP";
-        foreach (var v in list.OfType<JsonObject>().Where(v => Bool(v, "expose")))
+        var exposeType = properties.Str("exposeType") ?? "ClusterIP";
+        foreach (var v in list.OfType<JsonObject>().Where(v => v.Bool("expose")))
         {
-            var port = Long(v, "port");
-            var target = v["containerPort"] is not null ? Long(v, "containerPort") : port;
-            var protocol = Str(v, "protocol") ?? "TCP";
+            var port = v.Long("port");
+            var target = v["containerPort"] is not null ? v.Long("containerPort") : port;
+            var protocol = v.Str("protocol") ?? "TCP";
             var entry = new JsonObject { ["port"] = port, ["targetPort"] = target };
-            entry["name"] = Str(v, "name") ?? (style == PortStyle.WithProtocol ? DefaultPortName(target, protocol, style) : $"port-{port}");
+            entry["name"] = v.Str("name") ?? (style == PortStyle.WithProtocol ? DefaultPortName(target, protocol, style) : $"port-{port}");
             if (style == PortStyle.WithProtocol)
             {
                 if (v["nodePort"] is { } nodePort && exposeType == "NodePort") entry["nodePort"] = nodePort.DeepClone();
@@ -140,7 +140,7 @@ internal static class PodTemplate
             {
                 ["selector"] = new JsonObject { ["app.oam.dev/component"] = render.Component.Name },
                 ["ports"] = ports,
-                ["type"] = Str(render.Properties, "exposeType") ?? "ClusterIP",
+                ["type"] = render.Properties.Str("exposeType") ?? "ClusterIP",
             },
         }));
     }
@@ -204,7 +204,7 @@ internal static class PodTemplate
             if (mounts[kind] is not JsonArray list) continue;
             foreach (var v in list.OfType<JsonObject>())
             {
-                var name = Str(v, "name") ?? "";
+                var name = v.Str("name") ?? "";
                 if (!seen.Add(name)) continue;
                 var volume = new JsonObject { ["name"] = name };
                 switch (kind)
@@ -219,7 +219,7 @@ internal static class PodTemplate
                         volume["secret"] = KeyedSource(v, "secretName", "secretName");
                         break;
                     case "emptyDir":
-                        volume["emptyDir"] = new JsonObject { ["medium"] = Str(v, "medium") ?? "" };
+                        volume["emptyDir"] = new JsonObject { ["medium"] = v.Str("medium") ?? "" };
                         break;
                     case "hostPath":
                         volume["hostPath"] = new JsonObject { ["path"] = v["path"]?.DeepClone() };
@@ -233,7 +233,7 @@ internal static class PodTemplate
     private static JsonNode LegacyVolume(JsonObject v)
     {
         var volume = new JsonObject { ["name"] = v["name"]?.DeepClone() };
-        switch (Str(v, "type") ?? "emptyDir")
+        switch (v.Str("type") ?? "emptyDir")
         {
             case "pvc":
                 volume["persistentVolumeClaim"] = new JsonObject { ["claimName"] = v["claimName"]?.DeepClone() };
@@ -245,7 +245,7 @@ internal static class PodTemplate
                 volume["secret"] = KeyedSource(v, "secretName", "secretName");
                 break;
             default:
-                volume["emptyDir"] = new JsonObject { ["medium"] = Str(v, "medium") ?? "" };
+                volume["emptyDir"] = new JsonObject { ["medium"] = v.Str("medium") ?? "" };
                 break;
         }
         return volume;
@@ -423,17 +423,4 @@ internal static class PodTemplate
             ["protocol"] = Schema.String(@default: "TCP", @enum: ["TCP", "UDP", "SCTP"]),
             ["expose"] = Schema.Bool(@default: false),
         }));
-
-    // ---- JSON helpers ----
-
-    public static string? Str(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-
-    public static long Long(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<long>(out var l) ? l : o[key] is JsonValue d && d.TryGetValue<double>(out var x) ? (long)x : 0;
-
-    public static bool Bool(JsonObject o, string key) => o[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
-
-    public static void Copy(JsonObject from, string key, JsonObject to, string? targetKey = null)
-    {
-        if (from[key] is { } value) to[targetKey ?? key] = value.DeepClone();
-    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Loading.Schemas;
 using static GitOpsVela.Engine.Rendering.Components.PodTemplate;
 
@@ -98,7 +99,7 @@ public sealed class TaskComponent : IComponentType
                 {
                     ["metadata"] = Metadata(render),
                     ["spec"] = PodSpec(render, Container(render, PortStyle.None),
-                        new JsonObject { ["restartPolicy"] = Str(render.Properties, "restart") ?? "Never" }),
+                        new JsonObject { ["restartPolicy"] = render.Properties.Str("restart") ?? "Never" }),
                 },
             },
         };
@@ -139,23 +140,23 @@ public sealed class CronTaskComponent : IComponentType
             ["parallelism"] = count,
             ["completions"] = count.DeepClone(),
         };
-        Copy(p, "ttlSecondsAfterFinished", jobSpec);
-        Copy(p, "activeDeadlineSeconds", jobSpec);
+        p.CopyTo("ttlSecondsAfterFinished", jobSpec);
+        p.CopyTo("activeDeadlineSeconds", jobSpec);
         jobSpec["backoffLimit"] = p["backoffLimit"]?.DeepClone() ?? 6;
         jobSpec["template"] = new JsonObject
         {
             ["metadata"] = Metadata(render),
-            ["spec"] = PodSpec(render, Container(render, PortStyle.None), new JsonObject { ["restartPolicy"] = Str(p, "restart") ?? "Never" }),
+            ["spec"] = PodSpec(render, Container(render, PortStyle.None), new JsonObject { ["restartPolicy"] = p.Str("restart") ?? "Never" }),
         };
         var spec = new JsonObject
         {
             ["schedule"] = p["schedule"]?.DeepClone(),
-            ["concurrencyPolicy"] = Str(p, "concurrencyPolicy") ?? "Allow",
+            ["concurrencyPolicy"] = p.Str("concurrencyPolicy") ?? "Allow",
             ["suspend"] = p["suspend"]?.DeepClone() ?? false,
             ["successfulJobsHistoryLimit"] = p["successfulJobsHistoryLimit"]?.DeepClone() ?? 3,
             ["failedJobsHistoryLimit"] = p["failedJobsHistoryLimit"]?.DeepClone() ?? 1,
         };
-        Copy(p, "startingDeadlineSeconds", spec);
+        p.CopyTo("startingDeadlineSeconds", spec);
         spec["jobTemplate"] = new JsonObject { ["metadata"] = Metadata(render), ["spec"] = jobSpec };
         render.Workload = new JsonObject { ["apiVersion"] = "batch/v1", ["kind"] = "CronJob", ["spec"] = spec };
     }
@@ -234,7 +235,7 @@ public sealed class K8sObjectsComponent : IComponentType
     public void Render(ComponentRender render)
     {
         if (render.Properties["objects"] is not JsonArray { Count: > 0 } objects)
-            throw new Diagnostics.VelaProblemException(new Diagnostics.VelaProblem("VelaPropertyInvalid", Diagnostics.ProblemCategory.InvalidData,
+            throw new Diagnostics.VelaProblemException(new Diagnostics.VelaProblem(ErrorIds.Load.PropertyInvalid, Diagnostics.ProblemCategory.InvalidData,
                 "objects must list at least one object", render.Component.Location, render.Application.Name, render.Component.Name, "properties.objects"));
         render.Workload = (JsonObject)objects[0]!.DeepClone();
         for (var i = 1; i < objects.Count; i++) render.Outputs.Add(new RenderedOutput($"objects-{i}", (JsonObject)objects[i]!.DeepClone()));

@@ -67,32 +67,32 @@ public sealed class HelmComponent : IComponentType
     {
         var p = render.Properties;
         var name = render.Component.Name;
-        var repoType = Str(p, "repoType") ?? "helm";
-        var pullInterval = Str(p, "pullInterval") ?? "5m";
+        var repoType = p.Str("repoType") ?? "helm";
+        var pullInterval = p.Str("pullInterval") ?? "5m";
 
-        if (Str(p, "sourceName") is null) render.Outputs.Add(new RenderedOutput("repo", Source(p, name, repoType, pullInterval)));
+        if (p.Str("sourceName") is null) render.Outputs.Add(new RenderedOutput("repo", Source(p, name, repoType, pullInterval)));
 
         var chartSpec = new JsonObject
         {
-            ["chart"] = Str(p, "chart"),
-            ["version"] = Str(p, "version") ?? "*",
+            ["chart"] = p.Str("chart"),
+            ["version"] = p.Str("version") ?? "*",
             ["sourceRef"] = new JsonObject
             {
                 ["kind"] = repoType switch { "git" => "GitRepository", "oss" => "Bucket", _ => "HelmRepository" },
-                ["name"] = Str(p, "sourceName") ?? name,
+                ["name"] = p.Str("sourceName") ?? name,
             },
-            ["interval"] = Str(p, "interval") ?? "30s",
+            ["interval"] = p.Str("interval") ?? "30s",
         };
         if (p["valuesFiles"] is JsonArray files) chartSpec["valuesFiles"] = files.DeepClone();
 
         var spec = new JsonObject
         {
-            ["timeout"] = Str(p, "installTimeout") ?? "10m",
+            ["timeout"] = p.Str("installTimeout") ?? "10m",
             ["interval"] = pullInterval,
             ["chart"] = new JsonObject { ["spec"] = chartSpec },
         };
-        if (Str(p, "targetNamespace") is { } target) spec["targetNamespace"] = target;
-        if (Str(p, "releaseName") is { } release) spec["releaseName"] = release;
+        if (p.Str("targetNamespace") is { } target) spec["targetNamespace"] = target;
+        if (p.Str("releaseName") is { } release) spec["releaseName"] = release;
         if (p["values"] is JsonObject values) spec["values"] = values.DeepClone();
         if (p["valuesFrom"] is JsonArray valuesFrom)
         {
@@ -127,7 +127,7 @@ public sealed class HelmComponent : IComponentType
         {
             case "git":
                 (apiVersion, kind) = ("source.toolkit.fluxcd.io/v1", "GitRepository");
-                spec["url"] = Str(p, "url");
+                spec["url"] = p.Str("url");
                 if (p["git"] is JsonObject git)
                 {
                     // Later keys win, as CUE unifies `ref: branch`, `ref: commit`, ... into one ref object.
@@ -139,21 +139,21 @@ public sealed class HelmComponent : IComponentType
                 break;
             case "oss":
                 (apiVersion, kind) = ("source.toolkit.fluxcd.io/v1beta2", "Bucket");
-                spec["endpoint"] = Str(p, "url");
+                spec["endpoint"] = p.Str("url");
                 spec["bucketName"] = p["oss"]?["bucketName"]?.DeepClone();
                 spec["provider"] = p["oss"]?["provider"]?.DeepClone() ?? "generic";
                 if (p["oss"]?["region"] is { } region) spec["region"] = region.DeepClone();
                 break;
             default:
                 (apiVersion, kind) = ("source.toolkit.fluxcd.io/v1beta2", "HelmRepository");
-                spec["url"] = Str(p, "url");
+                spec["url"] = p.Str("url");
                 if (repoType == "oci") spec["type"] = "oci";
                 if (p["helmrepository"]?["provider"] is { } provider) spec["provider"] = provider.DeepClone();
                 break;
         }
-        if (Str(p, "secretRef") is { Length: > 0 } secret) spec["secretRef"] = new JsonObject { ["name"] = secret };
+        if (p.Str("secretRef") is { Length: > 0 } secret) spec["secretRef"] = new JsonObject { ["name"] = secret };
         spec["interval"] = pullInterval;
-        if (Str(p, "timeout") is { } timeout) spec["timeout"] = timeout;
+        if (p.Str("timeout") is { } timeout) spec["timeout"] = timeout;
         return new JsonObject
         {
             ["apiVersion"] = apiVersion,
@@ -163,6 +163,4 @@ public sealed class HelmComponent : IComponentType
         };
     }
 
-    private static string? Str(JsonObject p, string key) =>
-        p[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

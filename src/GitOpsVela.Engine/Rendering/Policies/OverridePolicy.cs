@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Rendering.Patching;
 
 namespace GitOpsVela.Engine.Rendering.Policies;
 
@@ -44,7 +45,7 @@ public static class OverridePolicy
     private static EffectiveComponent Patch(EffectiveComponent component, ComponentPatch patch)
     {
         var properties = (JsonObject)component.Properties.DeepClone();
-        if (patch.Properties is { } changes) Merge(properties, changes);
+        if (patch.Properties is { } changes) JsonPatching.Merge(properties, changes);
         var traits = component.Traits.ToList();
         foreach (var t in patch.Traits)
         {
@@ -58,7 +59,7 @@ public static class OverridePolicy
             if (index >= 0)
             {
                 var merged = (JsonObject)traits[index].Properties.DeepClone();
-                Merge(merged, traitProps);
+                JsonPatching.Merge(merged, traitProps);
                 traits[index] = traits[index] with { Properties = merged };
             }
             else
@@ -67,14 +68,5 @@ public static class OverridePolicy
             }
         }
         return component with { Properties = properties, Traits = traits };
-    }
-
-    private static void Merge(JsonObject target, JsonObject patch)
-    {
-        foreach (var (key, value) in patch)
-        {
-            if (value is JsonObject child && target[key] is JsonObject existing) Merge(existing, child);
-            else target[key] = value?.DeepClone();
-        }
     }
 }

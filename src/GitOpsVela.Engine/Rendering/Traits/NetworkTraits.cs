@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Loading.Schemas;
+using GitOpsVela.Engine.Rendering.Patching;
 
 namespace GitOpsVela.Engine.Rendering.Traits;
 
@@ -52,7 +53,7 @@ public sealed class IngressTrait : ITraitType
     public void Apply(TraitRender render)
     {
         var http = render.Properties["http"] as JsonObject ?? new JsonObject();
-        var name = render.ComponentName();
+        var name = render.ComponentName;
         render.AddOutput("service", render.ServiceFor(IngressRendering.ServicePorts(http)));
         render.AddOutput("ingress", new JsonObject
         {
@@ -80,7 +81,7 @@ public sealed class Ingress120Trait : ITraitType
     public void Apply(TraitRender render)
     {
         var http = render.Properties["http"] as JsonObject ?? new JsonObject();
-        var name = render.ComponentName();
+        var name = render.ComponentName;
         render.AddOutput("service", render.ServiceFor(IngressRendering.ServicePorts(http)));
         render.AddOutput("ingress", new JsonObject
         {
@@ -117,7 +118,7 @@ public sealed class GatewayTrait : ITraitType
     {
         var p = render.Properties;
         var http = p["http"] as JsonObject ?? new JsonObject();
-        var name = render.ComponentName();
+        var name = render.ComponentName;
         var cls = p.Str("class") ?? "nginx";
         var inSpec = p.Bool("classInSpec");
         render.AddOutput("service", render.ServiceFor(IngressRendering.ServicePorts(http)));
@@ -187,5 +188,23 @@ public sealed class ExposeTrait : ITraitType
         }
         var metadata = new JsonObject { ["annotations"] = p.Clone("annotations") ?? new JsonObject() };
         render.AddOutput("service", render.ServiceFor(ports, metadata, p["matchLabels"]?.DeepClone() as JsonObject, type));
+    }
+}
+
+/// <summary>The Service that traits exposing a component add.</summary>
+internal static class ServiceOutput
+{
+    /// <summary>Appends a Service output named <paramref name="output"/> selecting the component's pods.</summary>
+    public static JsonObject ServiceFor(this TraitRender render, JsonArray ports, JsonObject? metadataExtra = null, JsonObject? selector = null, string? type = null)
+    {
+        var metadata = new JsonObject { ["name"] = render.ComponentName };
+        if (metadataExtra is not null) JsonPatching.Merge(metadata, metadataExtra);
+        var spec = new JsonObject
+        {
+            ["selector"] = selector ?? new JsonObject { ["app.oam.dev/component"] = render.ComponentName },
+            ["ports"] = ports,
+        };
+        if (type is not null) spec["type"] = type;
+        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = metadata, ["spec"] = spec };
     }
 }

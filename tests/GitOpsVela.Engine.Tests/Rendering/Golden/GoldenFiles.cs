@@ -25,7 +25,7 @@ internal static class GoldenFiles
         var load = ApplicationLoader.Load([Path.Combine(folder, "input.yaml")]);
         Assert.Empty(load.Problems);
         var app = Assert.Single(load.Applications);
-        Assert.Empty(Engine.Rendering.ApplicationCheck.Validate(app));
+        Assert.Empty(Engine.Planning.ReleasePlanner.Check(app).Problems);
         var result = ApplicationRenderer.Render(app);
         Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Problems));
 

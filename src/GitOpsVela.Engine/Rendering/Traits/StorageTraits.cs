@@ -1,0 +1,218 @@
+using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Loading.Schemas;
+using GitOpsVela.Engine.Rendering.Patching;
+
+namespace GitOpsVela.Engine.Rendering.Traits;
+
+// The storage trait: volumes of every kind and the claims it creates.
+
+/// <summary>
+/// <c>storage</c> (vela-templates/definitions/internal/trait/storage.cue): pvc/configMap/secret/emptyDir/hostPath volumes
+/// named <c>&lt;kind&gt;-&lt;name&gt;</c>, mounted in the first container (block PVCs as volumeDevices, configMap/secret
+/// keys as env), and the PVCs, ConfigMaps and Secrets themselves unless <c>mountOnly</c>.
+/// </summary>
+public sealed class StorageTrait : ITraitType
+{
+    public string Name => "storage";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
+
+    private const string Quantity = "^([1-9][0-9]{0,63})(E|P|T|G|M|K|Ei|Pi|Ti|Gi|Mi|Ki)$";
+
+    private static Schema Items => Schema.Array(Schema.Object(new() { ["key"] = Schema.String(required: true), ["path"] = Schema.String(required: true), ["mode"] = Schema.Int(@default: 511) }));
+
+    private static Schema Ref => Schema.Object(new() { ["name"] = Schema.String(required: true), ["kind"] = Schema.String(required: true), ["apiGroup"] = Schema.String(required: true) });
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["pvc"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["mountOnly"] = Schema.Bool(@default: false),
+            ["mountPath"] = Schema.String(required: true),
+            ["subPath"] = Schema.String(),
+            ["volumeMode"] = Schema.String(@default: "Filesystem"),
+            ["volumeName"] = Schema.String(),
+            ["accessModes"] = Schema.Array(Schema.String()),
+            ["storageClassName"] = Schema.String(),
+            ["resources"] = Schema.Object(new()
+            {
+                ["requests"] = Schema.Object(new() { ["storage"] = new Schema { Type = SchemaType.String, Required = true, Pattern = Quantity } }, required: true),
+                ["limits"] = Schema.Object(new() { ["storage"] = new Schema { Type = SchemaType.String, Required = true, Pattern = Quantity } }),
+            }),
+            ["dataSourceRef"] = Ref,
+            ["dataSource"] = Ref,
+            ["selector"] = Schema.Object([], open: true),
+        })),
+        ["configMap"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["mountOnly"] = Schema.Bool(@default: false),
+            ["mountToEnv"] = Schema.Object(new() { ["envName"] = Schema.String(required: true), ["configMapKey"] = Schema.String(required: true) }),
+            ["mountToEnvs"] = Schema.Array(Schema.Object(new() { ["envName"] = Schema.String(required: true), ["configMapKey"] = Schema.String(required: true) })),
+            ["mountPath"] = Schema.String(),
+            ["subPath"] = Schema.String(),
+            ["defaultMode"] = Schema.Int(@default: 420),
+            ["readOnly"] = Schema.Bool(@default: false),
+            ["data"] = Schema.Object([], open: true),
+            ["items"] = Items,
+        })),
+        ["secret"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["mountOnly"] = Schema.Bool(@default: false),
+            ["mountToEnv"] = Schema.Object(new() { ["envName"] = Schema.String(required: true), ["secretKey"] = Schema.String(required: true) }),
+            ["mountToEnvs"] = Schema.Array(Schema.Object(new() { ["envName"] = Schema.String(required: true), ["secretKey"] = Schema.String(required: true) })),
+            ["mountPath"] = Schema.String(required: true),
+            ["subPath"] = Schema.String(),
+            ["defaultMode"] = Schema.Int(@default: 420),
+            ["readOnly"] = Schema.Bool(@default: false),
+            ["stringData"] = Schema.Object([], open: true),
+            ["data"] = Schema.Object([], open: true),
+            ["items"] = Items,
+        })),
+        ["emptyDir"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
+            ["subPath"] = Schema.String(),
+            ["medium"] = Schema.String(@default: "", @enum: ["", "Memory"]),
+        })),
+        ["hostPath"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["path"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
+            ["type"] = Schema.String(@default: "Directory", @enum: ["Directory", "DirectoryOrCreate", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"]),
+        })),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var p = render.Properties;
+        IEnumerable<JsonObject> Items(string key) => (p[key] as JsonArray ?? []).OfType<JsonObject>();
+        var volumes = new List<JsonObject>();
+        var mounts = new List<JsonObject>();
+        var devices = new List<JsonObject>();
+        var env = new List<JsonObject>();
+
+        JsonObject Source(JsonObject v, string nameKey)
+        {
+            var source = new JsonObject { ["defaultMode"] = v.Clone("defaultMode") ?? 420, [nameKey] = v.Clone("name") };
+            if (v["items"] is JsonArray items)
+                source["items"] = new JsonArray(items.OfType<JsonObject>().Select(i => (JsonNode)new JsonObject
+                {
+                    ["key"] = i.Clone("key"),
+                    ["path"] = i.Clone("path"),
+                    ["mode"] = i.Clone("mode") ?? 511,
+                }).ToArray());
+            return source;
+        }
+        JsonObject Mount(string name, JsonObject v, bool readOnly = false)
+        {
+            var mount = new JsonObject { ["name"] = name, ["mountPath"] = v.Clone("mountPath") };
+            if (v["subPath"] is { } sub) mount["subPath"] = sub.DeepClone();
+            if (readOnly && v.Bool("readOnly")) mount["readOnly"] = true;
+            return mount;
+        }
+
+        foreach (var v in Items("pvc"))
+        {
+            var name = "pvc-" + v.Str("name");
+            volumes.Add(new JsonObject { ["name"] = name, ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = v.Clone("name") } });
+        }
+        foreach (var v in Items("configMap").Where(v => v["mountPath"] is not null))
+            volumes.Add(new JsonObject { ["name"] = "configmap-" + v.Str("name"), ["configMap"] = Source(v, "name") });
+        foreach (var v in Items("secret").Where(v => v["mountPath"] is not null))
+            volumes.Add(new JsonObject { ["name"] = "secret-" + v.Str("name"), ["secret"] = Source(v, "secretName") });
+        foreach (var v in Items("emptyDir"))
+            volumes.Add(new JsonObject { ["name"] = "emptydir-" + v.Str("name"), ["emptyDir"] = new JsonObject { ["medium"] = v.Str("medium") ?? "" } });
+        foreach (var v in Items("hostPath"))
+            volumes.Add(new JsonObject { ["name"] = "hostpath-" + v.Str("name"), ["hostPath"] = new JsonObject { ["path"] = v.Clone("path"), ["type"] = v.Str("type") ?? "Directory" } });
+
+        foreach (var v in Items("pvc"))
+        {
+            var mode = v.Str("volumeMode") ?? "Filesystem";
+            if (mode == "Filesystem") mounts.Add(Mount("pvc-" + v.Str("name"), v));
+            else if (mode == "Block")
+            {
+                var device = new JsonObject { ["name"] = "pvc-" + v.Str("name"), ["devicePath"] = v.Clone("mountPath") };
+                if (v["subPath"] is { } sub) device["subPath"] = sub.DeepClone();
+                devices.Add(device);
+            }
+        }
+        foreach (var v in Items("configMap").Where(v => v["mountPath"] is not null)) mounts.Add(Mount("configmap-" + v.Str("name"), v, readOnly: true));
+        foreach (var v in Items("secret").Where(v => v["mountPath"] is not null)) mounts.Add(Mount("secret-" + v.Str("name"), v, readOnly: true));
+        foreach (var v in Items("emptyDir")) mounts.Add(Mount("emptydir-" + v.Str("name"), v));
+        foreach (var v in Items("hostPath")) mounts.Add(new JsonObject { ["name"] = "hostpath-" + v.Str("name"), ["mountPath"] = v.Clone("mountPath") });
+
+        JsonObject EnvFrom(string envName, string refKind, string name, string key) =>
+            new() { ["name"] = envName, ["valueFrom"] = new JsonObject { [refKind] = new JsonObject { ["name"] = name, ["key"] = key } } };
+        foreach (var v in Items("configMap"))
+        {
+            if (v["mountToEnv"] is JsonObject one) env.Add(EnvFrom(one.Str("envName")!, "configMapKeyRef", v.Str("name")!, one.Str("configMapKey")!));
+        }
+        foreach (var v in Items("configMap"))
+            foreach (var k in (v["mountToEnvs"] as JsonArray ?? []).OfType<JsonObject>())
+                env.Add(EnvFrom(k.Str("envName")!, "configMapKeyRef", v.Str("name")!, k.Str("configMapKey")!));
+        foreach (var v in Items("secret"))
+        {
+            if (v["mountToEnv"] is JsonObject one) env.Add(EnvFrom(one.Str("envName")!, "secretKeyRef", v.Str("name")!, one.Str("secretKey")!));
+        }
+        foreach (var v in Items("secret"))
+            foreach (var k in (v["mountToEnvs"] as JsonArray ?? []).OfType<JsonObject>())
+                env.Add(EnvFrom(k.Str("envName")!, "secretKeyRef", v.Str("name")!, k.Str("secretKey")!));
+
+        var pod = render.PodSpec();
+        // deDupVolumesArray: the first volume of a name wins.
+        var podVolumes = volumes.DistinctBy(v => v.Str("name")).ToList();
+        if (podVolumes.Count > 0)
+        {
+            var list = JsonPatching.List(pod, "volumes");
+            foreach (var v in podVolumes) JsonPatching.MergeByKey(list, v);
+        }
+        // containers: [{...}, ...] patches the first container. Empty lists are not written (an API server drops them).
+        var first = (pod["containers"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault() ?? throw render.Problem("the pod has no container to mount into");
+        foreach (var (key, items) in new[] { ("env", env), ("volumeDevices", devices), ("volumeMounts", mounts) })
+        {
+            if (items.Count == 0) continue;
+            var list = JsonPatching.List(first, key);
+            foreach (var item in items) JsonPatching.MergeByKey(list, item);
+        }
+
+        foreach (var v in Items("pvc").Where(v => !v.Bool("mountOnly")))
+        {
+            var spec = new JsonObject
+            {
+                ["accessModes"] = v.Clone("accessModes") ?? new JsonArray("ReadWriteOnce"),
+                ["volumeMode"] = v.Str("volumeMode") ?? "Filesystem",
+            };
+            if (v["volumeName"] is { } vn) spec["volumeName"] = vn.DeepClone();
+            if (v["storageClassName"] is { } sc) spec["storageClassName"] = sc.DeepClone();
+            var resources = new JsonObject { ["requests"] = new JsonObject { ["storage"] = v["resources"]?["requests"]?["storage"]?.DeepClone() ?? "8Gi" } };
+            if (v["resources"]?["limits"]?["storage"] is { } limit) resources["limits"] = new JsonObject { ["storage"] = limit.DeepClone() };
+            spec["resources"] = resources;
+            foreach (var key in new[] { "dataSourceRef", "dataSource", "selector" })
+                if (v[key] is { } value) spec[key] = value.DeepClone();
+            render.AddOutput("pvc-" + v.Str("name"), new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "PersistentVolumeClaim",
+                ["metadata"] = new JsonObject { ["name"] = v.Clone("name") },
+                ["spec"] = spec,
+            });
+        }
+        foreach (var v in Items("configMap").Where(v => !v.Bool("mountOnly")))
+        {
+            var cm = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = v.Clone("name") } };
+            if (v["data"] is { } data) cm["data"] = data.DeepClone();
+            render.AddOutput("configmap-" + v.Str("name"), cm);
+        }
+        foreach (var v in Items("secret").Where(v => !v.Bool("mountOnly")))
+        {
+            var secret = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Secret", ["metadata"] = new JsonObject { ["name"] = v.Clone("name") } };
+            if (v["data"] is { } data) secret["data"] = data.DeepClone();
+            if (v["stringData"] is { } stringData) secret["stringData"] = stringData.DeepClone();
+            render.AddOutput("secret-" + v.Str("name"), secret);
+        }
+    }
+}
