@@ -116,7 +116,7 @@ Describe 'Validation and rendering pipelines' {
         try {
             Test-VelaApplication -Path $file -Quiet | Should -BeFalse
             $null = Test-VelaApplication -Path $file -ErrorVariable problems -ErrorAction SilentlyContinue
-            $problems.FullyQualifiedErrorId | Should -Contain 'VelaComponentTypeUnknown,GitOpsVela.Commands.Cmdlets.TestVelaApplicationCommand'
+            $problems.FullyQualifiedErrorId | Should -Contain 'Render.ComponentTypeUnknown,GitOpsVela.Commands.Cmdlets.TestVelaApplicationCommand'
             "$($problems[0])" | Should -Match ([regex]::Escape($file) + ':8:')
         }
         finally {
