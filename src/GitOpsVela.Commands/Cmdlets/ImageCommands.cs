@@ -207,20 +207,8 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
     public string? Kubeconfig { get; set; }
 
     private ClusterConnection? _connection;
-    private string? _gitSecret;
-    private string? _gitSecretNamespace;
-
-    private Engine.Composition.DeliveryTarget? Cluster =>
-        Context is null && Kubeconfig is null ? null : (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
 
     protected override void EndVelaProcessing() => _connection?.Close();
-
-    private async Task<RegistryCredentials?> CredentialsFor(ImagePolicySpec policy, CancellationToken ct)
-    {
-        if (HasExplicitRegistryCredentials || policy.SecretRef is null || Cluster is not { } cluster) return RegistryCredentials(ImageReference.Parse(policy.Image).Registry);
-        var config = await cluster.Gateway.ReadAsync(policy.Namespace ?? "default", policy.SecretRef, ".dockerconfigjson", ct).ConfigureAwait(false);
-        return Engine.Images.RegistryCredentials.FromDockerConfig(config, ImageReference.Parse(policy.Image).Registry);
-    }
 
     protected override void ProcessVelaRecord()
     {
@@ -230,27 +218,29 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
             WriteVelaError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{Path}' because it does not exist."), ErrorIds.Load.PathNotFound, ErrorCategory.ObjectNotFound, Path));
             return;
         }
-        List<ImagePolicySpec> policies;
+        // The cluster (for secretRefs) is opened here, on the pipeline thread, so a failure is written once like everywhere else.
+        var cluster = Context is null && Kubeconfig is null ? null : (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
+        var automation = new ImageAutomation(Registry, Output, cluster?.Gateway);
+        ImagePolicies policies;
         if (ParameterSetName == "Explicit")
         {
-            policies = [new ImagePolicySpec(Marker!, Image!, BuildPolicy() ?? new TagPolicy(PolicyKind.Alphabetical), root)];
+            policies = new ImagePolicies([new ImagePolicySpec(Marker!, Image!, BuildPolicy() ?? new TagPolicy(PolicyKind.Alphabetical), root)], [], null, null);
         }
         else
         {
-            var load = ApplicationLoader.Load([root], Output);
-            foreach (var problem in load.Problems) WriteProblem(problem);
-            var (found, problems) = ImagePolicySpec.FromApplications(load.Applications, root);
-            // The git secretRef of the first kustomize component with an imageRepository pushes the commit (clusters/apps.yaml: my-secret).
-            foreach (var app in load.Applications)
-                foreach (var c in app.Components.Where(c => c.Type == "kustomize" && c.Properties.ContainsKey("imageRepository")))
-                    if (_gitSecret is null && c.Properties["secretRef"]?.GetValue<string>() is { } secret) (_gitSecret, _gitSecretNamespace) = (secret, app.Namespace);
-            foreach (var problem in problems) WriteProblem(problem);
-            policies = found;
-            if (policies.Count == 0) WriteVelaWarning($"no application under {root} has a kustomize component with an imageRepository block; use -Image and -Marker");
+            policies = automation.FindPolicies(root);
+            foreach (var problem in policies.Problems) WriteProblem(problem);
+            if (policies.Specs.Count == 0) WriteVelaWarning($"no application under {root} has a kustomize component with an imageRepository block; use -Image and -Marker");
         }
-        var updater = new ImageUpdater(Registry, Output);
-        ImageUpdatePlan Plan() => Run(ct => updater.PlanAsync(policies, CredentialsFor, ct));
-        var plan = Plan();
+        // Credentials the user gave are resolved here (SecretManagement runs in this session); the engine asks for them by registry host.
+        var given = new Dictionary<string, RegistryCredentials?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var spec in policies.Specs)
+        {
+            var host = ImageReference.Parse(spec.Image).Registry;
+            if (!given.ContainsKey(host)) given[host] = HasExplicitRegistryCredentials || cluster is null || spec.SecretRef is null ? RegistryCredentials(host) : null;
+        }
+        RegistryCredentials? Given(string host) => given.GetValueOrDefault(host);
+        var plan = Run(ct => automation.PlanAsync(policies.Specs, Given, HasExplicitRegistryCredentials, ct));
         foreach (var problem in plan.Problems) WriteProblem(problem);
         if (plan.Edits.Count == 0)
         {
@@ -261,35 +251,11 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
         if (Push || Commit)
             details.Add($"{(Push ? "commit and push" : "commit")} as {ImageCommitter.Author.Name}{(Branch is null ? "" : $" to {Branch}")}: {plan.CommitMessage.Trim().Replace("\n", " / ")}");
         if (!ShouldChange($"{plan.Edits.Count} marked value{(plan.Edits.Count == 1 ? "" : "s")} under {root}", "Update image tags", details)) return;
-        string? sha = null;
-        try
-        {
-            if (Push || Commit)
-            {
-                var credentials = GitCredentialsFrom.Credential(GitCredential) ?? GitCredentialsFrom.Secret(this, GitSecretName, SecretVault) ?? (_gitSecret is not null && Cluster is { } cluster
-                        ? new GitCredentials(
-                            Run(ct => cluster.Gateway.ReadAsync(_gitSecretNamespace!, _gitSecret, "username", ct)),
-                            Run(ct => cluster.Gateway.ReadAsync(_gitSecretNamespace!, _gitSecret, "password", ct)))
-                    : GitCredentialsFrom.Token(GitTokenVariable));
-                var first = true;
-                sha = ImageCommitter.CommitAndPush(root, plan.CommitMessage, credentials, Push, () =>
-                {
-                    var current = first ? plan : Plan();
-                    first = false;
-                    ImageUpdater.Apply(current.Edits);
-                    return current.Edits.Count > 0;
-                }, branch: Branch);
-            }
-            else
-            {
-                ImageUpdater.Apply(plan.Edits);
-            }
-        }
-        catch (VelaProblemException ex)
-        {
-            WriteProblem(ex.Problem, root);
-            return;
-        }
+        GitCredentials? credentials = null;
+        if (Push || Commit)
+            credentials = GitCredentialsFrom.Credential(GitCredential) ?? GitCredentialsFrom.Secret(this, GitSecretName, SecretVault)
+                ?? Run(ct => automation.GitCredentialsFromClusterAsync(policies, ct)) ?? GitCredentialsFrom.Token(GitTokenVariable);
+        var sha = Run(ct => Task.Run(() => automation.Apply(root, plan, Commit, Push, Branch, credentials, policies.Specs, Given, HasExplicitRegistryCredentials, ct), ct));
         foreach (var edit in plan.Edits) WriteObject(new VelaImageUpdate(edit, sha));
     }
 }
