@@ -193,7 +193,7 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
     /// <summary>Name of an environment variable holding a git token.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string GitTokenVariable { get; set; } = GitSourceProvider.DefaultTokenVariable;
+    public string GitTokenVariable { get; set; } = GitCredentials.TokenVariable;
 
     /// <summary>Read the imageRepository's registry secretRef (kubernetes.io/dockerconfigjson) and the component's git secretRef (kubernetes.io/basic-auth) from this context's cluster.</summary>
     [Parameter]
@@ -220,7 +220,7 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
         }
         // The cluster (for secretRefs) is opened here, on the pipeline thread, so a failure is written once like everywhere else.
         var cluster = Context is null && Kubeconfig is null ? null : (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
-        var automation = new ImageAutomation(Registry, Output, cluster?.Gateway);
+        var automation = new ImageAutomation(Registry, Output, cluster is null ? null : cluster.ReadSecretAsync);
         ImagePolicies policies;
         if (ParameterSetName == "Explicit")
         {

@@ -50,7 +50,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
     /// <summary>Name of an environment variable holding a git token.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string GitTokenVariable { get; set; } = GitSourceProvider.DefaultTokenVariable;
+    public string GitTokenVariable { get; set; } = GitCredentials.TokenVariable;
 
     /// <summary>Where clones are kept (default: the user's local application data, GitOpsVela/cache).</summary>
     [Parameter]
@@ -107,7 +107,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
         var lease = target.Lease(LeaseNamespace, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}", Interval + TimeSpan.FromMinutes(2));
         try
         {
-            Run(ct => target.Gateway.EnsureNamespaceAsync(target.Gateway.LocalCluster, LeaseNamespace, ct));
+            Run(ct => target.EnsureNamespaceAsync(LeaseNamespace, ct));
             for (var pass = 1; ; pass++)
             {
                 var (acquired, holder) = Run(ct => lease.TryAcquireAsync(ct));
@@ -118,9 +118,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
                 else
                 {
                     WriteVelaVerbose($"reconcile pass {pass} of {names} on context '{target.Context}' started {DateTimeOffset.Now:u}");
-                    target.Gateway.BeginPass();
-                    var reconciler = target.CreateReconciler(Output, cache, credentials, GitTokenVariable);
-                    var items = Run(ct => reconciler.RunAsync(_roots, new ReconcileOptions { Force = Force, Wait = Wait }, ct));
+                    var items = Run(ct => target.ReconcileAsync(_roots, new ReconcileOptions { Force = Force, Wait = Wait }, cache, credentials, GitTokenVariable, Output, ct));
                     foreach (var item in items) Report(item, target.Context);
                     WriteVelaVerbose($"reconcile pass {pass} finished {DateTimeOffset.Now:u}: {items.Count} applications");
                 }

@@ -56,17 +56,16 @@ public sealed class InvokeVelaWorkflowCommand : ClusterApplicationCmdlet
     private void Deliver(Engine.Loading.Model.Application app)
     {
         var target = Target;
-        var delivery = target.CreateDelivery(Output);
         DeliveryResult result;
         try
         {
-            result = Run(ct => delivery.DeliverAsync(app, new DeliveryOptions
+            result = Run(ct => target.DeliverAsync(app, new DeliveryOptions
             {
                 Wait = Wait,
                 Force = TakeOwnership,
                 PollInterval = PollInterval,
                 Source = string.IsNullOrEmpty(app.File) ? null : app.File,
-            }, ct));
+            }, Output, ct));
         }
         catch (Engine.Diagnostics.VelaProblemException ex)
         {

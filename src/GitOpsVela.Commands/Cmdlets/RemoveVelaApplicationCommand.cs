@@ -23,8 +23,7 @@ public sealed class RemoveVelaApplicationCommand : ClusterCmdlet
     {
         var ns = EffectiveNamespace;
         var target = Target;
-        var delivery = target.CreateDelivery(Output);
-        var (record, planned) = Run(ct => delivery.RemoveAsync(ns, Name!, null, whatIf: true, ct));
+        var (record, planned) = Run(ct => target.RemoveAsync(ns, Name!, null, whatIf: true, Output, ct));
         if (record is null)
         {
             WriteVelaError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
@@ -33,7 +32,7 @@ public sealed class RemoveVelaApplicationCommand : ClusterCmdlet
         }
         var details = planned.Select(e => $"delete {e}").Append($"delete the record of {ns}/{Name}");
         if (!ShouldChange($"{ns}/{Name} ({planned.Count} objects and the record, context '{target.Context}')", "Remove application", details, Force)) return;
-        var (_, deleted) = Run(ct => delivery.RemoveAsync(ns, Name!, null, whatIf: false, ct));
+        var (_, deleted) = Run(ct => target.RemoveAsync(ns, Name!, null, whatIf: false, Output, ct));
         foreach (var entry in deleted)
         {
             WriteVelaVerbose($"deleted {entry}");

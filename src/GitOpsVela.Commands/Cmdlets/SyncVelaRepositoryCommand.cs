@@ -59,7 +59,7 @@ public sealed class SyncVelaRepositoryCommand : VelaCmdlet
     /// <summary>Name of an environment variable holding a git token.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string GitTokenVariable { get; set; } = GitSourceProvider.DefaultTokenVariable;
+    public string GitTokenVariable { get; set; } = GitCredentials.TokenVariable;
 
     /// <summary>Where clones are kept (default: the user's local application data, GitOpsVela/cache).</summary>
     [Parameter]

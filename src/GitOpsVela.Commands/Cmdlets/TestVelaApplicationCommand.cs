@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
-using GitOpsVela.Engine.Planning;
+using GitOpsVela.Engine.Composition;
 
 namespace GitOpsVela.Commands.Cmdlets;
 
@@ -24,7 +24,7 @@ public sealed class TestVelaApplicationCommand : ApplicationInputCmdlet
         if (loadProblems > 0) _allValid = false;
         foreach (var app in apps)
         {
-            var problems = ReleasePlanner.Check(app).Problems
+            var problems = OfflineCheck.Check(app).Problems
                 .OrderBy(p => p.Location.File, StringComparer.Ordinal).ThenBy(p => p.Location.Line).ThenBy(p => p.Location.Column).ToList();
             if (problems.Count > 0) _allValid = false;
             if (Quiet) continue;

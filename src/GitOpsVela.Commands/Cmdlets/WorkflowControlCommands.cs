@@ -19,7 +19,7 @@ public abstract class WorkflowControlCmdlet : ClusterCmdlet
     {
         var ns = EffectiveNamespace;
         var target = Target;
-        var record = Run(ct => target.Records.LoadAsync(ns, Name!, ct));
+        var record = Run(ct => target.LoadRecordAsync(ns, Name!, ct));
         if (record is null)
         {
             WriteVelaError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
@@ -27,7 +27,7 @@ public abstract class WorkflowControlCmdlet : ClusterCmdlet
             return;
         }
         if (!ShouldChange($"{ns}/{Name} (context '{target.Context}', phase {record.Phase.ToKubeVela()})", Action)) return;
-        if (Change(record)) Run(ct => target.Records.SaveAsync(record, ct));
+        if (Change(record)) Run(ct => target.SaveRecordAsync(record, ct));
         else WriteVelaWarning($"{ns}/{Name}: nothing to {Action.ToLowerInvariant()} (phase {record.Phase.ToKubeVela()})");
         WriteObject(new VelaWorkflowRun(record, target.Context, [], []));
     }

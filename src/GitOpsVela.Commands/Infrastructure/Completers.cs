@@ -9,6 +9,15 @@ using GitOpsVela.Engine.Loading;
 
 namespace GitOpsVela.Commands.Infrastructure;
 
+/// <summary>Completers write nothing: no verbose, warning or progress while the user types.</summary>
+internal sealed class SilentOutput : IEngineOutput
+{
+    public static readonly SilentOutput Instance = new();
+    public void Verbose(string message) { }
+    public void Warning(string message) { }
+    public void Progress(string activity, string status, int percentComplete) { }
+}
+
 /// <summary>What a completer knows: the session's current folder (paths resolve against $PWD, as the cmdlet would resolve them).</summary>
 internal static class CompletionSupport
 {
@@ -54,9 +63,9 @@ internal static class CompletionSupport
         {
             var kubeconfig = bound.Contains("Kubeconfig") ? Resolve(bound["Kubeconfig"]) : null;
             var context = bound.Contains("Context") ? bound["Context"] as string : null;
-            using var target = KubeDelivery.Open(kubeconfig, context, NullEngineOutput.Instance, ClusterTimeout);
+            using var target = KubeDelivery.Open(kubeconfig, context, SilentOutput.Instance, ClusterTimeout);
             using var cts = new CancellationTokenSource(ClusterTimeout);
-            return target.Records.ListAsync(@namespace, cts.Token).GetAwaiter().GetResult();
+            return target.ListRecordsAsync(@namespace, cts.Token).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -71,7 +80,7 @@ internal static class CompletionSupport
         {
             var path = bound.Contains("LiteralPath") ? Resolve(bound["LiteralPath"]) : bound.Contains("Path") ? Resolve(bound["Path"]) : CurrentFolder();
             if (path is null || !(File.Exists(path) || Directory.Exists(path))) return [];
-            return ApplicationLoader.Load([path], NullEngineOutput.Instance).Applications;
+            return ApplicationLoader.Load([path], SilentOutput.Instance).Applications;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -13,7 +13,7 @@ internal static class GitCredentialsFrom
         credential is null ? null : new GitCredentials(credential.UserName, credential.GetNetworkCredential().Password);
 
     public static GitCredentials? Token(string? variable = null) =>
-        Environment.GetEnvironmentVariable(variable ?? GitSourceProvider.DefaultTokenVariable) is { Length: > 0 } token
+        Environment.GetEnvironmentVariable(variable ?? GitCredentials.TokenVariable) is { Length: > 0 } token
             ? new GitCredentials("git", token) : null;
 
     public static GitCredentials? Secret(VelaCmdlet cmdlet, string? secretName, string? vault)

@@ -114,6 +114,12 @@ public static class ErrorIds
         /// <summary>The API server did not answer in time.</summary>
         public const string Timeout = "Cluster.Timeout";
 
+        /// <summary>The API server's TLS certificate is not trusted by the kubeconfig's CA (or does not name the server).</summary>
+        public const string CertificateNotTrusted = "Cluster.CertificateNotTrusted";
+
+        /// <summary>The API server throttles requests (429 TooManyRequests, with its Retry-After).</summary>
+        public const string Throttled = "Cluster.Throttled";
+
         /// <summary>An object the API server refuses as invalid (422) or without apiVersion/kind/name.</summary>
         public const string ObjectInvalid = "Cluster.ObjectInvalid";
 

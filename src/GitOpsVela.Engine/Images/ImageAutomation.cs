@@ -1,5 +1,4 @@
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Kube;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
@@ -12,10 +11,11 @@ public sealed record ImagePolicies(IReadOnlyList<ImagePolicySpec> Specs, IReadOn
 /// <summary>
 /// One image-automation run over a working copy (what Update-VelaImageTag does): find the policies (the imageRepository
 /// blocks of the repository's kustomize components, or one given), plan the marker edits with each registry's credentials
-/// (given, else the policy's secretRef read from the cluster, else the user's docker config), and apply them — on disk,
+/// (given, else the policy's secretRef read through <c>readSecret</c> from the cluster, else the user's docker config), and apply them — on disk,
 /// or committed as kubevelabot and pushed, planning again on top of a concurrent push.
 /// </summary>
-public sealed class ImageAutomation(RegistryClient registry, IEngineOutput output, ISecretReader? cluster = null)
+public sealed class ImageAutomation(RegistryClient registry, IEngineOutput output,
+    Func<string, string, string, CancellationToken, Task<string>>? readSecret = null)
 {
     private readonly ImageUpdater _updater = new(registry, output);
 
@@ -36,19 +36,19 @@ public sealed class ImageAutomation(RegistryClient registry, IEngineOutput outpu
         _updater.PlanAsync(policies, async (policy, token) =>
         {
             var host = ImageReference.Parse(policy.Image).Registry;
-            if (credentialsGiven || policy.SecretRef is null || cluster is null) return given(host);
-            var config = await cluster.ReadAsync(policy.Namespace ?? "default", policy.SecretRef, ".dockerconfigjson", token).ConfigureAwait(false);
+            if (credentialsGiven || policy.SecretRef is null || readSecret is null) return given(host);
+            var config = await readSecret(policy.Namespace ?? "default", policy.SecretRef, ".dockerconfigjson", token).ConfigureAwait(false);
             return RegistryCredentials.FromDockerConfig(config, host);
         }, ct);
 
     /// <summary>The basic-auth Secret the policies' component names, read from the cluster; null without one.</summary>
     public async Task<GitCredentials?> GitCredentialsFromClusterAsync(ImagePolicies policies, CancellationToken ct)
     {
-        if (policies.GitSecret is null || cluster is null) return null;
+        if (policies.GitSecret is null || readSecret is null) return null;
         var ns = policies.GitSecretNamespace ?? "default";
         return new GitCredentials(
-            await cluster.ReadAsync(ns, policies.GitSecret, "username", ct).ConfigureAwait(false),
-            await cluster.ReadAsync(ns, policies.GitSecret, "password", ct).ConfigureAwait(false));
+            await readSecret(ns, policies.GitSecret, "username", ct).ConfigureAwait(false),
+            await readSecret(ns, policies.GitSecret, "password", ct).ConfigureAwait(false));
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed record FieldChange(string Path, string? Old, string? New)
 /// desired manifest GitOpsVela last applied (<see cref="AppliedHashAnnotation"/>) and every desired field still has its
 /// value live (server defaults and other managers' fields are extra, not differences).
 /// </summary>
-public static class ObjectComparison
+internal static class ObjectComparison
 {
     public const string AppliedHashAnnotation = "gitopsvela.io/applied-hash";
 
@@ -77,9 +77,10 @@ public static class ObjectComparison
                 if (live is not JsonObject l) return false;
                 foreach (var (k, v) in d)
                 {
-                    if (!l.TryGetPropertyValue(k, out var lv))
+                    if (!l.TryGetPropertyValue(k, out var lv) || lv is null)
                     {
-                        if (v is null) continue;
+                        // A real API server drops empty maps and lists of built-in kinds (Go's omitempty): `data: {}` reads back absent.
+                        if (v is null or JsonObject { Count: 0 } or JsonArray { Count: 0 }) continue;
                         return false;
                     }
                     if (!IsSubset(v, lv)) return false;
