@@ -44,10 +44,10 @@ Describe 'gitopsvela, the host with the whole PowerShell engine' {
         $r.Output | Should -Match '##vso\[task\.complete result=Failed;\]'
     }
 
-    It 'starts, imports the module and runs a command in well under 10 seconds' {
+    It 'starts, imports the module and runs a command within 30 seconds even on a loaded machine (the time is printed)' {
         $r = Invoke-VelaHost '-Command', '(Get-Module GitOpsVela).Name'
         $r.Output.Trim() | Should -Be 'GitOpsVela'
         Write-Host "gitopsvela start-up (process start to exit, module imported): $([math]::Round($r.Seconds, 2)) s"
-        $r.Seconds | Should -BeLessThan 10
+        $r.Seconds | Should -BeLessThan 30
     }
 }
