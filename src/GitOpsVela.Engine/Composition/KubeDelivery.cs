@@ -118,6 +118,9 @@ public sealed class DeliveryTarget : IDisposable
     public Task<IReadOnlyList<ApplicationRecord>> ReadStatusAsync(string? @namespace, CancellationToken ct) =>
         new Status.ApplicationStatusReader(Gateway, Gateway).ReadAsync(@namespace, ct);
 
+    /// <summary>The records of delivered applications alone, without live health (what completers list: names, namespaces, steps).</summary>
+    public Task<IReadOnlyList<ApplicationRecord>> ListRecordsAsync(string? @namespace, CancellationToken ct) => Gateway.ListAsync(@namespace, ct);
+
     /// <summary>One application's record, or null when it has not been delivered here.</summary>
     public Task<ApplicationRecord?> LoadRecordAsync(string @namespace, string name, CancellationToken ct) => Gateway.LoadAsync(@namespace, name, ct);
 
