@@ -312,7 +312,7 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
                     ["kind"] = "Namespace",
                     ["metadata"] = new JsonObject { ["name"] = @namespace },
                 }, cancellationToken).ConfigureAwait(false);
-                _output.Verbose($"created namespace {@namespace} in {cluster}");
+                _output.Warning($"namespace {@namespace} did not exist in cluster {cluster}; created it");
             }
             _namespaces[$"{cluster}/{@namespace}"] = true;
         }

@@ -24,6 +24,7 @@ internal static class ApplicationValidator
         void Add(string message, SourceLocation location, string? component = null, string? property = null, string id = ErrorIds.Load.ApplicationInvalid) =>
             problems.Add(new VelaProblem(id, ProblemCategory.InvalidData, message, location, app.Name, component, property));
 
+        CheckNames(app, Add);
         CheckComponents(app, Add);
         CheckPolicies(app, problems, Add);
         CheckWorkflow(app, Add);
@@ -216,6 +217,27 @@ internal static class ApplicationValidator
             if (!state.ContainsKey(node) && Visit(node) is { } cycle) return cycle;
         return null;
     }
+
+    /// <summary>
+    /// The application's name and namespace as Kubernetes checks them, before anything is applied: the name is a DNS-1123
+    /// subdomain that also fits a label value (KubeVela labels every object with it, at most 63 characters); the namespace a
+    /// DNS-1123 label.
+    /// </summary>
+    private static void CheckNames(Application app, Reporter add)
+    {
+        var metadata = app.Source.Child("metadata");
+        if (!IsDnsSubdomain(app.Name) || app.Name.Length > 63)
+            add($"application name '{Shorten(app.Name)}' is not a valid Kubernetes name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 63 characters (it becomes the app.oam.dev/name label)",
+                metadata.ValueLocation("name"), property: "metadata.name");
+        if (!IsDnsLabel(app.Namespace))
+            add($"namespace '{Shorten(app.Namespace)}' is not a valid Kubernetes namespace: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+                metadata.ValueLocation("namespace"), property: "metadata.namespace");
+    }
+
+    private static string Shorten(string text) => text.Length <= 70 ? text : text[..67] + "...";
+
+    private static bool IsDnsSubdomain(string name) =>
+        name.Length is > 0 and <= 253 && name.Split('.').All(IsDnsLabel);
 
     private static bool IsDnsLabel(string name) =>
         name.Length is > 0 and <= 63 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && name[0] != '-' && name[^1] != '-';
