@@ -176,7 +176,7 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
     private async Task<RegistryCredentials?> CredentialsFor(ImagePolicySpec policy, CancellationToken ct)
     {
         if (Credential is not null || policy.SecretRef is null || Cluster is not { } cluster) return RegistryCredentials(ImageReference.Parse(policy.Image).Registry);
-        var config = await cluster.Gateway.ReadAsync(policy.Namespace ?? "default", policy.SecretRef, ".dockerconfigjson", ct).ConfigureAwait(false);
+        var config = await cluster.ReadSecretAsync(policy.Namespace ?? "default", policy.SecretRef, ".dockerconfigjson", ct).ConfigureAwait(false);
         return Engine.Images.RegistryCredentials.FromDockerConfig(config, ImageReference.Parse(policy.Image).Registry);
     }
 
@@ -228,8 +228,8 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
             {
                 var credentials = GitCredentialsFrom.Credential(GitCredential) ?? (_gitSecret is not null && Cluster is { } cluster
                         ? new GitCredentials(
-                            Run(ct => cluster.Gateway.ReadAsync(_gitSecretNamespace!, _gitSecret, "username", ct)),
-                            Run(ct => cluster.Gateway.ReadAsync(_gitSecretNamespace!, _gitSecret, "password", ct)))
+                            Run(ct => cluster.ReadSecretAsync(_gitSecretNamespace!, _gitSecret, "username", ct)),
+                            Run(ct => cluster.ReadSecretAsync(_gitSecretNamespace!, _gitSecret, "password", ct)))
                     : GitCredentialsFrom.Token());
                 var first = true;
                 sha = ImageCommitter.CommitAndPush(root, plan.CommitMessage, credentials, Push, () =>

@@ -18,10 +18,9 @@ public sealed class RemoveVelaApplicationCommand : ClusterCmdlet
     {
         var ns = EffectiveNamespace;
         var target = Target;
-        var delivery = target.CreateDelivery(Output);
         try
         {
-            var (record, planned) = Run(ct => delivery.RemoveAsync(ns, Name!, null, whatIf: true, ct));
+            var (record, planned) = Run(ct => target.RemoveAsync(ns, Name!, null, whatIf: true, Output, ct));
             if (record is null)
             {
                 WriteError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
@@ -31,7 +30,7 @@ public sealed class RemoveVelaApplicationCommand : ClusterCmdlet
             foreach (var entry in planned)
                 if (MyInvocation.BoundParameters.ContainsKey("WhatIf")) Host.UI.WriteLine($"What if: delete {entry}");
             if (!ShouldProcess($"{ns}/{Name} ({planned.Count} objects and the record)", "Remove application")) return;
-            var (_, deleted) = Run(ct => delivery.RemoveAsync(ns, Name!, null, whatIf: false, ct));
+            var (_, deleted) = Run(ct => target.RemoveAsync(ns, Name!, null, whatIf: false, Output, ct));
             foreach (var entry in deleted)
             {
                 WriteVerbose($"deleted {entry}");

@@ -22,7 +22,7 @@ public abstract class WorkflowControlCmdlet : ClusterCmdlet
         ApplicationRecord? record;
         try
         {
-            record = Run(ct => target.Records.LoadAsync(ns, Name!, ct));
+            record = Run(ct => target.LoadRecordAsync(ns, Name!, ct));
         }
         catch (VelaProblemException ex)
         {
@@ -38,7 +38,7 @@ public abstract class WorkflowControlCmdlet : ClusterCmdlet
         if (!ShouldProcess($"{ns}/{Name}", Action)) return;
         try
         {
-            if (Change(record)) Run(ct => target.Records.SaveAsync(record, ct));
+            if (Change(record)) Run(ct => target.SaveRecordAsync(record, ct));
             else WriteWarning($"{ns}/{Name}: nothing to {Action.ToLowerInvariant()} (phase {record.Phase.ToKubeVela()})");
         }
         catch (VelaProblemException ex)

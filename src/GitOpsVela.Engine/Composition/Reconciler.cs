@@ -41,7 +41,7 @@ public sealed record ReconcileOptions
 /// A source that cannot be synced leaves its application (and what it brings) as it is, with the problem reported;
 /// everything else still reconciles.
 /// </summary>
-public sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider sources, IManifestBuilder builder, IEngineOutput? output = null)
+internal sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider sources, IManifestBuilder builder, IEngineOutput? output = null)
 {
     private readonly IEngineOutput _output = output ?? NullEngineOutput.Instance;
 

@@ -6,10 +6,10 @@ using GitOpsVela.Engine.Semantics;
 namespace GitOpsVela.Engine.Images;
 
 /// <summary>Which part of the image value a marker sets (Flux's setters: the whole reference, or <c>:tag</c>, <c>:name</c>, <c>:digest</c>).</summary>
-public enum MarkerField { Image, Tag, Name, Digest }
+internal enum MarkerField { Image, Tag, Name, Digest }
 
 /// <summary>A marker found in a file: <c># {"$imagepolicy": "&lt;namespace&gt;:&lt;name&gt;[:tag|:name|:digest]"}</c> on the line of the value it sets.</summary>
-public sealed record ImageMarker(string File, int Line, string Policy, MarkerField Field, string Value, int Start, int Length, char? Quote);
+internal sealed record ImageMarker(string File, int Line, string Policy, MarkerField Field, string Value, int Start, int Length, char? Quote);
 
 /// <summary>One edit: the marked value before and after.</summary>
 public sealed record ImageEdit(string File, int Line, string Policy, string Old, string New);
@@ -19,7 +19,7 @@ public sealed record ImageEdit(string File, int Line, string Policy, string Old,
 /// value keeps its quote style), blank lines, <c>---</c>, CRLF line ends, a BOM and everything else stay as they were. A
 /// marker that cannot be applied (inside a block scalar, on a key without a scalar value) is reported, never skipped.
 /// </summary>
-public static partial class ImageMarkers
+internal static partial class ImageMarkers
 {
     [GeneratedRegex(@"#\s*\{\s*""\$imagepolicy""\s*:\s*""(?<ref>[^""]+)""\s*\}")]
     private static partial Regex Marker();

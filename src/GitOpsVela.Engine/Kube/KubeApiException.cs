@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace GitOpsVela.Engine.Kube;
 
 /// <summary>One API request as messages name it: method and path, and the resource, namespace and name the path addresses.</summary>
-public sealed record KubeRequestTarget(string Method, string Path, string Verb, string? Group, string? Resource, string? Namespace, string? Name)
+internal sealed record KubeRequestTarget(string Method, string Path, string Verb, string? Group, string? Resource, string? Namespace, string? Name)
 {
     /// <summary>The verb RBAC checks: server-side apply is a patch; discovery is a get.</summary>
     public string RbacVerb => Verb switch
@@ -56,7 +56,7 @@ public sealed record KubeRequestTarget(string Method, string Path, string Verb, 
 /// opposed to a permanent failure (401, 403, 404, 422, an untrusted certificate, ...) that fails the same way until
 /// someone acts.
 /// </summary>
-public sealed class KubeApiException(int statusCode, string reason, string message) : Exception(message)
+internal sealed class KubeApiException(int statusCode, string reason, string message) : Exception(message)
 {
     /// <summary>The longest <see cref="RetryAfter"/> honoured: a server asking for more is asked again after this.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);

@@ -8,7 +8,7 @@ namespace GitOpsVela.Engine.Kube;
 /// Every problem says whether it is <see cref="VelaProblem.Transient"/> (worth trying again later, with the server's
 /// Retry-After) or permanent.
 /// </summary>
-public static class KubeFaults
+internal static class KubeFaults
 {
     public const string ConflictHint = "another field manager owns these fields with other values; change them back, or use -Force to take them over";
 

@@ -5,14 +5,14 @@ using k8s.KubeConfigModels;
 namespace GitOpsVela.Engine.Kube;
 
 /// <summary>One context of a kubeconfig, as <c>kubectl config get-contexts</c> lists it.</summary>
-public sealed record KubeContextInfo(string Name, string Cluster, string User, string? Namespace, bool IsCurrent);
+internal sealed record KubeContextInfo(string Name, string Cluster, string User, string? Namespace, bool IsCurrent);
 
 /// <summary>
 /// Finds and reads kubeconfig files the way kubectl does: an explicit path wins; otherwise every file named in
 /// <c>KUBECONFIG</c> (path-separator list, missing files passed over, merged with the first file winning);
 /// otherwise <c>~/.kube/config</c>. Listing contexts never contacts a cluster (argument completers use it).
 /// </summary>
-public static class Kubeconfig
+internal static class Kubeconfig
 {
     public const string EnvironmentVariable = "KUBECONFIG";
 

@@ -9,7 +9,7 @@ namespace GitOpsVela.Engine.Loading;
 /// belongs, a missing name) are collected, each naming file:line:column and the part it concerns; the
 /// application is still returned whenever it has a name, so callers can report all of them at once.
 /// </summary>
-public sealed class ApplicationParser
+internal sealed class ApplicationParser
 {
     public const string ApiGroup = "core.oam.dev";
 

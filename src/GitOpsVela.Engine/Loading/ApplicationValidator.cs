@@ -16,7 +16,7 @@ namespace GitOpsVela.Engine.Loading;
 /// expressions, timeouts, step dependencies). Component and trait properties are checked against their definitions by
 /// the definitions (<c>DefinitionCheck</c>). Each problem names file:line:column, the application, the component and the property.
 /// </summary>
-public static class ApplicationValidator
+internal static class ApplicationValidator
 {
     public static IReadOnlyList<VelaProblem> Validate(Application app)
     {

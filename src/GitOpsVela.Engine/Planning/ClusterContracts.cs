@@ -1,13 +1,13 @@
 namespace GitOpsVela.Engine.Planning;
 
 /// <summary>A cluster a topology policy can place an application in: a kubeconfig context and its labels.</summary>
-public sealed record ClusterInfo(string Name, IReadOnlyDictionary<string, string> Labels);
+internal sealed record ClusterInfo(string Name, IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>
 /// What planning needs to know of the clusters: which exist (for topology policies) and what applying a set of objects
 /// would change in one of them (a server-side dry run). Execution's gateway extends it with the writes.
 /// </summary>
-public interface IClusterView
+internal interface IClusterView
 {
     /// <summary>The cluster name KubeVela calls <c>local</c>: the kubeconfig context in use.</summary>
     string LocalCluster { get; }

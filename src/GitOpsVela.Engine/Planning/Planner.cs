@@ -11,7 +11,7 @@ namespace GitOpsVela.Engine.Planning;
 /// field against the live object. Prunes are previous-inventory objects that left the application and carry its labels.
 /// Live objects are read by LIST per kind and namespace.
 /// </summary>
-public sealed class Planner(KubeClient client, LiveObjectCache? cache = null)
+internal sealed class Planner(KubeClient client, LiveObjectCache? cache = null)
 {
     public async Task<IReadOnlyList<ObjectChange>> PlanAsync(IEnumerable<JsonObject> desired, string application, string applicationNamespace, string cluster,
         IEnumerable<InventoryEntry> previous, ApplyOptions options, CancellationToken cancellationToken)

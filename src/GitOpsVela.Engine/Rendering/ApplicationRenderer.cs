@@ -6,7 +6,7 @@ using GitOpsVela.Engine.Loading.Model;
 namespace GitOpsVela.Engine.Rendering;
 
 /// <summary>How to render: which definitions, which revision, where the objects go.</summary>
-public sealed record RenderOptions
+internal sealed record RenderOptions
 {
     public static readonly RenderOptions Default = new();
 
@@ -29,7 +29,7 @@ public sealed record RenderOptions
 }
 
 /// <summary>One component's objects: its workload (when the type has one) and the auxiliary objects of the type and its traits.</summary>
-public sealed record RenderedComponent(
+internal sealed record RenderedComponent(
     string Name,
     string Type,
     IReadOnlyList<string> Traits,
@@ -40,7 +40,7 @@ public sealed record RenderedComponent(
     public bool Succeeded => Problems.Count == 0;
 }
 
-public sealed record RenderResult(Application Application, IReadOnlyList<RenderedComponent> Components)
+internal sealed record RenderResult(Application Application, IReadOnlyList<RenderedComponent> Components)
 {
     /// <summary>Every object, component by component (workload first, then outputs in the order they were produced).</summary>
     public IReadOnlyList<RenderedManifest> Manifests { get; } = Components.SelectMany(c => c.Manifests).ToList();
@@ -56,7 +56,7 @@ public sealed record RenderResult(Application Application, IReadOnlyList<Rendere
 /// application's namespace (unless cluster-scoped or set by the template) and KubeVela's labels. A component that fails
 /// renders nothing and reports why; the other components still render.
 /// </summary>
-public static class ApplicationRenderer
+internal static class ApplicationRenderer
 {
     public static RenderResult Render(Application application, RenderOptions? options = null)
     {
@@ -255,7 +255,7 @@ public static class ApplicationRenderer
 }
 
 /// <summary>The order manifests are written and applied in: namespaces first, then CRDs, everything else as rendered.</summary>
-public static class ManifestOrder
+internal static class ManifestOrder
 {
     public static IReadOnlyList<RenderedManifest> Sort(IEnumerable<RenderedManifest> manifests) =>
         manifests.OrderBy(m => KnownKinds.ApplyOrder(m.ApiVersion, m.Kind)).ToList();

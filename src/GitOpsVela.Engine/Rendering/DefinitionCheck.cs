@@ -8,7 +8,7 @@ namespace GitOpsVela.Engine.Rendering;
 /// Component and trait types checked against the definitions: unknown types, and properties their <c>parameter</c>
 /// schemas refuse, each with file:line:column.
 /// </summary>
-public static class DefinitionCheck
+internal static class DefinitionCheck
 {
     /// <summary>Unknown component and trait types, and properties their definitions' schemas refuse.</summary>
     public static IReadOnlyList<VelaProblem> Problems(Application app, DefinitionRegistry registry)

@@ -11,6 +11,9 @@ namespace GitOpsVela.Engine.Sources;
 /// <summary>Username and password (or token) for a git server. Never written to the cache, a record or a message.</summary>
 public sealed record GitCredentials(string Username, string Password)
 {
+    /// <summary>The environment variable a git token is read from when no credentials are given.</summary>
+    public const string TokenVariable = "GITOPSVELA_GIT_TOKEN";
+
     public override string ToString() => $"{Username}:***";
 }
 

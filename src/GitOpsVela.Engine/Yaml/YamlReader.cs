@@ -10,7 +10,7 @@ namespace GitOpsVela.Engine.Yaml;
 /// syntax errors (tabs, bad indentation), duplicate keys, undefined aliases, and alias bombs
 /// (documents whose expansion exceeds <see cref="MaxExpandedNodes"/> nodes). Merge keys (<c>&lt;&lt;</c>) are honoured as go-yaml does.
 /// </summary>
-public static class YamlReader
+internal static class YamlReader
 {
     /// <summary>The most nodes one document may stand for once aliases are expanded.</summary>
     public const long MaxExpandedNodes = 1_000_000;

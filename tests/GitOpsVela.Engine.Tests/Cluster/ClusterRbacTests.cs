@@ -79,7 +79,7 @@ public sealed class ClusterRbacTests : IAsyncLifetime
             $"namespaces \"{other}\" is forbidden: User \"{user}\" cannot get resource \"namespaces\" in API group \"\" in the namespace \"{other}\"", step.Message);
         Assert.Equal(StepPhase.Succeeded, result.Workflow.Find("settings")!.Phase);
         using var admin = KubeDelivery.Open(_cluster.Kubeconfig, _cluster.Context, NullEngineOutput.Instance);
-        var record = await admin.Records.LoadAsync(ns, "limited", default);
+        var record = await admin.LoadRecordAsync(ns, "limited", default);
         Assert.NotNull(record);
         Assert.Contains(record!.Inventory, e => e.Kind == "ConfigMap" && e.Namespace == ns && e.Name == "settings");
         Assert.DoesNotContain(record.Inventory, e => e.Namespace == other);

@@ -48,7 +48,7 @@ public sealed class ClusterTarget : IAsyncLifetime
         Kubeconfig = Server.WriteKubeconfig(Path.Combine(_dir, "config"), Context);
     }
 
-    public KubeClient Connect(TimeSpan? timeout = null) => GitOpsVela.Engine.Kube.Kubeconfig.Connect(Kubeconfig, Context, timeout);
+    internal KubeClient Connect(TimeSpan? timeout = null) => GitOpsVela.Engine.Kube.Kubeconfig.Connect(Kubeconfig, Context, timeout);
 
     /// <summary>
     /// A TCP proxy in front of this cluster and a kubeconfig (a copy of this one, in a temp folder) whose current context

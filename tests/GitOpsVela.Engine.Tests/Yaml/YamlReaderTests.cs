@@ -20,19 +20,19 @@ public sealed class YamlReaderTests
     }
 
     [Theory]
-    [InlineData("yes", ScalarKind.Bool)]
-    [InlineData("on", ScalarKind.Bool)]
-    [InlineData("'yes'", ScalarKind.String)]
-    [InlineData("8088", ScalarKind.Int)]
-    [InlineData("0x1F", ScalarKind.Int)]
-    [InlineData("1.5", ScalarKind.Float)]
-    [InlineData("~", ScalarKind.Null)]
-    [InlineData("1.2.3", ScalarKind.String)]
-    [InlineData("\"8088\"", ScalarKind.String)]
-    public void Plain_scalars_resolve_like_kubectl(string text, ScalarKind kind)
+    [InlineData("yes", "Bool")]
+    [InlineData("on", "Bool")]
+    [InlineData("'yes'", "String")]
+    [InlineData("8088", "Int")]
+    [InlineData("0x1F", "Int")]
+    [InlineData("1.5", "Float")]
+    [InlineData("~", "Null")]
+    [InlineData("1.2.3", "String")]
+    [InlineData("\"8088\"", "String")]
+    public void Plain_scalars_resolve_like_kubectl(string text, string kind)
     {
         var root = (YamlMapping)YamlReader.Read("v: " + text, "f")[0].Root!;
-        Assert.Equal(kind, Assert.IsType<YamlScalar>(root["v"]).Kind);
+        Assert.Equal(Enum.Parse<ScalarKind>(kind), Assert.IsType<YamlScalar>(root["v"]).Kind);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using GitOpsVela.Engine.Kube;
 namespace GitOpsVela.Engine.Execution.Records;
 
 /// <summary>A record as stored, with the resourceVersion it was read at (the precondition for the next write).</summary>
-public sealed record StoredRecord(ApplicationRecord Record, string ResourceVersion)
+internal sealed record StoredRecord(ApplicationRecord Record, string ResourceVersion)
 {
     /// <summary>The JSON as stored, so a write can tell "unchanged" even when the caller changed <see cref="Record"/> in place.</summary>
     internal string StoredJson { get; init; } = Record.ToJson();
@@ -22,7 +22,7 @@ public sealed record StoredRecord(ApplicationRecord Record, string ResourceVersi
 /// 1,000-component application stays far below the 1 MiB object limit; records of the first format (plain JSON in
 /// <c>data</c>, <see cref="DataKey"/>) are still read, and the next write stores them compressed.
 /// </summary>
-public sealed class RecordStore(KubeClient client)
+internal sealed class RecordStore(KubeClient client)
 {
     /// <summary>The first format: the record's JSON as text in <c>data</c>.</summary>
     public const string DataKey = "record.json";

@@ -13,7 +13,7 @@ namespace GitOpsVela.Engine.Loading.Schemas;
 /// Walks the value with its <see cref="SourceMap"/> so each problem points at the exact file:line:column. Problems name the property path
 /// (<c>ports[0].port</c>).
 /// </summary>
-public sealed class SchemaValidator
+internal sealed class SchemaValidator
 {
     private readonly string _id;
     private readonly string? _application;

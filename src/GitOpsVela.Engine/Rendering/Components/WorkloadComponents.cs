@@ -9,7 +9,7 @@ namespace GitOpsVela.Engine.Rendering.Components;
 /// <c>webservice</c> (vela-templates/definitions/internal/component/webservice.cue): a Deployment selecting
 /// <c>app.oam.dev/component</c>, plus the Service <c>webserviceExpose</c> for ports with <c>expose: true</c>.
 /// </summary>
-public sealed class WebserviceComponent : IComponentType
+internal sealed class WebserviceComponent : IComponentType
 {
     public string Name => "webservice";
     public string? WorkloadKind => "apps/v1 Deployment";
@@ -35,7 +35,7 @@ public sealed class WebserviceComponent : IComponentType
 /// <c>worker</c> (vela-templates/definitions/internal/component/worker.cue): a Deployment without ports or Service,
 /// for long-running background work.
 /// </summary>
-public sealed class WorkerComponent : IComponentType
+internal sealed class WorkerComponent : IComponentType
 {
     public string Name => "worker";
     public string? WorkloadKind => "apps/v1 Deployment";
@@ -73,7 +73,7 @@ public sealed class WorkerComponent : IComponentType
 /// <c>task</c> (vela-templates/definitions/internal/component/task.cue): a Job running <c>count</c> pods in parallel to
 /// completion, <c>restart</c> policy Never by default.
 /// </summary>
-public sealed class TaskComponent : IComponentType
+internal sealed class TaskComponent : IComponentType
 {
     public string Name => "task";
     public string? WorkloadKind => "batch/v1 Job";
@@ -110,7 +110,7 @@ public sealed class TaskComponent : IComponentType
 /// <c>cron-task</c> (vela-templates/definitions/internal/component/cron-task.cue): a batch/v1 CronJob whose job template
 /// runs <c>count</c> pods, with schedule, concurrency policy, history limits and backoff as the CUE defaults them.
 /// </summary>
-public sealed class CronTaskComponent : IComponentType
+internal sealed class CronTaskComponent : IComponentType
 {
     public string Name => "cron-task";
     public string? WorkloadKind => "batch/v1 CronJob";
@@ -166,7 +166,7 @@ public sealed class CronTaskComponent : IComponentType
 /// <c>daemon</c> (vela-templates/definitions/internal/component/daemon.cue): a DaemonSet, one pod per node, plus the
 /// Service the CUE names <c>webserviceExpose</c> for exposed ports.
 /// </summary>
-public sealed class DaemonComponent : IComponentType
+internal sealed class DaemonComponent : IComponentType
 {
     public string Name => "daemon";
     public string? WorkloadKind => "apps/v1 DaemonSet";
@@ -191,7 +191,7 @@ public sealed class DaemonComponent : IComponentType
 /// <c>statefulset</c> (vela-templates/definitions/internal/component/statefulset.cue): a StatefulSet plus the Service
 /// <c>statefulsetsExpose</c> for exposed ports.
 /// </summary>
-public sealed class StatefulSetComponent : IComponentType
+internal sealed class StatefulSetComponent : IComponentType
 {
     public string Name => "statefulset";
     public string? WorkloadKind => "apps/v1 StatefulSet";
@@ -217,7 +217,7 @@ public sealed class StatefulSetComponent : IComponentType
 /// <c>k8s-objects</c> (vela-templates/definitions/internal/component/k8s-objects.cue): the first object is the workload,
 /// the others are outputs <c>objects-1</c>, <c>objects-2</c>, ...
 /// </summary>
-public sealed class K8sObjectsComponent : IComponentType
+internal sealed class K8sObjectsComponent : IComponentType
 {
     public string Name => "k8s-objects";
     public string? WorkloadKind => null;
@@ -246,7 +246,7 @@ public sealed class K8sObjectsComponent : IComponentType
 /// <c>raw</c>: KubeVela's built-in type whose properties are one Kubernetes object, applied as written (the spec's
 /// <c>mysql-cluster</c> MysqlCluster).
 /// </summary>
-public sealed class RawComponent : IComponentType
+internal sealed class RawComponent : IComponentType
 {
     public string Name => "raw";
     public string? WorkloadKind => null;

@@ -13,10 +13,10 @@ using GitOpsVela.Engine.Yaml;
 namespace GitOpsVela.Engine.Rendering.Kustomize;
 
 /// <summary>One object built from a source path, with the file it came from.</summary>
-public sealed record BuiltObject(JsonObject Object, string File);
+internal sealed record BuiltObject(JsonObject Object, string File);
 
 /// <summary>Builds a path of a checkout into objects (kustomize, or every YAML file of a plain folder).</summary>
-public interface IManifestBuilder
+internal interface IManifestBuilder
 {
     IReadOnlyList<BuiltObject> Build(string root, string path);
 }
@@ -32,7 +32,7 @@ public interface IManifestBuilder
 /// inside the checkout: <c>..</c> that leaves it, absolute paths and symlinks pointing outside are refused.
 /// Output is in kustomize's legacy order (namespaces, CRDs, ... workloads), as <c>kubectl kustomize</c> prints it.
 /// </summary>
-public sealed class KustomizeBuilder : IManifestBuilder
+internal sealed class KustomizeBuilder : IManifestBuilder
 {
     private static readonly string[] KustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 

@@ -7,7 +7,7 @@ namespace GitOpsVela.Engine.Rendering.Patching;
 /// <c>$patch: delete</c> remove, associative lists (containers by name, ports by port, volumeMounts by mountPath, ...)
 /// merge element by element, every other value is replaced.
 /// </summary>
-public static class StrategicMergePatch
+internal static class StrategicMergePatch
 {
     /// <summary>Applies <paramref name="patch"/> to <paramref name="target"/> in place.</summary>
     public static void Apply(JsonObject target, JsonObject patch) => Merge(target, patch, "");

@@ -12,7 +12,7 @@ namespace GitOpsVela.Engine.Rendering.Policies;
 /// is replaced); its <c>traits</c> merge into the trait of the same type, are added when the component has none of that
 /// type, or remove it with <c>disable: true</c>. Policies apply in the order given.
 /// </summary>
-public static class OverridePolicy
+internal static class OverridePolicy
 {
     public static IReadOnlyList<EffectiveComponent> Apply(Application app, IReadOnlyList<Policy> overrides) =>
         Apply(app.Components.Select(EffectiveComponent.From).ToList(), overrides);

@@ -12,7 +12,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 /// <c>env</c> into the existing variables (overriding values of the same name, keeping <c>valueFrom</c> of the others),
 /// drops <c>unset</c> names, or with <c>replace</c> sets exactly <c>env</c>.
 /// </summary>
-public sealed class EnvTrait : ITraitType
+internal sealed class EnvTrait : ITraitType
 {
     public string Name => "env";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -70,7 +70,7 @@ public sealed class EnvTrait : ITraitType
 }
 
 /// <summary><c>sidecar</c> (vela-templates/definitions/internal/trait/sidecar.cue): adds (or merges by name) a container in the pod.</summary>
-public sealed class SidecarTrait : ITraitType
+internal sealed class SidecarTrait : ITraitType
 {
     public string Name => "sidecar";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -106,7 +106,7 @@ public sealed class SidecarTrait : ITraitType
 /// <c>init-container</c> (vela-templates/definitions/internal/trait/init-container.cue): an init container sharing an
 /// emptyDir volume (<c>mountName</c>, default workdir) with the component's container.
 /// </summary>
-public sealed class InitContainerTrait : ITraitType
+internal sealed class InitContainerTrait : ITraitType
 {
     public string Name => "init-container";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -156,7 +156,7 @@ public sealed class InitContainerTrait : ITraitType
 /// (of the pod template, or of a CronJob's job template). <c>cpu</c>+<c>memory</c> set both; <c>requests</c>/<c>limits</c>
 /// set each (cpu 1 and memory 2048Mi by default); as in the CUE, <c>cpu</c> or <c>memory</c> alone sets nothing.
 /// </summary>
-public sealed class ResourceTrait : ITraitType
+internal sealed class ResourceTrait : ITraitType
 {
     public string Name => "resource";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch", "cronjobs.batch"];
@@ -205,7 +205,7 @@ public sealed class ResourceTrait : ITraitType
 }
 
 /// <summary><c>container-image</c> (vela-templates/definitions/internal/trait/container-image.cue): sets the image (and pull policy) of containers by name.</summary>
-public sealed class ContainerImageTrait : ITraitType
+internal sealed class ContainerImageTrait : ITraitType
 {
     public string Name => "container-image";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -235,7 +235,7 @@ public sealed class ContainerImageTrait : ITraitType
 /// <c>command</c> (vela-templates/definitions/internal/trait/command.cue): replaces a container's command; sets
 /// <c>args</c>, or adds <c>addArgs</c> / removes <c>delArgs</c> from the existing ones.
 /// </summary>
-public sealed class CommandTrait : ITraitType
+internal sealed class CommandTrait : ITraitType
 {
     public string Name => "command";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];

@@ -39,7 +39,7 @@ internal static class IngressRendering
 /// Kubernetes removed in 1.22; GitOpsVela writes the same routes as networking.k8s.io/v1 (the shape of ingress-1-20.cue
 /// without the class annotation) so the spec's my-app deploys on today's clusters.
 /// </summary>
-public sealed class IngressTrait : ITraitType
+internal sealed class IngressTrait : ITraitType
 {
     public string Name => "ingress";
     public IReadOnlyList<string> AppliesTo { get; } = [];
@@ -66,7 +66,7 @@ public sealed class IngressTrait : ITraitType
 }
 
 /// <summary><c>ingress-1-20</c> (vela-templates/definitions/deprecated/ingress-1-20.cue): as ingress, networking.k8s.io/v1 with the <c>kubernetes.io/ingress.class</c> annotation.</summary>
-public sealed class Ingress120Trait : ITraitType
+internal sealed class Ingress120Trait : ITraitType
 {
     public string Name => "ingress-1-20";
     public IReadOnlyList<string> AppliesTo { get; } = [];
@@ -101,7 +101,7 @@ public sealed class Ingress120Trait : ITraitType
 /// <c>gateway</c> (vela-templates/definitions/internal/trait/gateway.cue): Service + networking.k8s.io/v1 Ingress; the
 /// class goes in <c>spec.ingressClassName</c> with <c>classInSpec</c>, else in the <c>kubernetes.io/ingress.class</c> annotation.
 /// </summary>
-public sealed class GatewayTrait : ITraitType
+internal sealed class GatewayTrait : ITraitType
 {
     public string Name => "gateway";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];
@@ -140,7 +140,7 @@ public sealed class GatewayTrait : ITraitType
 /// <c>expose</c> (vela-templates/definitions/internal/trait/expose.cue): output <c>service</c> for <c>ports</c> (or the
 /// deprecated <c>port</c> list), selecting the component's pods or <c>matchLabels</c>, of <c>type</c>.
 /// </summary>
-public sealed class ExposeTrait : ITraitType
+internal sealed class ExposeTrait : ITraitType
 {
     public string Name => "expose";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps"];

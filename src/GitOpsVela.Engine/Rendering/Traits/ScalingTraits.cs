@@ -7,7 +7,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 // Traits that set how many pods run: scaler, hpa.
 
 /// <summary><c>scaler</c> (vela-templates/definitions/internal/trait/scaler.cue): sets <c>spec.replicas</c> (default 1).</summary>
-public sealed class ScalerTrait : ITraitType
+internal sealed class ScalerTrait : ITraitType
 {
     public string Name => "scaler";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];
@@ -22,7 +22,7 @@ public sealed class ScalerTrait : ITraitType
 /// 1.23 and later) scaling the workload on CPU, optionally memory (whose target, as in KubeVela's template, takes the
 /// cpu value and type) and pod custom metrics.
 /// </summary>
-public sealed class HpaTrait : ITraitType
+internal sealed class HpaTrait : ITraitType
 {
     public string Name => "hpa";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps"];

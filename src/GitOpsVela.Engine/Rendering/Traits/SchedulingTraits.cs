@@ -7,7 +7,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 // Traits that say where pods may run: affinity and tolerations.
 
 /// <summary><c>affinity</c> (vela-templates/definitions/internal/trait/affinity.cue): pod/anti/node affinity and tolerations.</summary>
-public sealed class AffinityTrait : ITraitType
+internal sealed class AffinityTrait : ITraitType
 {
     public string Name => "affinity";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];

@@ -11,7 +11,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 /// named <c>&lt;kind&gt;-&lt;name&gt;</c>, mounted in the first container (block PVCs as volumeDevices, configMap/secret
 /// keys as env), and the PVCs, ConfigMaps and Secrets themselves unless <c>mountOnly</c>.
 /// </summary>
-public sealed class StorageTrait : ITraitType
+internal sealed class StorageTrait : ITraitType
 {
     public string Name => "storage";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
