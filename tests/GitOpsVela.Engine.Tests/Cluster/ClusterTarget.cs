@@ -209,6 +209,31 @@ public sealed class ClusterTarget : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Installs a CRD as an operator would (server-side apply as <paramref name="fieldManager"/>), remembers it for
+    /// deletion, and returns once every served version is served (a real API server establishes a CRD and updates
+    /// discovery asynchronously; what <c>kubectl wait --for condition=established</c> waits for). Bounded by 30 s.
+    /// </summary>
+    public async Task InstallCrdAsync(JsonObject crd, string fieldManager = "operator")
+    {
+        using var client = Connect();
+        var crds = (await client.ResolveAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", default))!;
+        await client.ApplyAsync(crds, crd, fieldManager, force: true, dryRun: false, default);
+        TrackCrd(crd["metadata"]!["name"]!.GetValue<string>());
+        var group = crd["spec"]!["group"]!.GetValue<string>();
+        var kind = crd["spec"]!["names"]!["kind"]!.GetValue<string>();
+        var versions = (crd["spec"]!["versions"] as JsonArray ?? []).Where(v => v?["served"]?.GetValue<bool>() != false).Select(v => $"{group}/{v!["name"]}").ToList();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var apiVersion in versions)
+            while (true)
+            {
+                client.ForgetDiscovery(apiVersion);
+                if (await client.ResolveAsync(apiVersion, kind, default) is not null) break;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{apiVersion} {kind} was not served 30 s after its CRD was applied");
+                await Task.Delay(100);
+            }
+    }
+
     /// <summary>Remembers a CRD to delete afterwards (against a real cluster).</summary>
     public void TrackCrd(string name) => _crds.Add(name);
 
@@ -226,7 +251,23 @@ public sealed class ClusterTarget : IAsyncLifetime
         foreach (var name in _namespaces) await client.DeleteAsync(ns!, null, name, false, default);
         var crd = await client.ResolveAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", default);
         foreach (var name in _crds) await client.DeleteAsync(crd!, null, name, false, default);
+        // A CRD goes away asynchronously (its custom objects are cleaned up first): the next test that installs it
+        // must find it gone. Bounded by 60 s.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        foreach (var name in _crds)
+            while (await client.GetAsync(crd!, null, name, default) is not null && DateTime.UtcNow < deadline)
+                await Task.Delay(100);
     }
+}
+
+/// <summary>
+/// Test classes that install the same cluster-scoped CRDs (Flux's HelmRelease and HelmRepository, the mysql operator's
+/// MysqlCluster): on a real cluster they share those CRDs, so they run one after the other, never at once.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SharedCrdsCollection
+{
+    public const string Name = "shared cluster-scoped CRDs";
 }
 
 internal static class Manifests
