@@ -257,8 +257,9 @@ public sealed class KubeApiServer : IAsyncDisposable
                 {
                     case FaultKind.Reset or FaultKind.Outage:
                         _requests.Enqueue(route.ToRequest(0));
-                        ctx.Abort();
+                        // The outage begins before the client sees its connection cut, so it never finds the server still up.
                         if (fault.Kind == FaultKind.Outage) _ = BeginOutage(TimeSpan.FromSeconds(fault.Seconds));
+                        ctx.Abort();
                         return;
                     case FaultKind.Slow:
                         await Task.Delay(TimeSpan.FromSeconds(fault.Seconds), ctx.RequestAborted);
