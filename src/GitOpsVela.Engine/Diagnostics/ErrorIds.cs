@@ -30,6 +30,9 @@ public static class ErrorIds
         /// <summary>A -Path on a PowerShell drive that is not the file system.</summary>
         public const string PathNotFileSystem = "Load.PathNotFileSystem";
 
+        /// <summary>A file or folder given to a cmdlet holds no KubeVela Application.</summary>
+        public const string ApplicationNoneFound = "Load.ApplicationNoneFound";
+
         /// <summary>A file that exists but cannot be read.</summary>
         public const string FileUnreadable = "Load.FileUnreadable";
 
@@ -263,5 +266,15 @@ public static class ErrorIds
 
         /// <summary>Any other registry error.</summary>
         public const string Error = "Registry.Error";
+    }
+
+    /// <summary>Credentials from PowerShell SecretManagement (the cmdlets' -GitSecretName, -RegistrySecretName).</summary>
+    public static class Secret
+    {
+        /// <summary>A secret was named but SecretManagement's Get-Secret is not installed.</summary>
+        public const string ManagementMissing = "Secret.ManagementMissing";
+
+        /// <summary>Get-Secret found no such secret, or it is of a kind that is no credential.</summary>
+        public const string NotFound = "Secret.NotFound";
     }
 }

@@ -10,7 +10,7 @@ namespace GitOpsVela.Engine.Kube;
 /// </summary>
 internal static class KubeFaults
 {
-    public const string ConflictHint = "another field manager owns these fields with other values; change them back, or use -Force to take them over";
+    public const string ConflictHint = "another field manager owns these fields with other values; change them back, or run again with -TakeOwnership to take them over";
 
     public static VelaProblem ToProblem(KubeApiException e, KubeClient client, ObjectRef? target = null, string? application = null) =>
         Describe(e, client, target, application) with { Transient = e.Transient, RetryAfter = e.Transient ? e.RetryAfter : null };
