@@ -42,10 +42,8 @@ public static class ApplicationValidator
             if (!IsDnsLabel(component.Name))
                 add($"component name '{component.Name}' must be a lowercase RFC 1123 name (a-z, 0-9, '-'; at most 63 characters)", component.Source.ValueLocation("name"), component.Name, "name");
 
-            var traitTypes = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var trait in component.Traits)
-                if (!traitTypes.Add(trait.Type))
-                    add($"trait '{trait.Type}' is attached more than once", trait.Location, component.Name, "traits");
+            // The same trait type may be attached more than once (KubeVela renders each in order; its own usage example
+            // application-with-startup-probe attaches startup-probe twice, once per container).
 
             foreach (var dep in component.DependsOn)
             {

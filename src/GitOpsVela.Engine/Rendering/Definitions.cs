@@ -49,6 +49,18 @@ public sealed class ComponentRender
     /// <summary>CUE <c>context.appRevision</c> (<c>&lt;app&gt;-v&lt;n&gt;</c>).</summary>
     public required string AppRevision { get; init; }
 
+    /// <summary>The component as deployed (after override policies); <see cref="ComponentRevision"/> is its hash.</summary>
+    public EffectiveComponent? Effective { get; init; }
+
+    private string? _componentRevision;
+
+    /// <summary>
+    /// CUE <c>context.revision</c>, the component revision: KubeVela's controller sets it to a hash of the component spec
+    /// (generator.go <c>ComputeSpecHash(comp)</c>); GitOpsVela hashes the same parts (see <see cref="ComponentHash"/>), so the
+    /// value changes exactly when the component does. Computed on first use.
+    /// </summary>
+    public string ComponentRevision => _componentRevision ??= ComponentHash.Of(Effective ?? new EffectiveComponent(Component, Component.Type, Properties, []));
+
     /// <summary>
     /// Objects a source-backed component (<c>kustomize</c>) delivers, built from its synced repository by the reconcile
     /// stage; null when rendering offline.

@@ -81,7 +81,7 @@ public sealed class SidecarTrait : ITraitType
         ["image"] = Schema.String(required: true),
         ["cmd"] = Schema.Array(Schema.String()),
         ["args"] = Schema.Array(Schema.String()),
-        ["env"] = PodTemplate.EnvSchema,
+        ["env"] = PodTemplate.Env(fieldRef: true),
         ["volumes"] = Schema.Array(Schema.Object(new() { ["name"] = Schema.String(required: true), ["path"] = Schema.String(required: true) })),
         ["livenessProbe"] = PodTemplate.ProbeSchema,
         ["readinessProbe"] = PodTemplate.ProbeSchema,

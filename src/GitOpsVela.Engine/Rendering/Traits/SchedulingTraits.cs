@@ -6,25 +6,52 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 
 // Traits that say where pods may run: affinity and tolerations.
 
-/// <summary><c>affinity</c> (vela-templates/definitions/internal/trait/affinity.cue): pod/anti/node affinity and tolerations.</summary>
+/// <summary>
+/// <c>affinity</c> (vela-templates/definitions/internal/trait/affinity.cue): pod/anti/node affinity and tolerations. The
+/// terms are typed by the CUE's <c>#labelSelector</c> / <c>#nodeSelecor</c>, so a match expression without
+/// <c>operator</c> gets "In", and a toleration without one gets "Equal".
+/// </summary>
 public sealed class AffinityTrait : ITraitType
 {
     public string Name => "affinity";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
 
-    private static Schema Term => Schema.Object(new()
+    private static Schema LabelSelector => Schema.Object(new()
     {
-        ["labelSelector"] = Schema.Object([], open: true),
-        ["namespace"] = Schema.String(),
+        ["matchLabels"] = Schema.Map(Schema.String()),
+        ["matchExpressions"] = Schema.Array(Schema.Object(new()
+        {
+            ["key"] = Schema.String(required: true),
+            ["operator"] = Schema.String(@default: "In", @enum: ["In", "NotIn", "Exists", "DoesNotExist"]),
+            ["values"] = Schema.Array(Schema.String()),
+        })),
+    });
+
+    private static Schema TermSchema => Schema.Object(new()
+    {
+        ["labelSelector"] = LabelSelector,
         ["namespaces"] = Schema.Array(Schema.String()),
         ["topologyKey"] = Schema.String(required: true),
-        ["namespaceSelector"] = Schema.Object([], open: true),
+        ["namespaceSelector"] = LabelSelector,
+    });
+
+    private static Schema NodeSelector => Schema.Object(new()
+    {
+        ["key"] = Schema.String(required: true),
+        ["operator"] = Schema.String(@default: "In", @enum: ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]),
+        ["values"] = Schema.Array(Schema.String()),
+    });
+
+    private static Schema NodeSelectorTerm => Schema.Object(new()
+    {
+        ["matchExpressions"] = Schema.Array(NodeSelector),
+        ["matchFields"] = Schema.Array(NodeSelector),
     });
 
     private static Schema Affinity => Schema.Object(new()
     {
-        ["required"] = Schema.Array(Term),
-        ["preferred"] = Schema.Array(Schema.Object(new() { ["weight"] = Schema.Int(required: true, min: 1, max: 100), ["podAffinityTerm"] = Term.AsRequired() })),
+        ["required"] = Schema.Array(TermSchema),
+        ["preferred"] = Schema.Array(Schema.Object(new() { ["weight"] = Schema.Int(required: true, min: 1, max: 100), ["podAffinityTerm"] = TermSchema.AsRequired() })),
     });
 
     public Schema Schema { get; } = Schema.Object(new()
@@ -33,8 +60,8 @@ public sealed class AffinityTrait : ITraitType
         ["podAntiAffinity"] = Affinity,
         ["nodeAffinity"] = Schema.Object(new()
         {
-            ["required"] = Schema.Object(new() { ["nodeSelectorTerms"] = Schema.Array(Schema.Object([], open: true), required: true) }),
-            ["preferred"] = Schema.Array(Schema.Object(new() { ["weight"] = Schema.Int(required: true, min: 1, max: 100), ["preference"] = Schema.Object([], required: true, open: true) })),
+            ["required"] = Schema.Object(new() { ["nodeSelectorTerms"] = Schema.Array(NodeSelectorTerm, required: true) }),
+            ["preferred"] = Schema.Array(Schema.Object(new() { ["weight"] = Schema.Int(required: true, min: 1, max: 100), ["preference"] = NodeSelectorTerm.AsRequired() })),
         }),
         ["tolerations"] = Schema.Array(Schema.Object(new()
         {
@@ -46,31 +73,44 @@ public sealed class AffinityTrait : ITraitType
         })),
     });
 
+    /// <summary>A copy of a selector with <c>operator: "In"</c> filled into its match expressions (and match fields).</summary>
+    private static JsonNode? WithOperators(JsonNode? selector)
+    {
+        if (selector?.DeepClone() is not JsonObject copy) return selector?.DeepClone();
+        foreach (var list in new[] { "matchExpressions", "matchFields" })
+            foreach (var e in (copy[list] as JsonArray ?? []).OfType<JsonObject>())
+                e["operator"] ??= "In";
+        return copy;
+    }
+
+    private static JsonObject Term(JsonObject k)
+    {
+        var term = new JsonObject();
+        if (k["labelSelector"] is { } selector) term["labelSelector"] = WithOperators(selector);
+        if (k["namespaces"] is { } namespaces) term["namespaces"] = namespaces.DeepClone();
+        term["topologyKey"] = k.Clone("topologyKey");
+        if (k["namespaceSelector"] is { } ns) term["namespaceSelector"] = WithOperators(ns);
+        return term;
+    }
+
+    private static JsonObject PodAffinity(JsonObject a)
+    {
+        var result = new JsonObject();
+        if (a["required"] is JsonArray required)
+            result["requiredDuringSchedulingIgnoredDuringExecution"] = new JsonArray(required.OfType<JsonObject>().Select(k => (JsonNode)Term(k)).ToArray());
+        if (a["preferred"] is JsonArray preferred)
+            result["preferredDuringSchedulingIgnoredDuringExecution"] = new JsonArray(preferred.OfType<JsonObject>().Select(k => (JsonNode)new JsonObject
+            {
+                ["weight"] = k.Clone("weight"),
+                ["podAffinityTerm"] = k["podAffinityTerm"] is JsonObject term ? Term(term) : null,
+            }).ToArray());
+        return result;
+    }
+
     public void Apply(TraitRender render)
     {
         var p = render.Properties;
         var pod = render.PodSpec();
-        JsonObject Term(JsonObject k)
-        {
-            var term = new JsonObject();
-            foreach (var key in new[] { "labelSelector", "namespace", "namespaces" }) if (k[key] is { } v) term[key] = v.DeepClone();
-            term["topologyKey"] = k.Clone("topologyKey");
-            if (k["namespaceSelector"] is { } ns) term["namespaceSelector"] = ns.DeepClone();
-            return term;
-        }
-        JsonObject PodAffinity(JsonObject a)
-        {
-            var result = new JsonObject();
-            if (a["required"] is JsonArray required)
-                result["requiredDuringSchedulingIgnoredDuringExecution"] = new JsonArray(required.OfType<JsonObject>().Select(k => (JsonNode)Term(k)).ToArray());
-            if (a["preferred"] is JsonArray preferred)
-                result["preferredDuringSchedulingIgnoredDuringExecution"] = new JsonArray(preferred.OfType<JsonObject>().Select(k => (JsonNode)new JsonObject
-                {
-                    ["weight"] = k.Clone("weight"),
-                    ["podAffinityTerm"] = k.Clone("podAffinityTerm"),
-                }).ToArray());
-            return result;
-        }
         if (p["podAffinity"] is JsonObject pa) JsonPatching.Object(pod, "affinity")["podAffinity"] = PodAffinity(pa);
         if (p["podAntiAffinity"] is JsonObject paa) JsonPatching.Object(pod, "affinity")["podAntiAffinity"] = PodAffinity(paa);
         if (p["nodeAffinity"] is JsonObject na)
@@ -84,14 +124,14 @@ public sealed class AffinityTrait : ITraitType
                         var t = new JsonObject();
                         if (k["matchExpressions"] is { } me) t["matchExpressions"] = me.DeepClone();
                         if (k["matchFields"] is { } mf) t["matchFields"] = mf.DeepClone();
-                        return (JsonNode)t;
+                        return WithOperators(t);
                     }).ToArray()),
                 };
             if (na["preferred"] is JsonArray preferred)
                 node["preferredDuringSchedulingIgnoredDuringExecution"] = new JsonArray(preferred.OfType<JsonObject>().Select(k => (JsonNode)new JsonObject
                 {
                     ["weight"] = k.Clone("weight"),
-                    ["preference"] = k.Clone("preference"),
+                    ["preference"] = WithOperators(k["preference"]),
                 }).ToArray());
             JsonPatching.Object(pod, "affinity")["nodeAffinity"] = node;
         }

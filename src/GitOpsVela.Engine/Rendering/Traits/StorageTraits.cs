@@ -172,14 +172,19 @@ public sealed class StorageTrait : ITraitType
         }
         // containers: [{...}, ...] patches the first container. Empty lists are not written (an API server drops them).
         var first = (pod["containers"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault() ?? throw render.Problem("the pod has no container to mount into");
+        // +patchKey=name merges into the container's own list; with no list to merge into, the patch's list is taken as it
+        // is (one pvc mounted at two paths keeps both mounts).
         foreach (var (key, items) in new[] { ("env", env), ("volumeDevices", devices), ("volumeMounts", mounts) })
         {
             if (items.Count == 0) continue;
-            var list = JsonPatching.List(first, key);
-            foreach (var item in items) JsonPatching.MergeByKey(list, item);
+            if (first[key] is JsonArray list)
+                foreach (var item in items) JsonPatching.MergeByKey(list, item);
+            else
+                first[key] = new JsonArray(items.Select(i => (JsonNode)i).ToArray());
         }
 
-        foreach (var v in Items("pvc").Where(v => !v.Bool("mountOnly")))
+        // Outputs are keyed <kind>-<name>: a claim mounted twice is one PVC.
+        foreach (var v in Items("pvc").Where(v => !v.Bool("mountOnly")).DistinctBy(v => v.Str("name")))
         {
             var spec = new JsonObject
             {
@@ -201,13 +206,13 @@ public sealed class StorageTrait : ITraitType
                 ["spec"] = spec,
             });
         }
-        foreach (var v in Items("configMap").Where(v => !v.Bool("mountOnly")))
+        foreach (var v in Items("configMap").Where(v => !v.Bool("mountOnly")).DistinctBy(v => v.Str("name")))
         {
             var cm = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = v.Clone("name") } };
             if (v["data"] is { } data) cm["data"] = data.DeepClone();
             render.AddOutput("configmap-" + v.Str("name"), cm);
         }
-        foreach (var v in Items("secret").Where(v => !v.Bool("mountOnly")))
+        foreach (var v in Items("secret").Where(v => !v.Bool("mountOnly")).DistinctBy(v => v.Str("name")))
         {
             var secret = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Secret", ["metadata"] = new JsonObject { ["name"] = v.Clone("name") } };
             if (v["data"] is { } data) secret["data"] = data.DeepClone();
