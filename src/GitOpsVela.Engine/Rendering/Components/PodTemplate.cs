@@ -230,7 +230,7 @@ internal static class PodTemplate
         }
     }
 
-    private static JsonNode LegacyVolume(JsonObject v)
+    public static JsonNode LegacyVolume(JsonObject v)
     {
         var volume = new JsonObject { ["name"] = v["name"]?.DeepClone() };
         switch (v.Str("type") ?? "emptyDir")

@@ -10,7 +10,7 @@ internal static class IngressRendering
     public static Schema HttpSchema => Schema.Map(Schema.Int(min: 1, max: 65535), required: true);
 
     public static JsonArray ServicePorts(JsonObject http) =>
-        new(http.Select(e => (JsonNode)new JsonObject { ["port"] = e.Value?.DeepClone(), ["targetPort"] = e.Value?.DeepClone() }).ToArray());
+        new(http.Sorted().Select(e => (JsonNode)new JsonObject { ["port"] = e.Value?.DeepClone(), ["targetPort"] = e.Value?.DeepClone() }).ToArray());
 
     public static JsonObject V1Rules(string name, string? domain, JsonObject http) => new()
     {
@@ -23,7 +23,7 @@ internal static class IngressRendering
 
     /// <summary>networking.k8s.io/v1 paths: each <c>http</c> path to the service's port.</summary>
     public static JsonArray V1Paths(string service, JsonObject http, string pathType) =>
-        new(http.Select(e => (JsonNode)new JsonObject
+        new(http.Sorted().Select(e => (JsonNode)new JsonObject
         {
             ["path"] = e.Key,
             ["pathType"] = pathType,
@@ -178,7 +178,7 @@ public sealed class GatewayTrait : ITraitType
                 ["spec"] = new JsonObject
                 {
                     ["selector"] = new JsonObject { ["app.oam.dev/component"] = component },
-                    ["ports"] = new JsonArray(http.Select(e => (JsonNode)new JsonObject
+                    ["ports"] = new JsonArray(http.Sorted().Select(e => (JsonNode)new JsonObject
                     {
                         ["name"] = $"port-{e.Value}",
                         ["port"] = e.Value?.DeepClone(),
@@ -282,5 +282,34 @@ internal static class ServiceOutput
         };
         if (type is not null) spec["type"] = type;
         return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = metadata, ["spec"] = spec };
+    }
+}
+
+/// <summary>
+/// <c>hostalias</c> (vela-templates/definitions/internal/trait/hostalias.cue): entries of the pod's
+/// <c>/etc/hosts</c>, merged by <c>ip</c> into the <c>hostAliases</c> the component already has.
+/// </summary>
+public sealed class HostAliasTrait : ITraitType
+{
+    public string Name => "hostalias";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["hostAliases"] = Schema.Array(Schema.Object(new()
+        {
+            ["ip"] = Schema.String(required: true),
+            ["hostnames"] = Schema.Array(Schema.String(), required: true),
+        }), required: true),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var given = (render.Properties["hostAliases"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var pod = render.PodSpec();
+        if (pod["hostAliases"] is JsonArray existing)
+            foreach (var alias in given) JsonPatching.MergeByKey(existing, alias, key: "ip");
+        else
+            pod["hostAliases"] = new JsonArray(given.Select(a => a.DeepClone()).ToArray());
     }
 }

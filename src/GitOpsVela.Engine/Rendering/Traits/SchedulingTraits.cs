@@ -4,7 +4,7 @@ using GitOpsVela.Engine.Rendering.Patching;
 
 namespace GitOpsVela.Engine.Rendering.Traits;
 
-// Traits that say where pods may run: affinity and tolerations.
+// Traits that say where pods may run: affinity, tolerations, topology spread, node-affinity.
 
 /// <summary>
 /// <c>affinity</c> (vela-templates/definitions/internal/trait/affinity.cue): pod/anti/node affinity and tolerations. The
@@ -74,7 +74,7 @@ public sealed class AffinityTrait : ITraitType
     });
 
     /// <summary>A copy of a selector with <c>operator: "In"</c> filled into its match expressions (and match fields).</summary>
-    private static JsonNode? WithOperators(JsonNode? selector)
+    internal static JsonNode? WithOperators(JsonNode? selector)
     {
         if (selector?.DeepClone() is not JsonObject copy) return selector?.DeepClone();
         foreach (var list in new[] { "matchExpressions", "matchFields" })
@@ -143,6 +143,102 @@ public sealed class AffinityTrait : ITraitType
                 t["operator"] = k.Str("operator") ?? "Equal";
                 if (k["tolerationSeconds"] is { } s) t["tolerationSeconds"] = s.DeepClone();
                 return (JsonNode)t;
+            }).ToArray());
+    }
+}
+
+/// <summary>
+/// <c>topologyspreadconstraints</c> (vela-templates/definitions/internal/trait/topologyspreadconstraints.cue): the pod's
+/// <c>topologySpreadConstraints</c>, <c>whenUnsatisfiable</c> DoNotSchedule by default, match expressions' operator In.
+/// </summary>
+public sealed class TopologySpreadConstraintsTrait : ITraitType
+{
+    public string Name => "topologyspreadconstraints";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["constraints"] = Schema.Array(Schema.Object(new()
+        {
+            ["maxSkew"] = Schema.Int(required: true),
+            ["topologyKey"] = Schema.String(required: true),
+            ["whenUnsatisfiable"] = Schema.String(@default: "DoNotSchedule", @enum: ["DoNotSchedule", "ScheduleAnyway"]),
+            ["labelSelector"] = Schema.Object(new()
+            {
+                ["matchLabels"] = Schema.Map(Schema.String()),
+                ["matchExpressions"] = Schema.Array(Schema.Object(new()
+                {
+                    ["key"] = Schema.String(required: true),
+                    ["operator"] = Schema.String(@default: "In", @enum: ["In", "NotIn", "Exists", "DoesNotExist"]),
+                    ["values"] = Schema.Array(Schema.String()),
+                })),
+            }, required: true),
+            ["minDomains"] = Schema.Int(),
+            ["matchLabelKeys"] = Schema.Array(Schema.String()),
+            ["nodeAffinityPolicy"] = Schema.String(@enum: ["Honor", "Ignore"]),
+            ["nodeTaintsPolicy"] = Schema.String(@enum: ["Honor", "Ignore"]),
+        }), required: true),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var constraints = new JsonArray();
+        foreach (var v in (render.Properties["constraints"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var c = new JsonObject
+            {
+                ["maxSkew"] = v.Clone("maxSkew"),
+                ["topologyKey"] = v.Clone("topologyKey"),
+                ["whenUnsatisfiable"] = v.Str("whenUnsatisfiable") ?? "DoNotSchedule",
+                ["labelSelector"] = AffinityTrait.WithOperators(v["labelSelector"]),
+            };
+            foreach (var key in new[] { "nodeAffinityPolicy", "nodeTaintsPolicy", "minDomains", "matchLabelKeys" }) v.CopyTo(key, c);
+            constraints.Add(c);
+        }
+        render.PodSpec()["topologySpreadConstraints"] = constraints;
+    }
+}
+
+/// <summary>
+/// <c>node-affinity</c> (vela-templates/definitions/deprecated/node-affinity.cue): a required node affinity with one
+/// term matching each <c>affinity</c> key <c>In</c> its values, and a NoSchedule toleration (operator Equal) per
+/// <c>tolerations</c> entry; both in key order.
+/// </summary>
+public sealed class NodeAffinityTrait : ITraitType
+{
+    public string Name => "node-affinity";
+    public IReadOnlyList<string> AppliesTo { get; } = ["*"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["affinity"] = Schema.Map(Schema.Array(Schema.String())),
+        ["tolerations"] = Schema.Map(Schema.String()),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var p = render.Properties;
+        var pod = render.PodSpec();
+        if (p["affinity"] is JsonObject affinity)
+            JsonPatching.Object(JsonPatching.Object(pod, "affinity"), "nodeAffinity")["requiredDuringSchedulingIgnoredDuringExecution"] = new JsonObject
+            {
+                ["nodeSelectorTerms"] = new JsonArray(new JsonObject
+                {
+                    ["matchExpressions"] = new JsonArray(affinity.Sorted().Select(e => (JsonNode)new JsonObject
+                    {
+                        ["key"] = e.Key,
+                        ["operator"] = "In",
+                        ["values"] = e.Value?.DeepClone(),
+                    }).ToArray()),
+                }),
+            };
+        if (p["tolerations"] is JsonObject tolerations)
+            pod["tolerations"] = new JsonArray(tolerations.Sorted().Select(e => (JsonNode)new JsonObject
+            {
+                ["effect"] = "NoSchedule",
+                ["key"] = e.Key,
+                ["operator"] = "Equal",
+                ["value"] = e.Value?.DeepClone(),
             }).ToArray());
     }
 }

@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Loading.Schemas;
+using GitOpsVela.Engine.Rendering.Components;
 using GitOpsVela.Engine.Rendering.Patching;
 
 namespace GitOpsVela.Engine.Rendering.Traits;
 
-// The storage trait: volumes of every kind and the claims it creates.
+// Traits that give pods storage: storage (volumes of every kind and the claims it creates) and the deprecated configmap,
+// pvc and volumes.
 
 /// <summary>
 /// <c>storage</c> (vela-templates/definitions/internal/trait/storage.cue): pvc/configMap/secret/emptyDir/hostPath volumes
@@ -220,4 +222,174 @@ public sealed class StorageTrait : ITraitType
             render.AddOutput("secret-" + v.Str("name"), secret);
         }
     }
+}
+
+/// <summary>Patching the first container and the pod's volumes, as the deprecated storage traits do.</summary>
+internal static class FirstContainer
+{
+    /// <summary>
+    /// Merges <paramref name="items"/> by name into <paramref name="key"/> of <paramref name="owner"/>; with no list there,
+    /// the items are the list (<c>+patchKey=name</c> with nothing to merge into).
+    /// </summary>
+    public static void MergeList(JsonObject owner, string key, IReadOnlyList<JsonObject> items)
+    {
+        if (items.Count == 0) return;
+        if (owner[key] is JsonArray list)
+            foreach (var item in items) JsonPatching.MergeByKey(list, item);
+        else
+            owner[key] = new JsonArray(items.Select(i => (JsonNode)i).ToArray());
+    }
+
+    public static JsonObject Of(TraitRender render) =>
+        (render.PodSpec()["containers"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault() ?? throw render.Problem("the pod has no container to mount into");
+}
+
+/// <summary>
+/// <c>configmap</c> (vela-templates/definitions/deprecated/configmap.cue): per volume a ConfigMap volume
+/// <c>volume-&lt;name&gt;</c> mounted in the first container (<c>readOnly</c> false by default) and, when <c>data</c> is
+/// given, the ConfigMap itself (output <c>&lt;name&gt;</c>).
+/// </summary>
+public sealed class ConfigMapTrait : ITraitType
+{
+    public string Name => "configmap";
+    public IReadOnlyList<string> AppliesTo { get; } = ["*"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["volumes"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
+            ["readOnly"] = Schema.Bool(@default: false),
+            ["data"] = Schema.Map(Schema.String()),
+        }), required: true),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var volumes = (render.Properties["volumes"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        FirstContainer.MergeList(FirstContainer.Of(render), "volumeMounts", volumes.Select(v => new JsonObject
+        {
+            ["name"] = $"volume-{v.Str("name")}",
+            ["mountPath"] = v.Clone("mountPath"),
+            ["readOnly"] = v.Bool("readOnly"),
+        }).ToList());
+        FirstContainer.MergeList(render.PodSpec(), "volumes", volumes.Select(v => new JsonObject
+        {
+            ["name"] = $"volume-{v.Str("name")}",
+            ["configMap"] = new JsonObject { ["name"] = v.Clone("name") },
+        }).ToList());
+        foreach (var v in volumes.Where(v => v["data"] is not null).DistinctBy(v => v.Str("name")))
+            render.AddOutput(v.Str("name")!, new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "ConfigMap",
+                ["metadata"] = new JsonObject { ["name"] = v.Clone("name") },
+                ["data"] = v.Clone("data"),
+            });
+    }
+}
+
+/// <summary>
+/// <c>pvc</c> (vela-templates/definitions/deprecated/pvc.cue): the PersistentVolumeClaim <c>claimName</c> (output
+/// <c>claim</c>; <c>volumeMode</c> Filesystem by default) as a volume per <c>volumesToMount</c> entry, mounted in the first
+/// container (<c>volumeMounts</c>, or <c>volumeDevices</c> for Block). KubeVela's template writes <c>selector</c> into
+/// the claim's <c>dataSource</c>, which the API server rejects; GitOpsVela writes it to <c>spec.selector</c>.
+/// </summary>
+public sealed class PvcTrait : ITraitType
+{
+    public string Name => "pvc";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps"];
+
+    private const string Quantity = "^([1-9][0-9]{0,63})(E|P|T|G|M|K|Ei|Pi|Ti|Gi|Mi|Ki)$";
+
+    private static Schema Ref => Schema.Object(new() { ["name"] = Schema.String(required: true), ["kind"] = Schema.String(required: true), ["apiGroup"] = Schema.String(required: true) });
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["claimName"] = Schema.String(required: true),
+        ["volumeMode"] = Schema.String(@default: "Filesystem"),
+        ["volumeName"] = Schema.String(),
+        ["accessModes"] = Schema.Array(Schema.String(), required: true),
+        ["storageClassName"] = Schema.String(),
+        ["resources"] = Schema.Object(new()
+        {
+            ["requests"] = Schema.Object(new() { ["storage"] = new Schema { Type = SchemaType.String, Required = true, Pattern = Quantity } }, required: true),
+            ["limits"] = Schema.Object(new() { ["storage"] = new Schema { Type = SchemaType.String, Required = true, Pattern = Quantity } }),
+        }, required: true),
+        ["dataSourceRef"] = Ref,
+        ["dataSource"] = Ref,
+        ["selector"] = Schema.Object([], open: true),
+        ["volumesToMount"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["devicePath"] = Schema.String(),
+            ["mountPath"] = Schema.String(),
+        }), required: true),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var p = render.Properties;
+        var mode = p.Str("volumeMode") ?? "Filesystem";
+        var claim = p.Str("claimName");
+        var mounts = (p["volumesToMount"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var first = FirstContainer.Of(render);
+        if (mode == "Block")
+            FirstContainer.MergeList(first, "volumeDevices", mounts.Select(v => new JsonObject { ["name"] = v.Clone("name"), ["devicePath"] = v.Clone("devicePath") }).ToList());
+        else if (mode == "Filesystem")
+            FirstContainer.MergeList(first, "volumeMounts", mounts.Select(v => new JsonObject { ["name"] = v.Clone("name"), ["mountPath"] = v.Clone("mountPath") }).ToList());
+        FirstContainer.MergeList(render.PodSpec(), "volumes", mounts.Select(v => new JsonObject
+        {
+            ["name"] = v.Clone("name"),
+            ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = claim },
+        }).ToList());
+
+        var spec = new JsonObject { ["accessModes"] = p.Clone("accessModes"), ["volumeMode"] = mode };
+        p.CopyTo("volumeName", spec);
+        p.CopyTo("storageClassName", spec);
+        var resources = new JsonObject { ["requests"] = new JsonObject { ["storage"] = p["resources"]?["requests"]?["storage"]?.DeepClone() } };
+        if (p["resources"]?["limits"]?["storage"] is { } limit) resources["limits"] = new JsonObject { ["storage"] = limit.DeepClone() };
+        spec["resources"] = resources;
+        p.CopyTo("dataSourceRef", spec);
+        p.CopyTo("dataSource", spec);
+        p.CopyTo("selector", spec);
+        render.AddOutput("claim", new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "PersistentVolumeClaim",
+            ["metadata"] = new JsonObject { ["name"] = claim },
+            ["spec"] = spec,
+        });
+    }
+}
+
+/// <summary>
+/// <c>volumes</c> (vela-templates/definitions/deprecated/volumes.cue): pod volumes by <c>type</c> — pvc, configMap and
+/// secret (defaultMode 420, items' mode 511) or emptyDir (the default) — merged by name into the pod's volumes. Nothing
+/// is mounted: a sidecar or the component mounts them by name.
+/// </summary>
+public sealed class VolumesTrait : ITraitType
+{
+    public string Name => "volumes";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["volumes"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["type"] = Schema.String(@default: "emptyDir", @enum: ["emptyDir", "pvc", "configMap", "secret"]),
+            ["claimName"] = Schema.String(),
+            ["defaultMode"] = Schema.Int(),
+            ["cmName"] = Schema.String(),
+            ["secretName"] = Schema.String(),
+            ["items"] = Schema.Array(Schema.Object(new() { ["key"] = Schema.String(required: true), ["path"] = Schema.String(required: true), ["mode"] = Schema.Int(@default: 511) })),
+            ["medium"] = Schema.String(@enum: ["", "Memory"]),
+        })),
+    });
+
+    public void Apply(TraitRender render) =>
+        FirstContainer.MergeList(render.PodSpec(), "volumes",
+            (render.Properties["volumes"] as JsonArray ?? []).OfType<JsonObject>().Select(v => (JsonObject)PodTemplate.LegacyVolume(v)).ToList());
 }
