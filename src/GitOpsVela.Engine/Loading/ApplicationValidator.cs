@@ -79,9 +79,14 @@ public static class ApplicationValidator
             {
                 foreach (var patch in overrides.Components)
                 {
-                    if (patch.Name is { } name && !name.Contains('*') && app.FindComponent(name) is null)
-                        add($"override policy '{policy.Name}' names component '{name}', which is not a component of this application",
-                            patch.Source.ValueLocation("name"), property: $"policies[{policy.Name}].properties.components");
+                    if (patch.Name is not { } name) continue;
+                    var where = $"policies[{policy.Name}].properties.components";
+                    if (ComponentPatch.NamePattern(name) is null)
+                        add($"override policy '{policy.Name}': name '{name}' is not a regular expression ('*' stands for '.*')", patch.Source.ValueLocation("name"), property: where);
+                    else if (!ComponentPatch.Selects(name, app.Components.Select(c => c.Name)).Any() && (patch.Type is null || !ComponentPatch.AddsComponent(name)))
+                        add($"override policy '{policy.Name}' names component '{name}', which matches no component of this application; " +
+                            "KubeVela adds such an entry as a new component, which needs a type and a lowercase name",
+                            patch.Source.ValueLocation("name"), property: where);
                 }
             }
             if (policy.Spec is TopologySpec { Clusters.Count: 0, ClusterLabelSelector: null, AllowEmpty: false })

@@ -36,6 +36,7 @@ public sealed class OamContract
     private readonly string _appRevision;
     private readonly string? _cluster;
     private readonly KeyValuePair<string, string>[] _commonLabels;
+    private readonly bool _keepsNamespaceLabel;
     private readonly IReadOnlyDictionary<string, string> _annotations;
     private readonly string[] _removedAnnotations;
 
@@ -56,6 +57,7 @@ public sealed class OamContract
         if (app.Annotations.TryGetValue(FilterLabelKeys, out var labelFilter))
             foreach (var key in labelFilter.Split(',')) common.Remove(key.Trim());
         _commonLabels = [.. common];
+        _keepsNamespaceLabel = common.ContainsKey(KubeVelaLabels.AppNamespace);
 
         _annotations = app.Annotations;
         _removedAnnotations = app.Annotations.TryGetValue(FilterAnnotationKeys, out var annotationFilter)
@@ -72,18 +74,20 @@ public sealed class OamContract
             metadata["labels"] = labels;
         }
         labels[KubeVelaLabels.AppName] = _appName;
+        // Placed here for a tidy order only; its value comes with the common labels below (unless filtered out).
+        if (_keepsNamespaceLabel) labels[KubeVelaLabels.AppNamespace] = "";
         labels[KubeVelaLabels.AppComponent] = _component;
         labels[KubeVelaLabels.AppRevision] = _appRevision;
         if (workloadType is not null)
         {
-            labels[KubeVelaLabels.WorkloadType] = workloadType;
             labels[KubeVelaLabels.ResourceType] = KubeVelaLabels.ResourceTypeWorkload;
+            labels[KubeVelaLabels.WorkloadType] = workloadType;
         }
         else
         {
+            labels[KubeVelaLabels.ResourceType] = KubeVelaLabels.ResourceTypeTrait;
             labels[KubeVelaLabels.TraitType] = traitType;
             if (resource is not null) labels[KubeVelaLabels.TraitResource] = resource;
-            labels[KubeVelaLabels.ResourceType] = KubeVelaLabels.ResourceTypeTrait;
         }
         foreach (var (key, value) in _commonLabels) labels[key] = value;
         if (_cluster is not null) labels[KubeVelaLabels.AppCluster] = _cluster;

@@ -76,6 +76,19 @@ public static class BuiltInSchemas
         ["shared-resource"] = Schema.Object(new() { ["rules"] = Schema.Array(Schema.Object(new() { ["selector"] = ResourceSelector })) }),
         ["take-over"] = Schema.Object(new() { ["rules"] = Schema.Array(Schema.Object(new() { ["selector"] = ResourceSelector })) }),
         ["read-only"] = Schema.Object(new() { ["rules"] = Schema.Array(Schema.Object(new() { ["selector"] = ResourceSelector })) }),
+        // resource-update.cue (v1.9+)
+        ["resource-update"] = Schema.Object(new()
+        {
+            ["rules"] = Schema.Array(Schema.Object(new()
+            {
+                ["selector"] = ResourceSelector,
+                ["strategy"] = Schema.Object(new()
+                {
+                    ["op"] = Schema.String(@default: "patch", @enum: ["patch", "replace"]),
+                    ["recreateFields"] = Schema.Array(Schema.String()),
+                }),
+            })),
+        }),
     };
 
     private static readonly Schema SecretKey = Schema.Object(new()
