@@ -126,9 +126,17 @@ public static class ApplicationValidator
         }
         else
         {
+            // What the step's inputs set (parameterKey) is there when it runs, as in KubeVela, which checks the parameter
+            // after the inputs are filled in: a required property an input provides is not missing.
+            var provided = step.Inputs.Where(i => !string.IsNullOrEmpty(i.ParameterKey)).Select(i => $"{where}.properties.{i.ParameterKey}").ToList();
             foreach (var p in SchemaValidator.Validate(step.Properties, step.PropertiesSource, schema, $"step type '{step.Type}'", app.Name, null, $"{where}.properties",
                 step.Source.KeyLocation("properties")))
+            {
+                if (p.Message.StartsWith("is required by ", StringComparison.Ordinal) && p.Property is { } missing
+                    && provided.Any(k => k == missing || k.StartsWith(missing + ".", StringComparison.Ordinal)))
+                    continue;
                 add(p.Message, p.Location, property: p.Property, id: "VelaStepInvalid");
+            }
         }
 
         if (step.SubSteps.Count > 0 && step.Type != "step-group")
