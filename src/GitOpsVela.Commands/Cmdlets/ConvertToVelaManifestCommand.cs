@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
+using GitOpsVela.Engine.Composition;
 using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
 using GitOpsVela.Engine.Yaml;
@@ -30,16 +31,16 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
         foreach (var app in InputApplications(out _))
         {
             // Validated exactly as Test-VelaApplication validates: an application it refuses renders nothing here.
-            var plan = ReleasePlanner.Check(app, targetNamespace: TargetNamespace);
-            foreach (var problem in plan.Problems) WriteProblem(problem, app.Name);
-            if (plan.Succeeded) _all.AddRange(plan.ManifestsByCluster().Values.SelectMany(m => m));
+            var check = OfflineCheck.Check(app, TargetNamespace);
+            foreach (var problem in check.Problems) WriteProblem(problem, app.Name);
+            _all.AddRange(check.Manifests);
         }
     }
 
     protected override void EndProcessing()
     {
         // Namespaces and CRDs first, so the output can be applied as it stands; everything else keeps its order.
-        var ordered = ManifestOrder.Sort(_all);
+        var ordered = OfflineCheck.ApplyOrder(_all);
         if (AsYaml)
         {
             if (ordered.Count > 0) WriteObject(YamlWriter.Write(ordered.Select(m => (System.Text.Json.Nodes.JsonNode?)m.Object)));

@@ -4,6 +4,7 @@ using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Images;
 using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
 
 namespace GitOpsVela.Commands.Cmdlets;
@@ -48,7 +49,7 @@ public abstract class ImagePolicyCmdlet : VelaCmdlet
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(VelaErrors.Create("VelaImagePolicyInvalid", ErrorCategory.InvalidArgument, ex.Message, Policy));
+            ThrowTerminatingError(VelaErrors.Create(ErrorIds.Image.PolicyInvalid, ErrorCategory.InvalidArgument, ex.Message, Policy));
             return null;
         }
     }
@@ -91,7 +92,7 @@ public sealed class GetVelaImageTagCommand : ImagePolicyCmdlet
         }
         catch (FormatException ex)
         {
-            WriteError(VelaErrors.Create("VelaImageInvalid", ErrorCategory.InvalidArgument, ex.Message, Image));
+            WriteError(VelaErrors.Create(ErrorIds.Image.Invalid, ErrorCategory.InvalidArgument, ex.Message, Image));
             return;
         }
         IReadOnlyList<string> tags;
@@ -175,7 +176,7 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
     private async Task<RegistryCredentials?> CredentialsFor(ImagePolicySpec policy, CancellationToken ct)
     {
         if (Credential is not null || policy.SecretRef is null || Cluster is not { } cluster) return RegistryCredentials(ImageReference.Parse(policy.Image).Registry);
-        var config = await cluster.Gateway.ReadAsync(policy.Namespace ?? "default", policy.SecretRef, ".dockerconfigjson", ct).ConfigureAwait(false);
+        var config = await cluster.ReadSecretAsync(policy.Namespace ?? "default", policy.SecretRef, ".dockerconfigjson", ct).ConfigureAwait(false);
         return Engine.Images.RegistryCredentials.FromDockerConfig(config, ImageReference.Parse(policy.Image).Registry);
     }
 
@@ -184,7 +185,7 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
         var root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path!);
         if (!Directory.Exists(root))
         {
-            WriteError(VelaErrors.Create("VelaPathNotFound", ErrorCategory.ObjectNotFound, $"Cannot find path '{Path}' because it does not exist.", Path));
+            WriteError(VelaErrors.Create(ErrorIds.Load.PathNotFound, ErrorCategory.ObjectNotFound, $"Cannot find path '{Path}' because it does not exist.", Path));
             return;
         }
         List<ImagePolicySpec> policies;
@@ -227,8 +228,8 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
             {
                 var credentials = GitCredentialsFrom.Credential(GitCredential) ?? (_gitSecret is not null && Cluster is { } cluster
                         ? new GitCredentials(
-                            Run(ct => cluster.Gateway.ReadAsync(_gitSecretNamespace!, _gitSecret, "username", ct)),
-                            Run(ct => cluster.Gateway.ReadAsync(_gitSecretNamespace!, _gitSecret, "password", ct)))
+                            Run(ct => cluster.ReadSecretAsync(_gitSecretNamespace!, _gitSecret, "username", ct)),
+                            Run(ct => cluster.ReadSecretAsync(_gitSecretNamespace!, _gitSecret, "password", ct)))
                     : GitCredentialsFrom.Token());
                 var first = true;
                 sha = ImageCommitter.CommitAndPush(root, plan.CommitMessage, credentials, Push, () =>

@@ -59,7 +59,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
         var lease = target.Lease(LeaseNamespace, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}", Interval + TimeSpan.FromMinutes(2));
         try
         {
-            Run(ct => target.Gateway.EnsureNamespaceAsync(target.Gateway.LocalCluster, LeaseNamespace, ct));
+            Run(ct => target.EnsureNamespaceAsync(LeaseNamespace, ct));
             while (true)
             {
                 var (acquired, holder) = Run(ct => lease.TryAcquireAsync(ct));
@@ -69,9 +69,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
                 }
                 else
                 {
-                    target.Gateway.BeginPass();
-                    var reconciler = target.CreateReconciler(Output, cache, credentials, TokenVariable);
-                    var items = Run(ct => reconciler.RunAsync(_roots, new ReconcileOptions { Force = Force, Wait = Wait }, ct));
+                    var items = Run(ct => target.ReconcileAsync(_roots, new ReconcileOptions { Force = Force, Wait = Wait }, cache, credentials, TokenVariable, Output, ct));
                     foreach (var item in items) Report(item, target.Context);
                 }
                 if (!Loop) break;

@@ -35,14 +35,13 @@ public sealed class InvokeVelaWorkflowCommand : ClusterApplicationCmdlet
                 continue;
             }
             var target = Target;
-            var delivery = target.CreateDelivery(Output);
-            var result = Run(ct => delivery.DeliverAsync(app, new DeliveryOptions
+            var result = Run(ct => target.DeliverAsync(app, new DeliveryOptions
             {
                 Wait = Wait,
                 Force = Force,
                 PollInterval = TimeSpan.FromSeconds(PollSeconds),
                 Source = string.IsNullOrEmpty(app.File) ? null : app.File,
-            }, ct));
+            }, Output, ct));
             foreach (var problem in result.Problems) WriteProblem(problem, app.Name);
             if (result.Record is not null)
             {

@@ -18,20 +18,19 @@ public sealed class RemoveVelaApplicationCommand : ClusterCmdlet
     {
         var ns = EffectiveNamespace;
         var target = Target;
-        var delivery = target.CreateDelivery(Output);
         try
         {
-            var (record, planned) = Run(ct => delivery.RemoveAsync(ns, Name!, null, whatIf: true, ct));
+            var (record, planned) = Run(ct => target.RemoveAsync(ns, Name!, null, whatIf: true, Output, ct));
             if (record is null)
             {
-                WriteError(VelaErrors.Create("VelaApplicationNotFound", ErrorCategory.ObjectNotFound,
+                WriteError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
                     $"application {ns}/{Name} has not been delivered to context '{target.Context}' (no record found)", Name));
                 return;
             }
             foreach (var entry in planned)
                 if (MyInvocation.BoundParameters.ContainsKey("WhatIf")) Host.UI.WriteLine($"What if: delete {entry}");
             if (!ShouldProcess($"{ns}/{Name} ({planned.Count} objects and the record)", "Remove application")) return;
-            var (_, deleted) = Run(ct => delivery.RemoveAsync(ns, Name!, null, whatIf: false, ct));
+            var (_, deleted) = Run(ct => target.RemoveAsync(ns, Name!, null, whatIf: false, Output, ct));
             foreach (var entry in deleted)
             {
                 WriteVerbose($"deleted {entry}");

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
+using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Semantics;
@@ -72,7 +73,7 @@ public sealed class SyncVelaRepositoryCommand : VelaCmdlet
     {
         if (!GoDuration.TryParse(PullInterval, out var interval, out var error))
         {
-            WriteError(VelaErrors.Create("VelaPullIntervalInvalid", ErrorCategory.InvalidArgument, $"-PullInterval '{PullInterval}': {error}", PullInterval));
+            WriteError(VelaErrors.Create(ErrorIds.Source.PullIntervalInvalid, ErrorCategory.InvalidArgument, $"-PullInterval '{PullInterval}': {error}", PullInterval));
             return;
         }
         var cache = new GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);

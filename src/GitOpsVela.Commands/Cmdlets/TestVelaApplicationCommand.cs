@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
+using GitOpsVela.Engine.Composition;
 using GitOpsVela.Engine.Planning;
 
 namespace GitOpsVela.Commands.Cmdlets;
@@ -24,7 +25,7 @@ public sealed class TestVelaApplicationCommand : ApplicationInputCmdlet
         if (loadProblems > 0) _allValid = false;
         foreach (var app in apps)
         {
-            var problems = ReleasePlanner.Check(app).Problems;
+            var problems = OfflineCheck.Check(app).Problems;
             if (problems.Count > 0) _allValid = false;
             if (Quiet) continue;
             foreach (var problem in problems) WriteProblem(problem, app.Name);

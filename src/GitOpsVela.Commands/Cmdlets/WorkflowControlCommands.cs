@@ -22,7 +22,7 @@ public abstract class WorkflowControlCmdlet : ClusterCmdlet
         ApplicationRecord? record;
         try
         {
-            record = Run(ct => target.Records.LoadAsync(ns, Name!, ct));
+            record = Run(ct => target.LoadRecordAsync(ns, Name!, ct));
         }
         catch (VelaProblemException ex)
         {
@@ -31,14 +31,14 @@ public abstract class WorkflowControlCmdlet : ClusterCmdlet
         }
         if (record is null)
         {
-            WriteError(VelaErrors.Create("VelaApplicationNotFound", ErrorCategory.ObjectNotFound,
+            WriteError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
                 $"application {ns}/{Name} has not been delivered to context '{target.Context}' (no record found)", Name));
             return;
         }
         if (!ShouldProcess($"{ns}/{Name}", Action)) return;
         try
         {
-            if (Change(record)) Run(ct => target.Records.SaveAsync(record, ct));
+            if (Change(record)) Run(ct => target.SaveRecordAsync(record, ct));
             else WriteWarning($"{ns}/{Name}: nothing to {Action.ToLowerInvariant()} (phase {record.Phase.ToKubeVela()})");
         }
         catch (VelaProblemException ex)

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Output;
+using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Loading.Model;
 
@@ -44,7 +45,7 @@ public abstract class ApplicationInputCmdlet : VelaCmdlet
             foreach (var app in Application!)
             {
                 if (app.Model is not null) models.Add(app.Model);
-                else WriteError(VelaErrors.Create("VelaApplicationSpecUnavailable", ErrorCategory.InvalidArgument,
+                else WriteError(VelaErrors.Create(ErrorIds.Record.SpecUnavailable, ErrorCategory.InvalidArgument,
                     $"application {app.Namespace}/{app.Name} was read from a cluster and has no spec here; pipe it from its files (Get-VelaApplication -Path)", app));
             }
             return models;

@@ -10,7 +10,7 @@ internal static class GitCredentialsFrom
         credential is null ? null : new GitCredentials(credential.UserName, credential.GetNetworkCredential().Password);
 
     public static GitCredentials? Token(string? variable = null) =>
-        Environment.GetEnvironmentVariable(variable ?? Engine.Sources.GitSourceProvider.DefaultTokenVariable) is { Length: > 0 } token
+        Environment.GetEnvironmentVariable(variable ?? Engine.Sources.GitCredentials.TokenVariable) is { Length: > 0 } token
             ? new GitCredentials("git", token) : null;
 
     public static GitCredentials? CredentialOrToken(PSCredential? credential, string? variable = null) => Credential(credential) ?? Token(variable);

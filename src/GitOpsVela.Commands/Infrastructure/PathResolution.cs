@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using GitOpsVela.Engine.Diagnostics;
 
 namespace GitOpsVela.Commands.Infrastructure;
 
@@ -23,7 +24,7 @@ internal static class PathResolution
                     var resolved = cmdlet.GetResolvedProviderPathFromPSPath(path, out var provider);
                     if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                     {
-                        cmdlet.WriteError(VelaErrors.Create("VelaPathNotFileSystem", ErrorCategory.InvalidArgument,
+                        cmdlet.WriteError(VelaErrors.Create(ErrorIds.Load.PathNotFileSystem, ErrorCategory.InvalidArgument,
                             $"'{path}' is not a file-system path.", path));
                         continue;
                     }
@@ -41,5 +42,5 @@ internal static class PathResolution
 
     private static void WriteNotFound(PSCmdlet cmdlet, string path) =>
         cmdlet.WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
-            "VelaPathNotFound", ErrorCategory.ObjectNotFound, path));
+            ErrorIds.Load.PathNotFound, ErrorCategory.ObjectNotFound, path));
 }

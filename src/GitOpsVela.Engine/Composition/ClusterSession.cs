@@ -11,7 +11,7 @@ namespace GitOpsVela.Engine.Composition;
 /// Everything one run needs to work on one cluster: the client, the run's live-object cache, and the applier, planner,
 /// record store, garbage collector and health reader sharing them.
 /// </summary>
-public sealed class ClusterSession : IDisposable
+internal sealed class ClusterSession : IDisposable
 {
     internal ClusterSession(string cluster, KubeClient client, IEngineOutput output)
     {
@@ -44,7 +44,7 @@ public sealed class ClusterSession : IDisposable
 /// <c>local</c>: here that is the chosen kubeconfig context (<c>-Context</c>, else the current context); any other
 /// cluster named in a topology policy is a kubeconfig context of that name.
 /// </summary>
-public sealed class ClusterSessions(string? kubeconfig, string? context, IEngineOutput output, TimeSpan? timeout = null) : IDisposable
+internal sealed class ClusterSessions(string? kubeconfig, string? context, IEngineOutput output, TimeSpan? timeout = null) : IDisposable
 {
     public const string Local = "local";
 

@@ -51,7 +51,7 @@ public static class KubeDelivery
 ///     labels: {env: prod, region: east}
 /// </code>
 /// </summary>
-public static class ClusterLabels
+internal static class ClusterLabels
 {
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Load(string? kubeconfig)
     {
@@ -71,7 +71,7 @@ public static class ClusterLabels
             foreach (var item in list.Items.OfType<YamlMapping>())
             {
                 var name = item.GetString("name");
-                if (name is null) throw new VelaProblemException(new VelaProblem("VelaClustersFileInvalid", ProblemCategory.InvalidData,
+                if (name is null) throw new VelaProblemException(new VelaProblem(ErrorIds.Plan.ClustersFileInvalid, ProblemCategory.InvalidData,
                     "each cluster needs a name (a kubeconfig context)", item.Location));
                 var labels = new Dictionary<string, string>(StringComparer.Ordinal);
                 if (item["labels"] is YamlMapping map)
@@ -83,33 +83,66 @@ public static class ClusterLabels
     }
 }
 
-/// <summary>An open connection to the clusters of one run: what the cmdlets deliver through.</summary>
-public sealed class DeliveryTarget(string context, KubeClusterGateway gateway) : IDisposable
+/// <summary>
+/// An open connection to the clusters of one run: everything the cmdlets do to a cluster goes through here (deliver,
+/// preview, status, workflow control, removal, reconcile passes), so they stay thin and the engine keeps its parts to itself.
+/// </summary>
+public sealed class DeliveryTarget : IDisposable
 {
+    internal DeliveryTarget(string context, KubeClusterGateway gateway)
+    {
+        Context = context;
+        Gateway = gateway;
+    }
+
     /// <summary>The kubeconfig context in use (KubeVela's <c>local</c> cluster).</summary>
-    public string Context { get; } = context;
+    public string Context { get; }
 
-    public KubeClusterGateway Gateway { get; } = gateway;
+    internal KubeClusterGateway Gateway { get; }
 
-    public IRecordStore Records => Gateway;
-
-    public ApplicationDelivery CreateDelivery(IEngineOutput output, HttpClient? http = null) =>
+    internal ApplicationDelivery CreateDelivery(IEngineOutput output, HttpClient? http = null) =>
         new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway), output: output);
 
-    /// <summary>The lease that makes reconcile runners on this cluster take turns.</summary>
-    public ReconcileLease Lease(string @namespace, string holder, TimeSpan duration) =>
-        new(Gateway.LocalClient, @namespace, holder, duration);
+    /// <summary>Delivers one application: plans its release, runs its workflow (one pass, or until done with <see cref="DeliveryOptions.Wait"/>), records it.</summary>
+    public Task<DeliveryResult> DeliverAsync(Application app, DeliveryOptions options, IEngineOutput output, CancellationToken ct) =>
+        CreateDelivery(output).DeliverAsync(app, options, ct);
 
-    /// <summary>A reconcile pass over this cluster: git sources through <paramref name="cache"/>, kustomize built in-process.</summary>
-    public Reconciler CreateReconciler(IEngineOutput output, GitSourceCache cache, GitCredentials? credentials, string? tokenVariable) =>
-        new(CreateDelivery(output), new GitSourceProvider(cache, Gateway, credentials, tokenVariable), new KustomizeBuilder(), output);
+    /// <summary>What delivering would change (Compare-VelaApplication, -WhatIf): the plan the real run would make.</summary>
+    public Task<DeliveryPlan> PlanAsync(Application app, CancellationToken ct) => CreateDelivery(NullEngineOutput.Instance).PreviewAsync(app, ct);
 
     /// <summary>The records of delivered applications with their live health (<c>vela ls</c>).</summary>
     public Task<IReadOnlyList<ApplicationRecord>> ReadStatusAsync(string? @namespace, CancellationToken ct) =>
         new Status.ApplicationStatusReader(Gateway, Gateway).ReadAsync(@namespace, ct);
 
-    /// <summary>What delivering would change (Compare-VelaApplication, -WhatIf): the plan the real run would make.</summary>
-    public Task<DeliveryPlan> PlanAsync(Application app, CancellationToken ct) => CreateDelivery(NullEngineOutput.Instance).PreviewAsync(app, ct);
+    /// <summary>One application's record, or null when it has not been delivered here.</summary>
+    public Task<ApplicationRecord?> LoadRecordAsync(string @namespace, string name, CancellationToken ct) => Gateway.LoadAsync(@namespace, name, ct);
+
+    /// <summary>Writes a record changed by workflow control (resume, terminate, restart).</summary>
+    public Task SaveRecordAsync(ApplicationRecord record, CancellationToken ct) => Gateway.SaveAsync(record, ct);
+
+    /// <summary>Deletes what the record lists (garbage-collect rules of <paramref name="app"/> honoured) and the record; with <paramref name="whatIf"/>, only lists it.</summary>
+    public Task<(ApplicationRecord? Record, IReadOnlyList<InventoryEntry> Deleted)> RemoveAsync(string @namespace, string name, Application? app, bool whatIf,
+        IEngineOutput output, CancellationToken ct) => CreateDelivery(output).RemoveAsync(@namespace, name, app, whatIf, ct);
+
+    /// <summary>One key of a Secret in the local cluster (registry and git credentials); the value is never logged.</summary>
+    public Task<string> ReadSecretAsync(string @namespace, string name, string key, CancellationToken ct) => Gateway.ReadAsync(@namespace, name, key, ct);
+
+    /// <summary>Creates the namespace on the local cluster when it does not exist.</summary>
+    public Task EnsureNamespaceAsync(string @namespace, CancellationToken ct) => Gateway.EnsureNamespaceAsync(Gateway.LocalCluster, @namespace, ct);
+
+    /// <summary>The lease that makes reconcile runners on this cluster take turns.</summary>
+    public ReconcileLease Lease(string @namespace, string holder, TimeSpan duration) => new(Gateway.LocalClient, @namespace, holder, duration);
+
+    /// <summary>One reconcile pass over <paramref name="roots"/>: git sources through <paramref name="cache"/>, kustomize built in-process, live state read afresh.</summary>
+    public Task<IReadOnlyList<ReconcileItem>> ReconcileAsync(IEnumerable<Application> roots, ReconcileOptions options, GitSourceCache cache,
+        GitCredentials? credentials, string? tokenVariable, IEngineOutput output, CancellationToken ct)
+    {
+        Gateway.BeginPass();
+        return CreateReconciler(output, cache, credentials, tokenVariable).RunAsync(roots, options, ct);
+    }
+
+    internal Reconciler CreateReconciler(IEngineOutput output, GitSourceCache cache, GitCredentials? credentials, string? tokenVariable) =>
+        new(CreateDelivery(output), new GitSourceProvider(cache, Gateway, credentials, tokenVariable), new KustomizeBuilder(), output);
 
     private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -125,7 +158,7 @@ public sealed class DeliveryTarget(string context, KubeClusterGateway gateway) :
 }
 
 /// <summary><see cref="IClusterGateway"/> and <see cref="IRecordStore"/> over the cluster layer.</summary>
-public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretReader, IDisposable
+internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretReader, IDisposable
 {
     private readonly ClusterSessions _sessions;
     private readonly IEngineOutput _output;
@@ -221,18 +254,10 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
         var changes = new List<ObjectChange>();
         foreach (var p in planned)
         {
-            if (p.Action == PlanAction.Blocked && p.Problem is { } problem)
+            if (p.Action == ChangeAction.Blocked && p.Problem is { } problem)
                 throw new VelaProblemException(problem);
             byKey.TryGetValue($"{p.Object.Group}/{p.Object.Kind}/{p.Object.Name}", out var m);
-            var action = p.Action switch
-            {
-                PlanAction.Create => ChangeAction.Create,
-                PlanAction.Update => ChangeAction.Update,
-                PlanAction.Prune => ChangeAction.Prune,
-                _ => ChangeAction.Unchanged,
-            };
-            changes.Add(new ObjectChange(action, cluster, p.Object.ApiVersion, p.Object.Kind, p.Object.Namespace, p.Object.Name, m?.Application ?? "", m?.Component,
-                p.Changes.Select(c => new FieldChange(c.Path, c.Old, c.New)).ToList()));
+            changes.Add(p with { Application = m?.Application ?? p.Application, Component = m?.Component });
         }
         return changes;
     }
@@ -272,7 +297,7 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
         try
         {
             var resource = await client.ResolveAsync("v1", "Namespace", cancellationToken).ConfigureAwait(false)
-                ?? throw new VelaProblemException(new VelaProblem("ClusterInvalid", ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
+                ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.Invalid, ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
             if (await client.GetAsync(resource, null, @namespace, cancellationToken).ConfigureAwait(false) is null)
             {
                 await client.CreateAsync(resource, new JsonObject
@@ -345,11 +370,11 @@ public sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecretR
     public async Task<string> ReadAsync(string @namespace, string name, string key, CancellationToken cancellationToken)
     {
         var secret = await GetAsync(LocalCluster, "v1", "Secret", @namespace, name, cancellationToken).ConfigureAwait(false)
-            ?? throw new VelaProblemException(new VelaProblem("VelaSecretNotFound", ProblemCategory.ObjectNotFound,
+            ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.SecretNotFound, ProblemCategory.ObjectNotFound,
                 $"Secret {@namespace}/{name} was not found", SourceLocation.None));
         if (secret["data"]?[key]?.GetValue<string>() is { } data) return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(data));
         if (secret["stringData"]?[key]?.GetValue<string>() is { } text) return text;
-        throw new VelaProblemException(new VelaProblem("VelaSecretKeyNotFound", ProblemCategory.ObjectNotFound,
+        throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.SecretKeyNotFound, ProblemCategory.ObjectNotFound,
             $"Secret {@namespace}/{name} has no key '{key}'", SourceLocation.None));
     }
 

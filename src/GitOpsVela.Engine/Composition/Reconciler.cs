@@ -41,7 +41,7 @@ public sealed record ReconcileOptions
 /// A source that cannot be synced leaves its application (and what it brings) as it is, with the problem reported;
 /// everything else still reconciles.
 /// </summary>
-public sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider sources, IManifestBuilder builder, IEngineOutput? output = null)
+internal sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider sources, IManifestBuilder builder, IEngineOutput? output = null)
 {
     private readonly IEngineOutput _output = output ?? NullEngineOutput.Instance;
 
@@ -56,7 +56,7 @@ public sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider sou
             var (app, parent, source, depth) = queue.Dequeue();
             if (!seen.Add($"{app.Namespace}/{app.Name}"))
             {
-                results.Add(new ReconcileItem(app, parent, null, [Problem(app, "VelaApplicationDuplicate",
+                results.Add(new ReconcileItem(app, parent, null, [Problem(app, ErrorIds.Reconcile.ApplicationDuplicate,
                     $"application {app.Namespace}/{app.Name} is delivered by more than one source; this copy is ignored", ProblemCategory.InvalidData)], []));
                 continue;
             }
@@ -67,7 +67,7 @@ public sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider sou
             {
                 if (depth + 1 > options.MaxDepth)
                 {
-                    results.Add(new ReconcileItem(child, app.Name, null, [Problem(child, "VelaApplicationTooDeep",
+                    results.Add(new ReconcileItem(child, app.Name, null, [Problem(child, ErrorIds.Reconcile.ApplicationTooDeep,
                         $"applications bring in applications more than {options.MaxDepth} levels deep; stopping here", ProblemCategory.InvalidData)], []));
                     continue;
                 }

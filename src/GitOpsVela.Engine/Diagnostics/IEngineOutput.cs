@@ -12,7 +12,7 @@ public interface IEngineOutput
     void Progress(string activity, string status, int percentComplete);
 }
 
-public sealed class NullEngineOutput : IEngineOutput
+internal sealed class NullEngineOutput : IEngineOutput
 {
     public static readonly NullEngineOutput Instance = new();
     public void Verbose(string message) { }

@@ -1,7 +1,7 @@
 namespace GitOpsVela.Engine.Diagnostics;
 
 /// <summary>
-/// One problem with one input: a stable id (<c>VelaApplicationInvalid</c>, <c>VelaYamlSyntax</c>, ...),
+/// One problem with one input: a stable id (<c>Load.ApplicationInvalid</c>, <c>Load.YamlSyntax</c>, ...),
 /// a message that already names file:line:column, and the application / component / property it concerns.
 /// Engine stages return these instead of throwing, so one bad application never stops the others.
 /// </summary>

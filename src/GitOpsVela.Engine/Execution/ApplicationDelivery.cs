@@ -58,7 +58,7 @@ public sealed record DeliveryResult(
 /// step transition; an unchanged, finished application only has its health refreshed, and the record is written only
 /// when something in it changed.
 /// </summary>
-public sealed class ApplicationDelivery
+internal sealed class ApplicationDelivery
 {
     private readonly IClusterGateway _gateway;
     private readonly IRecordStore _records;

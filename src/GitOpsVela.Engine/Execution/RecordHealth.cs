@@ -7,7 +7,7 @@ using GitOpsVela.Engine.Rendering;
 namespace GitOpsVela.Engine.Execution;
 
 /// <summary>Reads the live health of what a record lists into the record (nothing is applied, nothing is written).</summary>
-public static class RecordHealth
+internal static class RecordHealth
 {
     /// <summary>Health of what the record lists, without applying anything: the unchanged-spec path.</summary>
     public static async Task RefreshAsync(IClusterGateway gateway, ApplicationRecord record, CancellationToken ct)

@@ -73,10 +73,10 @@ public static class WorkflowControl
     }
 
     private static WorkflowState Require(ApplicationRecord record) =>
-        record.Workflow ?? throw new VelaProblemException(new VelaProblem("VelaWorkflowNotStarted", ProblemCategory.InvalidOperation,
+        record.Workflow ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Workflow.NotStarted, ProblemCategory.InvalidOperation,
             "the application has no workflow run yet; run Invoke-VelaWorkflow first", SourceLocation.None, record.Name));
 
     private static VelaProblemException NoStep(ApplicationRecord record, string step) =>
-        new(new VelaProblem("VelaStepNotFound", ProblemCategory.ObjectNotFound,
+        new(new VelaProblem(ErrorIds.Workflow.StepNotFound, ProblemCategory.ObjectNotFound,
             $"the workflow has no step '{step}' (steps: {string.Join(", ", record.Workflow!.AllSteps().Select(s => s.Name))})", SourceLocation.None, record.Name));
 }

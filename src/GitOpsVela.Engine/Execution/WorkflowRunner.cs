@@ -16,7 +16,7 @@ namespace GitOpsVela.Engine.Execution;
 /// <c>inputs</c>. A pass advances as far as it can without waiting and saves the state after every transition;
 /// <see cref="RunAsync"/> with <c>wait</c> repeats passes until the workflow finishes, fails, is suspended or terminated.
 /// </summary>
-public sealed class WorkflowRunner
+internal sealed class WorkflowRunner
 {
     private readonly IReadOnlyDictionary<string, IStepExecutor> _executors;
     private readonly IWorkflowStateStore _store;

@@ -1,14 +1,15 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Semantics;
 
 namespace GitOpsVela.Engine.Images;
 
 /// <summary>Which part of the image value a marker sets (Flux's setters: the whole reference, or <c>:tag</c>, <c>:name</c>, <c>:digest</c>).</summary>
-public enum MarkerField { Image, Tag, Name, Digest }
+internal enum MarkerField { Image, Tag, Name, Digest }
 
 /// <summary>A marker found in a file: <c># {"$imagepolicy": "&lt;namespace&gt;:&lt;name&gt;[:tag|:name|:digest]"}</c> on the line of the value it sets.</summary>
-public sealed record ImageMarker(string File, int Line, string Policy, MarkerField Field, string Value, int Start, int Length, char? Quote);
+internal sealed record ImageMarker(string File, int Line, string Policy, MarkerField Field, string Value, int Start, int Length, char? Quote);
 
 /// <summary>One edit: the marked value before and after.</summary>
 public sealed record ImageEdit(string File, int Line, string Policy, string Old, string New);
@@ -18,7 +19,7 @@ public sealed record ImageEdit(string File, int Line, string Policy, string Old,
 /// value keeps its quote style), blank lines, <c>---</c>, CRLF line ends, a BOM and everything else stay as they were. A
 /// marker that cannot be applied (inside a block scalar, on a key without a scalar value) is reported, never skipped.
 /// </summary>
-public static partial class ImageMarkers
+internal static partial class ImageMarkers
 {
     [GeneratedRegex(@"#\s*\{\s*""\$imagepolicy""\s*:\s*""(?<ref>[^""]+)""\s*\}")]
     private static partial Regex Marker();
@@ -56,9 +57,9 @@ public static partial class ImageMarkers
                 var reference = m.Groups["ref"].Value;
                 var parts = reference.Split(':');
                 if (parts.Length is < 2 or > 3 || parts.Take(2).Any(p => p.Length == 0))
-                    problems.Add(new VelaProblem("VelaImageMarkerInvalid", ProblemCategory.InvalidData, $"marker '{reference}' must be <namespace>:<name>[:tag|:name|:digest]", location));
+                    problems.Add(new VelaProblem(ErrorIds.Image.MarkerInvalid, ProblemCategory.InvalidData, $"marker '{reference}' must be <namespace>:<name>[:tag|:name|:digest]", location));
                 else if (inBlock)
-                    problems.Add(new VelaProblem("VelaImageMarkerUnusable", ProblemCategory.InvalidData, $"marker for {reference} is inside a block scalar; it cannot set a value there", location));
+                    problems.Add(new VelaProblem(ErrorIds.Image.MarkerUnusable, ProblemCategory.InvalidData, $"marker for {reference} is inside a block scalar; it cannot set a value there", location));
                 else
                 {
                     var field = parts.Length == 2 ? MarkerField.Image : parts[2] switch
@@ -69,11 +70,11 @@ public static partial class ImageMarkers
                         _ => (MarkerField?)null,
                     };
                     if (field is null)
-                        problems.Add(new VelaProblem("VelaImageMarkerInvalid", ProblemCategory.InvalidData, $"marker '{reference}': '{parts[2]}' is not tag, name or digest", location));
+                        problems.Add(new VelaProblem(ErrorIds.Image.MarkerInvalid, ProblemCategory.InvalidData, $"marker '{reference}': '{parts[2]}' is not tag, name or digest", location));
                     else if (Value(content[..m.Index]) is { } value)
                         markers.Add(new ImageMarker(file, i + 1, $"{parts[0]}:{parts[1]}", field.Value, value.Text, start + value.Start, value.Length, value.Quote));
                     else
-                        problems.Add(new VelaProblem("VelaImageMarkerUnusable", ProblemCategory.InvalidData, $"marker for {reference} is not on a line with a scalar value", location));
+                        problems.Add(new VelaProblem(ErrorIds.Image.MarkerUnusable, ProblemCategory.InvalidData, $"marker for {reference} is not on a line with a scalar value", location));
                 }
             }
             if (!inBlock && BlockScalarStart().IsMatch(content)) blockIndent = indent;

@@ -37,7 +37,7 @@ public sealed record ImagePolicySpec(string Key, string Image, TagPolicy Policy,
                 }
                 catch (Exception ex) when (ex is ArgumentException or FormatException)
                 {
-                    problems.Add(new VelaProblem("VelaImagePolicyInvalid", ProblemCategory.InvalidData, ex.Message,
+                    problems.Add(new VelaProblem(ErrorIds.Image.PolicyInvalid, ProblemCategory.InvalidData, ex.Message,
                         component.PropertiesSource.ValueLocation("imageRepository"), app.Name, component.Name, "properties.imageRepository"));
                 }
             }
@@ -105,7 +105,7 @@ public sealed class ImageUpdater(RegistryClient registry, IEngineOutput? output 
             }
             catch (FormatException ex)
             {
-                problems.Add(new VelaProblem("VelaImageInvalid", ProblemCategory.InvalidData, ex.Message, SourceLocation.None));
+                problems.Add(new VelaProblem(ErrorIds.Image.Invalid, ProblemCategory.InvalidData, ex.Message, SourceLocation.None));
                 continue;
             }
             var current = CurrentTag(markers.FirstOrDefault(m => m.Field is MarkerField.Image or MarkerField.Tag) ?? markers[0]);
@@ -224,7 +224,7 @@ public static class ImageCommitter
     /// <summary>Commits what <paramref name="applyEdits"/> changes (called again on every retry); returns the pushed commit, or null when nothing changed.</summary>
     public static string? CommitAndPush(string path, string message, GitCredentials? credentials, bool push, Func<bool> applyEdits, int attempts = 3)
     {
-        var root = Repository.Discover(path) ?? throw new VelaProblemException(new VelaProblem("VelaRepositoryNotFound", ProblemCategory.ObjectNotFound,
+        var root = Repository.Discover(path) ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Source.RepositoryNotFound, ProblemCategory.ObjectNotFound,
             $"'{path}' is not inside a git repository", new SourceLocation(path, 0, 0)));
         using var repo = new Repository(root);
         var branch = repo.Head.FriendlyName;
@@ -253,13 +253,13 @@ public static class ImageCommitter
             }
             catch (LibGit2SharpException ex)
             {
-                throw new VelaProblemException(new VelaProblem("VelaPushFailed",
+                throw new VelaProblemException(new VelaProblem(ErrorIds.Source.PushFailed,
                     ex.Message.Contains("auth", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("401") ? ProblemCategory.AuthenticationError : ProblemCategory.ConnectionError,
                     $"cannot push to {GitSourceCache.Scrub(repo.Network.Remotes["origin"].Url)}: {GitSourceCache.Scrub(ex.Message)}", SourceLocation.None));
             }
             if (rejected is null) return commit.Sha;
             if (attempt >= attempts)
-                throw new VelaProblemException(new VelaProblem("VelaPushRejected", ProblemCategory.ResourceExists,
+                throw new VelaProblemException(new VelaProblem(ErrorIds.Source.PushRejected, ProblemCategory.ResourceExists,
                     $"the push was rejected {attempts} times (others keep pushing to {branch}); the edits are committed locally, run again", SourceLocation.None));
             // Someone pushed first: take their head and apply the edits again on top of it.
             Commands.Fetch(repo, "origin", [$"+refs/heads/{branch}:refs/remotes/origin/{branch}"], new FetchOptions { CredentialsProvider = handler }, null);

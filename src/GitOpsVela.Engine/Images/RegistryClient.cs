@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Semantics;
 
 namespace GitOpsVela.Engine.Images;
 
@@ -74,7 +75,7 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
         var pages = 0;
         while (next is not null)
         {
-            if (++pages > 1000) throw Problem(image, "VelaRegistryPaging", "the registry returned more than 1000 pages of tags", ProblemCategory.InvalidOperation);
+            if (++pages > 1000) throw Problem(image, ErrorIds.Registry.PagingInvalid, "the registry returned more than 1000 pages of tags", ProblemCategory.InvalidOperation);
             using var response = await SendAsync(image, next, credentials, bearer, ct).ConfigureAwait(false);
             bearer = response.Bearer;
             var body = await response.Message.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
@@ -85,7 +86,7 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
             }
             catch (JsonException)
             {
-                throw Problem(image, "VelaRegistryResponseInvalid", "the registry's tag list is not JSON", ProblemCategory.InvalidData);
+                throw Problem(image, ErrorIds.Registry.ResponseInvalid, "the registry's tag list is not JSON", ProblemCategory.InvalidData);
             }
             // An empty repository lists "tags": null (docker distribution).
             if (doc?["tags"] is JsonArray list) tags.AddRange(list.Select(t => t?.GetValue<string>()).OfType<string>());
@@ -99,7 +100,7 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
     {
         using var response = await SendAsync(image, $"{BaseUrl(image)}/v2/{image.Repository}/manifests/{tag}", credentials, null, ct, HttpMethod.Head).ConfigureAwait(false);
         if (response.Message.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { Length: > 0 } digest) return digest;
-        throw Problem(image, "VelaRegistryResponseInvalid", $"the registry gave no digest for {tag}", ProblemCategory.InvalidData);
+        throw Problem(image, ErrorIds.Registry.ResponseInvalid, $"the registry gave no digest for {tag}", ProblemCategory.InvalidData);
     }
 
     [GeneratedRegex(@"<([^>]+)>\s*;\s*rel=""?next""?")]
@@ -141,7 +142,7 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
             catch (HttpRequestException ex)
             {
                 if (attempt < maxAttempts) { await _delay(Backoff(attempt, null), ct).ConfigureAwait(false); continue; }
-                throw Problem(image, "VelaRegistryUnreachable", $"cannot reach {BaseUrl(image)}: {ex.Message}", ProblemCategory.ConnectionError);
+                throw Problem(image, ErrorIds.Registry.Unreachable, $"cannot reach {BaseUrl(image)}: {ex.Message}", ProblemCategory.ConnectionError);
             }
             if (response.StatusCode == HttpStatusCode.Unauthorized && !triedChallenge)
             {
@@ -151,19 +152,19 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
                 if (challenge?.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) == true)
                     bearer = await TokenAsync(image, challenge.Parameter ?? "", credentials, ct).ConfigureAwait(false);
                 else if (credentials is null)
-                    throw Problem(image, "VelaRegistryAuthenticationRequired", $"{image.Registry} requires credentials for {image.Repository} (-Credential, a secretRef, or docker login)", ProblemCategory.AuthenticationError);
+                    throw Problem(image, ErrorIds.Registry.AuthenticationRequired, $"{image.Registry} requires credentials for {image.Repository} (-Credential, a secretRef, or docker login)", ProblemCategory.AuthenticationError);
                 attempt--;
                 continue;
             }
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 response.Dispose();
-                throw Problem(image, "VelaRegistryAuthenticationFailed", $"{image.Registry} refused the credentials for {image.Repository}", ProblemCategory.AuthenticationError);
+                throw Problem(image, ErrorIds.Registry.AuthenticationFailed, $"{image.Registry} refused the credentials for {image.Repository}", ProblemCategory.AuthenticationError);
             }
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 response.Dispose();
-                throw Problem(image, "VelaImageNotFound", $"{image.Registry} has no repository {image.Repository}", ProblemCategory.ObjectNotFound);
+                throw Problem(image, ErrorIds.Image.NotFound, $"{image.Registry} has no repository {image.Repository}", ProblemCategory.ObjectNotFound);
             }
             if ((int)response.StatusCode == 429 || (int)response.StatusCode >= 500)
             {
@@ -171,7 +172,7 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
                 var code = (int)response.StatusCode;
                 response.Dispose();
                 if (attempt >= maxAttempts)
-                    throw Problem(image, "VelaRegistryUnavailable", $"{image.Registry} answered HTTP {code} {maxAttempts} times; giving up for now (the current image stays)", ProblemCategory.ResourceUnavailable);
+                    throw Problem(image, ErrorIds.Registry.Unavailable, $"{image.Registry} answered HTTP {code} {maxAttempts} times; giving up for now (the current image stays)", ProblemCategory.ResourceUnavailable);
                 await _delay(Backoff(attempt, retryAfter), ct).ConfigureAwait(false);
                 continue;
             }
@@ -179,7 +180,7 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
             {
                 var code = (int)response.StatusCode;
                 response.Dispose();
-                throw Problem(image, "VelaRegistryError", $"{image.Registry} answered HTTP {code} for {image.Repository}", ProblemCategory.InvalidOperation);
+                throw Problem(image, ErrorIds.Registry.Error, $"{image.Registry} answered HTTP {code} for {image.Repository}", ProblemCategory.InvalidOperation);
             }
             return new Sent(response, bearer);
         }
@@ -200,7 +201,7 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
     {
         var values = ChallengeParameter().Matches(parameters).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.OrdinalIgnoreCase);
         if (!values.TryGetValue("realm", out var realm))
-            throw Problem(image, "VelaRegistryChallengeInvalid", "the registry's Bearer challenge names no realm", ProblemCategory.AuthenticationError);
+            throw Problem(image, ErrorIds.Registry.ChallengeInvalid, "the registry's Bearer challenge names no realm", ProblemCategory.AuthenticationError);
         var query = new List<string>();
         if (values.TryGetValue("service", out var service)) query.Add("service=" + Uri.EscapeDataString(service));
         query.Add("scope=" + Uri.EscapeDataString(values.TryGetValue("scope", out var scope) ? scope : $"repository:{image.Repository}:pull"));
@@ -208,10 +209,10 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
         if (credentials is not null) request.Headers.Authorization = Basic(credentials);
         using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
-            throw Problem(image, "VelaRegistryAuthenticationFailed", $"the token service of {image.Registry} refused the request (HTTP {(int)response.StatusCode})", ProblemCategory.AuthenticationError);
+            throw Problem(image, ErrorIds.Registry.AuthenticationFailed, $"the token service of {image.Registry} refused the request (HTTP {(int)response.StatusCode})", ProblemCategory.AuthenticationError);
         var doc = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
         return doc?["token"]?.GetValue<string>() ?? doc?["access_token"]?.GetValue<string>()
-            ?? throw Problem(image, "VelaRegistryAuthenticationFailed", "the token service returned no token", ProblemCategory.AuthenticationError);
+            ?? throw Problem(image, ErrorIds.Registry.AuthenticationFailed, "the token service returned no token", ProblemCategory.AuthenticationError);
     }
 
     private static AuthenticationHeaderValue Basic(RegistryCredentials c) =>

@@ -1,7 +1,7 @@
 namespace GitOpsVela.Engine.Kube;
 
 /// <summary>How objects are written: server-side apply as <see cref="FieldManager"/>, optionally taking fields over or as a dry run.</summary>
-public sealed record ApplyOptions
+internal sealed record ApplyOptions
 {
     public const string DefaultFieldManager = "gitopsvela";
 

@@ -1,7 +1,7 @@
 namespace GitOpsVela.Engine.Kube;
 
 /// <summary>Facts about built-in Kubernetes kinds that rendering and ordering need before any cluster is asked.</summary>
-public static class KnownKinds
+internal static class KnownKinds
 {
     private static readonly HashSet<string> ClusterScoped = new(StringComparer.Ordinal)
     {

@@ -9,7 +9,7 @@ using k8s;
 namespace GitOpsVela.Engine.Kube;
 
 /// <summary>A resource the API server serves: what discovery maps an apiVersion + kind to.</summary>
-public sealed record ApiResource(string Group, string Version, string Kind, string Plural, bool Namespaced)
+internal sealed record ApiResource(string Group, string Version, string Kind, string Plural, bool Namespaced)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
@@ -23,14 +23,14 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
 }
 
 /// <summary>One request this client sent (tests and benchmarks count them the same way against any cluster).</summary>
-public sealed record KubeClientRequest(string Method, string Path, string Verb, int StatusCode);
+internal sealed record KubeClientRequest(string Method, string Path, string Verb, int StatusCode);
 
 /// <summary>
 /// A dynamic Kubernetes client over KubernetesClient's authenticated HTTP pipeline (tokens, client certificates, exec
 /// plugins and CA settings all come from the kubeconfig): objects are <see cref="JsonObject"/>s, resources are mapped
 /// through discovery once per group-version and cached for the life of the client (one run).
 /// </summary>
-public sealed class KubeClient : IDisposable
+internal sealed class KubeClient : IDisposable
 {
     private readonly Kubernetes _kubernetes;
     private readonly string _baseUrl;
@@ -260,7 +260,7 @@ public sealed class KubeClient : IDisposable
 }
 
 /// <summary>A failed API request: the HTTP status and the metav1.Status the server sent (reason, message, causes).</summary>
-public sealed class KubeApiException(int statusCode, string reason, string message) : Exception(message)
+internal sealed class KubeApiException(int statusCode, string reason, string message) : Exception(message)
 {
     public int StatusCode { get; } = statusCode;
     public string Reason { get; } = reason;

@@ -5,14 +5,14 @@ using k8s.KubeConfigModels;
 namespace GitOpsVela.Engine.Kube;
 
 /// <summary>One context of a kubeconfig, as <c>kubectl config get-contexts</c> lists it.</summary>
-public sealed record KubeContextInfo(string Name, string Cluster, string User, string? Namespace, bool IsCurrent);
+internal sealed record KubeContextInfo(string Name, string Cluster, string User, string? Namespace, bool IsCurrent);
 
 /// <summary>
 /// Finds and reads kubeconfig files the way kubectl does: an explicit path wins; otherwise every file named in
 /// <c>KUBECONFIG</c> (path-separator list, missing files passed over, merged with the first file winning);
 /// otherwise <c>~/.kube/config</c>. Listing contexts never contacts a cluster (argument completers use it).
 /// </summary>
-public static class Kubeconfig
+internal static class Kubeconfig
 {
     public const string EnvironmentVariable = "KUBECONFIG";
 
@@ -39,11 +39,11 @@ public static class Kubeconfig
         if (paths.Count == 0)
         {
             var where = explicitPath is not null ? $"'{explicitPath}'" : $"${EnvironmentVariable} or ~/.kube/config";
-            throw new VelaProblemException(new VelaProblem("KubeconfigNotFound", ProblemCategory.ObjectNotFound,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.KubeconfigNotFound, ProblemCategory.ObjectNotFound,
                 $"no kubeconfig found at {where}; pass -Kubeconfig or set {EnvironmentVariable}", SourceLocation.None));
         }
         if (explicitPath is not null && !File.Exists(paths[0]))
-            throw new VelaProblemException(new VelaProblem("KubeconfigNotFound", ProblemCategory.ObjectNotFound,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.KubeconfigNotFound, ProblemCategory.ObjectNotFound,
                 $"kubeconfig '{explicitPath}' does not exist", SourceLocation.None));
         try
         {
@@ -58,7 +58,7 @@ public static class Kubeconfig
         }
         catch (Exception e) when (e is not VelaProblemException)
         {
-            throw new VelaProblemException(new VelaProblem("KubeconfigInvalid", ProblemCategory.InvalidData,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.KubeconfigInvalid, ProblemCategory.InvalidData,
                 $"cannot read kubeconfig {string.Join(Path.PathSeparator, paths)}: {e.Message}", new SourceLocation(paths[0], 0, 0)));
         }
     }
@@ -89,13 +89,13 @@ public static class Kubeconfig
         var config = Load(explicitPath);
         var name = string.IsNullOrEmpty(context) ? config.CurrentContext : context;
         if (string.IsNullOrEmpty(name))
-            throw new VelaProblemException(new VelaProblem("KubeContextNotFound", ProblemCategory.ObjectNotFound,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.ContextNotFound, ProblemCategory.ObjectNotFound,
                 "the kubeconfig has no current-context; pass -Context", SourceLocation.None));
         var entry = (config.Contexts ?? []).FirstOrDefault(c => c.Name == name);
         if (entry is null)
         {
             var known = string.Join(", ", (config.Contexts ?? []).Select(c => c.Name));
-            throw new VelaProblemException(new VelaProblem("KubeContextNotFound", ProblemCategory.ObjectNotFound,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.ContextNotFound, ProblemCategory.ObjectNotFound,
                 $"context '{name}' is not in the kubeconfig (contexts: {(known.Length == 0 ? "none" : known)})", SourceLocation.None));
         }
         KubernetesClientConfiguration clientConfig;
@@ -106,12 +106,12 @@ public static class Kubeconfig
         catch (Exception e) when (e.Message.Contains("exec", StringComparison.OrdinalIgnoreCase))
         {
             // The user's credential plugin (exec) failed: an authentication problem, not a broken file.
-            throw new VelaProblemException(new VelaProblem("ClusterCredentialsUnavailable", ProblemCategory.AuthenticationError,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.CredentialsUnavailable, ProblemCategory.AuthenticationError,
                 $"cannot get credentials for context '{name}': {e.Message.Split('\n', 2)[0].Trim()}", SourceLocation.None));
         }
         catch (Exception e)
         {
-            throw new VelaProblemException(new VelaProblem("KubeconfigInvalid", ProblemCategory.InvalidData,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.KubeconfigInvalid, ProblemCategory.InvalidData,
                 $"context '{name}' cannot be used: {e.Message}", SourceLocation.None));
         }
         return new KubeClient(clientConfig, name, entry.ContextDetails?.Namespace, timeout ?? TimeSpan.FromSeconds(30));

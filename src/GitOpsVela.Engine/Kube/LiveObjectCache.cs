@@ -8,7 +8,7 @@ namespace GitOpsVela.Engine.Kube;
 /// share one cache across the applications of a reconcile so 200 applications in one namespace cost one list per kind.
 /// Writes made through the <see cref="Applier"/> update it. Safe to share between applications applied in parallel.
 /// </summary>
-public sealed class LiveObjectCache(KubeClient client)
+internal sealed class LiveObjectCache(KubeClient client)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ConcurrentDictionary<string, JsonObject>>>> _lists = new(StringComparer.Ordinal);
 

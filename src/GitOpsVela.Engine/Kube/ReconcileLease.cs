@@ -11,13 +11,26 @@ namespace GitOpsVela.Engine.Kube;
 /// its runner holds the lease; a lease not renewed within its duration can be taken over. Writes go through
 /// resourceVersion, so two runners racing for a free lease cannot both win.
 /// </summary>
-public sealed class ReconcileLease(KubeClient client, string @namespace, string holder, TimeSpan duration, TimeProvider? clock = null)
+public sealed class ReconcileLease
 {
+    private readonly KubeClient client;
+    private readonly string @namespace;
+    private readonly string holder;
+    private readonly TimeSpan duration;
+    private readonly TimeProvider _clock;
+
+    internal ReconcileLease(KubeClient client, string @namespace, string holder, TimeSpan duration, TimeProvider? clock = null)
+    {
+        this.client = client;
+        this.@namespace = @namespace;
+        this.holder = holder;
+        this.duration = duration;
+        _clock = clock ?? TimeProvider.System;
+    }
+
     public const string Name = "gitopsvela-reconcile";
 
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-
-    public string Holder { get; } = holder;
+    public string Holder => holder;
 
     /// <summary>Takes or renews the lease; false (with the current holder) when another runner holds it.</summary>
     public async Task<(bool Acquired, string? CurrentHolder)> TryAcquireAsync(CancellationToken ct)
@@ -25,7 +38,7 @@ public sealed class ReconcileLease(KubeClient client, string @namespace, string 
         try
         {
             var resource = await client.ResolveAsync("coordination.k8s.io/v1", "Lease", ct).ConfigureAwait(false)
-                ?? throw new VelaProblemException(new VelaProblem("ClusterInvalid", ProblemCategory.ResourceUnavailable, "the cluster serves no coordination.k8s.io/v1 Lease", SourceLocation.None));
+                ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.Invalid, ProblemCategory.ResourceUnavailable, "the cluster serves no coordination.k8s.io/v1 Lease", SourceLocation.None));
             var now = _clock.GetUtcNow();
             var live = await client.GetAsync(resource, @namespace, Name, ct).ConfigureAwait(false);
             var spec = new JsonObject

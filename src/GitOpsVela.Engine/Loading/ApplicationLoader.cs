@@ -78,7 +78,7 @@ public static class ApplicationLoader
             }
             else
             {
-                problems.Add(new VelaProblem("VelaPathNotFound", ProblemCategory.ObjectNotFound,
+                problems.Add(new VelaProblem(ErrorIds.Load.PathNotFound, ProblemCategory.ObjectNotFound,
                     $"cannot find path '{path}' because it does not exist", new SourceLocation(path, 0, 0)));
             }
         }
@@ -93,7 +93,7 @@ public static class ApplicationLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            problems.Add(new VelaProblem("VelaFileUnreadable", ProblemCategory.ResourceUnavailable,
+            problems.Add(new VelaProblem(ErrorIds.Load.FileUnreadable, ProblemCategory.ResourceUnavailable,
                 $"cannot read the file: {ex.Message}", new SourceLocation(file, 0, 0)));
             return null;
         }

@@ -9,7 +9,7 @@ namespace GitOpsVela.Engine.Loading;
 /// belongs, a missing name) are collected, each naming file:line:column and the part it concerns; the
 /// application is still returned whenever it has a name, so callers can report all of them at once.
 /// </summary>
-public sealed class ApplicationParser
+internal sealed class ApplicationParser
 {
     public const string ApiGroup = "core.oam.dev";
 
@@ -33,14 +33,14 @@ public sealed class ApplicationParser
     {
         if (document.Root is not YamlMapping root)
         {
-            Add("VelaApplicationInvalid", "the document is not an object", document.Location);
+            Add(ErrorIds.Load.ApplicationInvalid, "the document is not an object", document.Location);
             return null;
         }
         var metadata = Mapping(root, "metadata", required: true);
         var name = metadata?.GetString("name");
         if (string.IsNullOrEmpty(name))
         {
-            Add("VelaApplicationInvalid", "metadata.name is required", metadata?.Location ?? root.Location, property: "metadata.name");
+            Add(ErrorIds.Load.ApplicationInvalid, "metadata.name is required", metadata?.Location ?? root.Location, property: "metadata.name");
             return null;
         }
         _app = name;
@@ -157,7 +157,7 @@ public sealed class ApplicationParser
         if (text is null) return null;
         if (text.Equals("DAG", StringComparison.OrdinalIgnoreCase)) return WorkflowMode.DAG;
         if (text.Equals("StepByStep", StringComparison.OrdinalIgnoreCase)) return WorkflowMode.StepByStep;
-        Add("VelaApplicationInvalid", $"workflow mode '{text}' is not one of DAG, StepByStep", mode[key]!.Location, property: $"spec.workflow.mode.{key}");
+        Add(ErrorIds.Load.ApplicationInvalid, $"workflow mode '{text}' is not one of DAG, StepByStep", mode[key]!.Location, property: $"spec.workflow.mode.{key}");
         return null;
     }
 
@@ -190,11 +190,11 @@ public sealed class ApplicationParser
     {
         if (!owner.TryGetValue(key, out var value) || value is YamlScalar { Kind: ScalarKind.Null })
         {
-            if (required) Add("VelaApplicationInvalid", $"'{key}' is required", owner.Location, component, key);
+            if (required) Add(ErrorIds.Load.ApplicationInvalid, $"'{key}' is required", owner.Location, component, key);
             return null;
         }
         if (value is YamlMapping map) return map;
-        Add("VelaApplicationInvalid", $"'{key}' must be an object, not a {value.KindName}", value.Location, component, key);
+        Add(ErrorIds.Load.ApplicationInvalid, $"'{key}' must be an object, not a {value.KindName}", value.Location, component, key);
         return null;
     }
 
@@ -204,7 +204,7 @@ public sealed class ApplicationParser
     {
         if (!owner.TryGetValue(key, out var value) || value is YamlScalar { Kind: ScalarKind.Null }) return [];
         if (value is YamlSequence seq) return seq.Items;
-        Add("VelaApplicationInvalid", $"'{key}' must be a list, not a {value.KindName}", value.Location, component, key);
+        Add(ErrorIds.Load.ApplicationInvalid, $"'{key}' must be a list, not a {value.KindName}", value.Location, component, key);
         return [];
     }
 
@@ -214,7 +214,7 @@ public sealed class ApplicationParser
         foreach (var item in List(owner, key, component))
         {
             if (item is YamlScalar { Kind: not ScalarKind.Null } s) result.Add(s.Value);
-            else Add("VelaApplicationInvalid", $"'{key}' entries must be names, not a {item.KindName}", item.Location, component, key);
+            else Add(ErrorIds.Load.ApplicationInvalid, $"'{key}' entries must be names, not a {item.KindName}", item.Location, component, key);
         }
         return result;
     }
@@ -226,7 +226,7 @@ public sealed class ApplicationParser
         foreach (var (k, v) in map.Entries)
         {
             if (v is YamlScalar s) result[k.Value] = s.Kind == ScalarKind.Null ? string.Empty : s.Value;
-            else Add("VelaApplicationInvalid", $"metadata.{key}.{k.Value} must be a string", v.Location, property: $"metadata.{key}.{k.Value}");
+            else Add(ErrorIds.Load.ApplicationInvalid, $"metadata.{key}.{k.Value} must be a string", v.Location, property: $"metadata.{key}.{k.Value}");
         }
         return result;
     }
@@ -239,7 +239,7 @@ public sealed class ApplicationParser
         if (map.TryGetValue(key, out var value) && value is YamlScalar { Kind: not ScalarKind.Null } s && s.Value.Length > 0)
             return s.Value;
         var location = value?.Location ?? map.Location;
-        Add("VelaApplicationInvalid", value is null or YamlScalar ? $"{what} '{key}' is required" : $"{what} '{key}' must be a string, not a {value.KindName}",
+        Add(ErrorIds.Load.ApplicationInvalid, value is null or YamlScalar ? $"{what} '{key}' is required" : $"{what} '{key}' must be a string, not a {value.KindName}",
             location, component, key);
         return null;
     }
@@ -251,7 +251,7 @@ public sealed class ApplicationParser
             map = m;
             return true;
         }
-        Add("VelaApplicationInvalid", $"{where} must be an object, not a {node.KindName}", node.Location, component);
+        Add(ErrorIds.Load.ApplicationInvalid, $"{where} must be an object, not a {node.KindName}", node.Location, component);
         map = null!;
         return false;
     }

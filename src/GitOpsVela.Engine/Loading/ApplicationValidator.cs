@@ -16,12 +16,12 @@ namespace GitOpsVela.Engine.Loading;
 /// expressions, timeouts, step dependencies). Component and trait properties are checked against their definitions by
 /// the definitions (<c>DefinitionCheck</c>). Each problem names file:line:column, the application, the component and the property.
 /// </summary>
-public static class ApplicationValidator
+internal static class ApplicationValidator
 {
     public static IReadOnlyList<VelaProblem> Validate(Application app)
     {
         var problems = new List<VelaProblem>();
-        void Add(string message, SourceLocation location, string? component = null, string? property = null, string id = "VelaApplicationInvalid") =>
+        void Add(string message, SourceLocation location, string? component = null, string? property = null, string id = ErrorIds.Load.ApplicationInvalid) =>
             problems.Add(new VelaProblem(id, ProblemCategory.InvalidData, message, location, app.Name, component, property));
 
         CheckComponents(app, Add);
@@ -30,7 +30,7 @@ public static class ApplicationValidator
         return problems;
     }
 
-    private delegate void Reporter(string message, SourceLocation location, string? component = null, string? property = null, string id = "VelaApplicationInvalid");
+    private delegate void Reporter(string message, SourceLocation location, string? component = null, string? property = null, string id = ErrorIds.Load.ApplicationInvalid);
 
     private static void CheckComponents(Application app, Reporter add)
     {
@@ -70,7 +70,7 @@ public static class ApplicationValidator
             if (!BuiltInSchemas.Policies.TryGetValue(policy.Type, out var schema))
             {
                 add($"unknown policy type '{policy.Type}' (known: {string.Join(", ", BuiltInSchemas.Policies.Keys.Order(StringComparer.Ordinal))})",
-                    policy.Source.ValueLocation("type"), property: $"policies[{policy.Name}].type", id: "VelaPolicyTypeUnknown");
+                    policy.Source.ValueLocation("type"), property: $"policies[{policy.Name}].type", id: ErrorIds.Load.PolicyTypeUnknown);
                 continue;
             }
             problems.AddRange(SchemaValidator.Validate(policy.Properties, policy.PropertiesSource, schema, $"policy type '{policy.Type}'", app.Name, null,
@@ -122,7 +122,7 @@ public static class ApplicationValidator
         if (!BuiltInSchemas.Steps.TryGetValue(step.Type, out var schema))
         {
             add($"unknown workflow step type '{step.Type}' (known: {string.Join(", ", BuiltInSchemas.Steps.Keys.Order(StringComparer.Ordinal))})",
-                step.Source.ValueLocation("type"), property: $"{where}.type", id: "VelaStepTypeUnknown");
+                step.Source.ValueLocation("type"), property: $"{where}.type", id: ErrorIds.Load.StepTypeUnknown);
         }
         else
         {
@@ -135,7 +135,7 @@ public static class ApplicationValidator
                 if (p.Message.StartsWith("is required by ", StringComparison.Ordinal) && p.Property is { } missing
                     && provided.Any(k => k == missing || k.StartsWith(missing + ".", StringComparison.Ordinal)))
                     continue;
-                add(p.Message, p.Location, property: p.Property, id: "VelaStepInvalid");
+                add(p.Message, p.Location, property: p.Property, id: ErrorIds.Load.StepInvalid);
             }
         }
 

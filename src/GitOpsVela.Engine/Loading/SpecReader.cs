@@ -9,7 +9,7 @@ namespace GitOpsVela.Engine.Loading;
 /// a value of the wrong shape reads as absent, because validation (<see cref="ApplicationValidator"/>) reports it with
 /// its place; nothing here throws.
 /// </summary>
-public static class SpecReader
+internal static class SpecReader
 {
     public static PolicySpec Policy(string type, JsonObject p, SourceMap source) => type switch
     {

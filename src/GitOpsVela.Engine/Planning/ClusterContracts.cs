@@ -1,13 +1,13 @@
 namespace GitOpsVela.Engine.Planning;
 
 /// <summary>A cluster a topology policy can place an application in: a kubeconfig context and its labels.</summary>
-public sealed record ClusterInfo(string Name, IReadOnlyDictionary<string, string> Labels);
+internal sealed record ClusterInfo(string Name, IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>
 /// What planning needs to know of the clusters: which exist (for topology policies) and what applying a set of objects
 /// would change in one of them (a server-side dry run). Execution's gateway extends it with the writes.
 /// </summary>
-public interface IClusterView
+internal interface IClusterView
 {
     /// <summary>The cluster name KubeVela calls <c>local</c>: the kubeconfig context in use.</summary>
     string LocalCluster { get; }
@@ -19,8 +19,8 @@ public interface IClusterView
     Task<IReadOnlyList<ObjectChange>> DiffAsync(string cluster, IReadOnlyList<Rendering.RenderedManifest> manifests, CancellationToken cancellationToken);
 }
 
-/// <summary>What applying would do to one object.</summary>
-public enum ChangeAction { Create, Update, Unchanged, Prune }
+/// <summary>What applying would do to one object; <see cref="Blocked"/>: it cannot be planned (kind not served, a conflict, refused), see the problem.</summary>
+public enum ChangeAction { Create, Update, Unchanged, Prune, Blocked }
 
 /// <summary>One object in a preview: what would happen to it and, for updates, which fields change.</summary>
 public sealed record ObjectChange(
@@ -32,7 +32,12 @@ public sealed record ObjectChange(
     string Name,
     string Application,
     string? Component,
-    IReadOnlyList<FieldChange> Fields);
+    IReadOnlyList<FieldChange> Fields,
+    Diagnostics.VelaProblem? Problem = null)
+{
+    /// <summary>The object's identity (for matching it with what was rendered).</summary>
+    public Kube.ObjectRef Object => new(ApiVersion, Kind, Namespace, Name);
+}
 
 /// <summary>A preview of delivering an application: per object create/update/unchanged/prune.</summary>
 public sealed record DeliveryPlan(IReadOnlyList<ObjectChange> Changes, IReadOnlyList<Diagnostics.VelaProblem> Problems);

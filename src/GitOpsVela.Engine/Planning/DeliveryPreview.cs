@@ -5,7 +5,7 @@ namespace GitOpsVela.Engine.Planning;
 /// each cluster what applying the plan's objects would change, and lists as Prune what the record holds that the plan
 /// no longer has.
 /// </summary>
-public static class DeliveryPreview
+internal static class DeliveryPreview
 {
     public static async Task<DeliveryPlan> DiffAsync(ReleasePlan plan, IClusterView clusters, IReadOnlyList<InventoryEntry> recorded, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ using GitOpsVela.Engine.Kube;
 namespace GitOpsVela.Engine.Planning;
 
 /// <summary>An object as GitOpsVela applies it, so planning and applying compare the same thing with what is live.</summary>
-public static class DesiredObject
+internal static class DesiredObject
 {
     /// <summary>
     /// The object as applied: namespace set for namespaced kinds (<paramref name="defaultNamespace"/> when missing),

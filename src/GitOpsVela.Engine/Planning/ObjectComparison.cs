@@ -17,7 +17,7 @@ public sealed record FieldChange(string Path, string? Old, string? New)
 /// desired manifest GitOpsVela last applied (<see cref="AppliedHashAnnotation"/>) and every desired field still has its
 /// value live (server defaults and other managers' fields are extra, not differences).
 /// </summary>
-public static class ObjectComparison
+internal static class ObjectComparison
 {
     public const string AppliedHashAnnotation = "gitopsvela.io/applied-hash";
 

@@ -4,7 +4,7 @@ using GitOpsVela.Engine.Loading.Model;
 namespace GitOpsVela.Engine.Planning;
 
 /// <summary>One place to deploy to: a cluster (kubeconfig context) and, when a topology policy says so, a namespace.</summary>
-public sealed record Placement(string Cluster, string? Namespace)
+internal sealed record Placement(string Cluster, string? Namespace)
 {
     public override string ToString() => Namespace is null ? Cluster : $"{Cluster}/{Namespace}";
 }
@@ -14,7 +14,7 @@ public sealed record Placement(string Cluster, string? Namespace)
 /// (<c>local</c> is the cluster in use), or <c>clusterLabelSelector</c> over the clusters' labels, plus an optional
 /// <c>namespace</c>. Selecting nothing is an error unless <c>allowEmpty</c>.
 /// </summary>
-public static class Topology
+internal static class Topology
 {
     public const string Local = "local";
 
@@ -50,5 +50,5 @@ public static class Topology
     }
 
     private static VelaProblemException Problem(Application app, Policy policy, string message, SourceLocation location) =>
-        new(new VelaProblem("VelaTopologyInvalid", ProblemCategory.InvalidData, message, location, app.Name, null, $"policies[{policy.Name}]"));
+        new(new VelaProblem(ErrorIds.Plan.TopologyInvalid, ProblemCategory.InvalidData, message, location, app.Name, null, $"policies[{policy.Name}]"));
 }

@@ -1,23 +1,9 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Kube;
 using GitOpsVela.Engine.Rendering;
 
 namespace GitOpsVela.Engine.Planning;
-
-public enum PlanAction
-{
-    Create,
-    Update,
-    Unchanged,
-    Prune,
-    /// <summary>Cannot be planned (kind not served yet, a conflict, an invalid object): see the problem.</summary>
-    Blocked,
-}
-
-/// <summary>What would happen to one object, and for updates which fields change (old -> new).</summary>
-public sealed record PlannedChange(ObjectRef Object, PlanAction Action, IReadOnlyList<FieldChange> Changes, VelaProblem? Problem = null);
 
 /// <summary>
 /// Previews an apply: per object create / update / unchanged / prune. Updates are computed by a server-side dry-run apply
@@ -25,12 +11,12 @@ public sealed record PlannedChange(ObjectRef Object, PlanAction Action, IReadOnl
 /// field against the live object. Prunes are previous-inventory objects that left the application and carry its labels.
 /// Live objects are read by LIST per kind and namespace.
 /// </summary>
-public sealed class Planner(KubeClient client, LiveObjectCache? cache = null)
+internal sealed class Planner(KubeClient client, LiveObjectCache? cache = null)
 {
-    public async Task<IReadOnlyList<PlannedChange>> PlanAsync(IEnumerable<JsonObject> desired, string application, string applicationNamespace, string cluster,
+    public async Task<IReadOnlyList<ObjectChange>> PlanAsync(IEnumerable<JsonObject> desired, string application, string applicationNamespace, string cluster,
         IEnumerable<InventoryEntry> previous, ApplyOptions options, CancellationToken cancellationToken)
     {
-        var changes = new List<PlannedChange>();
+        var changes = new List<ObjectChange>();
         var live = cache ?? new LiveObjectCache(client);
         var planned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var obj in desired.Select((o, i) => (o, i)).OrderBy(x => KnownKinds.ApplyOrder(x.o)).ThenBy(x => x.i).Select(x => x.o))
@@ -45,8 +31,8 @@ public sealed class Planner(KubeClient client, LiveObjectCache? cache = null)
                     var crdPlanned = desired.Any(d => d["kind"]?.GetValue<string>() == "CustomResourceDefinition" && d["spec"]?["group"]?.GetValue<string>() == target.Group);
                     planned.Add(target.Key);
                     changes.Add(crdPlanned
-                        ? new PlannedChange(target, PlanAction.Create, ObjectComparison.Diff(null, obj))
-                        : new PlannedChange(target, PlanAction.Blocked, [], new VelaProblem("KubeKindNotServed", ProblemCategory.ResourceUnavailable,
+                        ? Change(target, ChangeAction.Create, ObjectComparison.Diff(null, obj))
+                        : Change(target, ChangeAction.Blocked, [], new VelaProblem(ErrorIds.Cluster.KindNotServed, ProblemCategory.ResourceUnavailable,
                             $"{target}: the cluster does not serve {target.ApiVersion} {target.Kind} (its CustomResourceDefinition is not installed)", SourceLocation.None, application)));
                     continue;
                 }
@@ -56,12 +42,12 @@ public sealed class Planner(KubeClient client, LiveObjectCache? cache = null)
                 var current = await live.FindAsync(resource, target.Namespace, target.Name, cancellationToken).ConfigureAwait(false);
                 if (current is null)
                 {
-                    changes.Add(new PlannedChange(target, PlanAction.Create, ObjectComparison.Diff(null, want)));
+                    changes.Add(Change(target, ChangeAction.Create, ObjectComparison.Diff(null, want)));
                     continue;
                 }
                 if (ObjectComparison.IsUnchanged(want, current))
                 {
-                    changes.Add(new PlannedChange(target, PlanAction.Unchanged, []));
+                    changes.Add(Change(target, ChangeAction.Unchanged, []));
                     continue;
                 }
                 JsonObject after;
@@ -75,12 +61,12 @@ public sealed class Planner(KubeClient client, LiveObjectCache? cache = null)
                     after = Overlay(current, want);
                 }
                 var fields = ObjectComparison.Diff(current, after);
-                changes.Add(new PlannedChange(target, fields.Count == 0 ? PlanAction.Unchanged : PlanAction.Update, fields));
+                changes.Add(Change(target, fields.Count == 0 ? ChangeAction.Unchanged : ChangeAction.Update, fields));
             }
             catch (KubeApiException e)
             {
                 if (KubeFaults.IsClusterWide(e)) throw new VelaProblemException(KubeFaults.ToProblem(e, client, target, application));
-                changes.Add(new PlannedChange(target, PlanAction.Blocked, [], KubeFaults.ToProblem(e, client, target, application)));
+                changes.Add(Change(target, ChangeAction.Blocked, [], KubeFaults.ToProblem(e, client, target, application)));
             }
         }
 
@@ -94,25 +80,28 @@ public sealed class Planner(KubeClient client, LiveObjectCache? cache = null)
                 if (resource is null) continue;
                 var current = await live.FindAsync(resource, entry.Namespace, entry.Name, cancellationToken).ConfigureAwait(false);
                 if (current?["metadata"]?["labels"]?[KubeVelaLabels.AppName]?.GetValue<string>() != application) continue;
-                changes.Add(new PlannedChange(target, PlanAction.Prune, ObjectComparison.Diff(current, new JsonObject()).Select(c => c with { New = null }).ToList()));
+                changes.Add(Change(target, ChangeAction.Prune, ObjectComparison.Diff(current, new JsonObject()).Select(c => c with { New = null }).ToList()));
             }
             catch (KubeApiException e)
             {
                 if (KubeFaults.IsClusterWide(e)) throw new VelaProblemException(KubeFaults.ToProblem(e, client, target, application));
-                changes.Add(new PlannedChange(target, PlanAction.Blocked, [], KubeFaults.ToProblem(e, client, target, application)));
+                changes.Add(Change(target, ChangeAction.Blocked, [], KubeFaults.ToProblem(e, client, target, application)));
             }
         }
         return changes.Select(Redact).ToList();
+
+        ObjectChange Change(ObjectRef target, ChangeAction action, IReadOnlyList<FieldChange> fields, VelaProblem? problem = null) =>
+            new(action, cluster, target.ApiVersion, target.Kind, target.Namespace, target.Name, application, null, fields, problem);
     }
 
     /// <summary>Secret values never appear in a plan: the path shows, the value does not.</summary>
-    private static PlannedChange Redact(PlannedChange change)
+    private static ObjectChange Redact(ObjectChange change)
     {
         if (change.Object.Kind != "Secret" || change.Object.Group.Length != 0) return change;
         static bool Sensitive(string path) => path.StartsWith("data.", StringComparison.Ordinal) || path.StartsWith("stringData.", StringComparison.Ordinal);
         return change with
         {
-            Changes = change.Changes.Select(c => Sensitive(c.Path) ? c with { Old = c.Old is null ? null : SecretValue, New = c.New is null ? null : SecretValue } : c).ToList(),
+            Fields = change.Fields.Select(c => Sensitive(c.Path) ? c with { Old = c.Old is null ? null : SecretValue, New = c.New is null ? null : SecretValue } : c).ToList(),
         };
     }
 

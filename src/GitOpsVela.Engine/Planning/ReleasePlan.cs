@@ -8,10 +8,10 @@ using GitOpsVela.Engine.Rendering.Policies;
 namespace GitOpsVela.Engine.Planning;
 
 /// <summary>What one workflow step puts in one place: its components there, rendered, in dependency order.</summary>
-public sealed record Deployment(string Step, Placement Placement, IReadOnlyList<RenderedComponent> Components);
+internal sealed record Deployment(string Step, Placement Placement, IReadOnlyList<RenderedComponent> Components);
 
 /// <summary>What a plan is made for: the clusters that exist (null offline) and the revision being rendered.</summary>
-public sealed record ReleaseContext
+internal sealed record ReleaseContext
 {
     /// <summary>Offline: one local cluster, topology policies placed there (for validation and ConvertTo-VelaManifest).</summary>
     public static readonly ReleaseContext Offline = new();
@@ -41,7 +41,7 @@ public sealed record ReleaseContext
 /// step that deploys, where its components go and what they render to. The preview (<c>-WhatIf</c>,
 /// <c>Compare-VelaApplication</c>) and the real run read the same plan, so they place and render alike.
 /// </summary>
-public sealed class ReleasePlan
+internal sealed class ReleasePlan
 {
     private readonly Dictionary<string, IReadOnlyList<Deployment>> _byStep;
 
@@ -90,7 +90,7 @@ public sealed class ReleasePlan
 }
 
 /// <summary>Plans a release (see <see cref="ReleasePlan"/>): validates, resolves placements, renders each component once per placement.</summary>
-public static class ReleasePlanner
+internal static class ReleasePlanner
 {
     public static ReleasePlan Plan(Application app, ReleaseContext context)
     {

@@ -5,7 +5,7 @@ using GitOpsVela.Engine.Semantics;
 namespace GitOpsVela.Engine.Planning;
 
 /// <summary>One step to run, with its properties as JSON.</summary>
-public sealed record PlanStep(
+internal sealed record PlanStep(
     string Name,
     string Type,
     JsonObject Properties,
@@ -23,7 +23,7 @@ public sealed record PlanStep(
 /// unless <c>mode.subSteps</c> says StepByStep), or, when it declares none, KubeVela's default: one <c>deploy</c> step per
 /// topology policy when there are any, otherwise one <c>apply-component</c> step per component run as a DAG over <c>dependsOn</c>.
 /// </summary>
-public sealed record WorkflowPlan(IReadOnlyList<PlanStep> Steps, WorkflowMode Mode, WorkflowMode SubStepMode, bool Declared)
+internal sealed record WorkflowPlan(IReadOnlyList<PlanStep> Steps, WorkflowMode Mode, WorkflowMode SubStepMode, bool Declared)
 {
     public static WorkflowPlan For(Application app)
     {

@@ -6,7 +6,7 @@ using GitOpsVela.Engine.Loading.Model;
 namespace GitOpsVela.Engine.Rendering;
 
 /// <summary>How to render: which definitions, which revision, where the objects go.</summary>
-public sealed record RenderOptions
+internal sealed record RenderOptions
 {
     public static readonly RenderOptions Default = new();
 
@@ -29,7 +29,7 @@ public sealed record RenderOptions
 }
 
 /// <summary>One component's objects: its workload (when the type has one) and the auxiliary objects of the type and its traits.</summary>
-public sealed record RenderedComponent(
+internal sealed record RenderedComponent(
     string Name,
     string Type,
     IReadOnlyList<string> Traits,
@@ -40,7 +40,7 @@ public sealed record RenderedComponent(
     public bool Succeeded => Problems.Count == 0;
 }
 
-public sealed record RenderResult(Application Application, IReadOnlyList<RenderedComponent> Components)
+internal sealed record RenderResult(Application Application, IReadOnlyList<RenderedComponent> Components)
 {
     /// <summary>Every object, component by component (workload first, then outputs in the order they were produced).</summary>
     public IReadOnlyList<RenderedManifest> Manifests { get; } = Components.SelectMany(c => c.Manifests).ToList();
@@ -56,7 +56,7 @@ public sealed record RenderResult(Application Application, IReadOnlyList<Rendere
 /// application's namespace (unless cluster-scoped or set by the template) and KubeVela's labels. A component that fails
 /// renders nothing and reports why; the other components still render.
 /// </summary>
-public static class ApplicationRenderer
+internal static class ApplicationRenderer
 {
     public static RenderResult Render(Application application, RenderOptions? options = null)
     {
@@ -78,7 +78,7 @@ public static class ApplicationRenderer
 
         if (!options.Registry.TryGetComponent(component.Type, out var type))
         {
-            problems.Add(Problem("VelaComponentTypeUnknown",
+            problems.Add(Problem(ErrorIds.Render.ComponentTypeUnknown,
                 $"unknown component type '{component.Type}' (known: {string.Join(", ", options.Registry.ComponentTypes.Select(t => t.Name).Order())})",
                 component.Source.Source.ValueLocation("type"), "type"));
             return Failed();
@@ -103,7 +103,7 @@ public static class ApplicationRenderer
             var location = trait.Source?.Location ?? component.Source.Location;
             if (!options.Registry.TryGetTrait(trait.Type, out var traitType))
             {
-                problems.Add(Problem("VelaTraitTypeUnknown",
+                problems.Add(Problem(ErrorIds.Render.TraitTypeUnknown,
                     $"unknown trait type '{trait.Type}' (known: {string.Join(", ", options.Registry.TraitTypes.Select(t => t.Name).Order())})",
                     location, "traits"));
                 continue;
@@ -128,7 +128,7 @@ public static class ApplicationRenderer
         {
             if (!HasName(output.Object))
             {
-                problems.Add(Problem("VelaRenderFailed", $"output '{output.Name}' of {output.Trait ?? "the component"} has no metadata.name", component.Source.Location));
+                problems.Add(Problem(ErrorIds.Render.Failed, $"output '{output.Name}' of {output.Trait ?? "the component"} has no metadata.name", component.Source.Location));
                 continue;
             }
             Finish(output.Object, contract, ns, traitType: output.Trait ?? KubeVelaLabels.AuxiliaryWorkload, resource: output.Name);
@@ -157,7 +157,7 @@ public static class ApplicationRenderer
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException or Patching.PatchException)
             {
                 // A value of the wrong type reached a template (validation reports it precisely); say so, don't crash.
-                problems.Add(Problem("VelaRenderFailed", $"cannot render: {ex.Message}", location, property));
+                problems.Add(Problem(ErrorIds.Render.Failed, $"cannot render: {ex.Message}", location, property));
             }
             return false;
         }
@@ -199,7 +199,7 @@ public static class ApplicationRenderer
 }
 
 /// <summary>The order manifests are written and applied in: namespaces first, then CRDs, everything else as rendered.</summary>
-public static class ManifestOrder
+internal static class ManifestOrder
 {
     public static IReadOnlyList<RenderedManifest> Sort(IEnumerable<RenderedManifest> manifests) =>
         manifests.OrderBy(m => KnownKinds.ApplyOrder(m.ApiVersion, m.Kind)).ToList();

@@ -11,7 +11,7 @@ namespace GitOpsVela.Engine.Rendering;
 /// <c>strconv.FormatUint(hash, 16)</c>. KubeVela hashes its Go struct with hashstructure, whose digits cannot be
 /// reproduced outside Go; the value here changes when, and only when, the same parts change.
 /// </summary>
-public static class ComponentHash
+internal static class ComponentHash
 {
     public static string Of(EffectiveComponent component)
     {

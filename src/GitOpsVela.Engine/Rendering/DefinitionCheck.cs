@@ -8,7 +8,7 @@ namespace GitOpsVela.Engine.Rendering;
 /// Component and trait types checked against the definitions: unknown types, and properties their <c>parameter</c>
 /// schemas refuse, each with file:line:column.
 /// </summary>
-public static class DefinitionCheck
+internal static class DefinitionCheck
 {
     /// <summary>Unknown component and trait types, and properties their definitions' schemas refuse.</summary>
     public static IReadOnlyList<VelaProblem> Problems(Application app, DefinitionRegistry registry)
@@ -18,7 +18,7 @@ public static class DefinitionCheck
         {
             if (!registry.TryGetComponent(component.Type, out var type))
             {
-                problems.Add(new VelaProblem("VelaComponentTypeUnknown", ProblemCategory.InvalidData,
+                problems.Add(new VelaProblem(ErrorIds.Render.ComponentTypeUnknown, ProblemCategory.InvalidData,
                     $"unknown component type '{component.Type}' (known: {string.Join(", ", registry.ComponentTypes.Select(t => t.Name).Order(StringComparer.Ordinal))})",
                     component.Source.ValueLocation("type"), app.Name, component.Name, "type"));
             }
@@ -31,7 +31,7 @@ public static class DefinitionCheck
             {
                 if (!registry.TryGetTrait(trait.Type, out var traitType))
                 {
-                    problems.Add(new VelaProblem("VelaTraitTypeUnknown", ProblemCategory.InvalidData,
+                    problems.Add(new VelaProblem(ErrorIds.Render.TraitTypeUnknown, ProblemCategory.InvalidData,
                         $"unknown trait type '{trait.Type}' (known: {string.Join(", ", registry.TraitTypes.Select(t => t.Name).Order(StringComparer.Ordinal))})",
                         trait.Source.ValueLocation("type"), app.Name, component.Name, "traits"));
                     continue;

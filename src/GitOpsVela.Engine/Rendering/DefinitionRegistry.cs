@@ -6,7 +6,7 @@ namespace GitOpsVela.Engine.Rendering;
 /// The built-in component and trait types. Every non-abstract <see cref="IComponentType"/> / <see cref="ITraitType"/>
 /// in the engine with a public parameterless constructor registers itself — add a definition by adding its class.
 /// </summary>
-public sealed class DefinitionRegistry
+internal sealed class DefinitionRegistry
 {
     private readonly Dictionary<string, IComponentType> _components = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ITraitType> _traits = new(StringComparer.Ordinal);

@@ -6,7 +6,7 @@ using GitOpsVela.Engine.Loading.Schemas;
 namespace GitOpsVela.Engine.Rendering;
 
 /// <summary>A component type (KubeVela ComponentDefinition): renders the workload and its auxiliary outputs.</summary>
-public interface IComponentType
+internal interface IComponentType
 {
     /// <summary>The <c>type:</c> name, e.g. <c>webservice</c>.</summary>
     string Name { get; }
@@ -22,7 +22,7 @@ public interface IComponentType
 }
 
 /// <summary>A trait type (KubeVela TraitDefinition): patches the workload and/or adds outputs.</summary>
-public interface ITraitType
+internal interface ITraitType
 {
     string Name { get; }
 
@@ -35,7 +35,7 @@ public interface ITraitType
 }
 
 /// <summary>Everything a component type needs, and what it produces.</summary>
-public sealed class ComponentRender
+internal sealed class ComponentRender
 {
     public required Application Application { get; init; }
     public required Component Component { get; init; }
@@ -75,7 +75,7 @@ public sealed class ComponentRender
 }
 
 /// <summary>One trait applied to a rendered component.</summary>
-public sealed class TraitRender
+internal sealed class TraitRender
 {
     public required ComponentRender Component { get; init; }
     public required EffectiveTrait Trait { get; init; }
@@ -102,12 +102,12 @@ public sealed class TraitRender
 
     /// <summary>A problem with this trait, placed at the trait in the file.</summary>
     public VelaProblemException Problem(string message) =>
-        new(new VelaProblem("VelaTraitFailed", ProblemCategory.InvalidData, $"trait '{Trait.Type}': {message}",
+        new(new VelaProblem(ErrorIds.Render.TraitFailed, ProblemCategory.InvalidData, $"trait '{Trait.Type}': {message}",
             Trait.Source?.Location ?? Component.Component.Location, Component.Application.Name, ComponentName, $"traits[{Trait.Type}]"));
 }
 
 /// <summary>An auxiliary object; <see cref="Trait"/> is the trait type that produced it, null when the component did.</summary>
-public sealed record RenderedOutput(string Name, JsonObject Object, string? Trait = null);
+internal sealed record RenderedOutput(string Name, JsonObject Object, string? Trait = null);
 
 /// <summary>A final Kubernetes object with what produced it.</summary>
 public sealed record RenderedManifest(JsonObject Object, string Application, string Component, string? Trait, string? OutputName)

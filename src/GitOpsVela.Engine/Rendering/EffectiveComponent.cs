@@ -7,7 +7,7 @@ namespace GitOpsVela.Engine.Rendering;
 /// A component as it will be rendered: its properties and traits after override policies were merged in
 /// (KubeVela's <c>override</c> policy). <see cref="Source"/> is the component as written in the file.
 /// </summary>
-public sealed record EffectiveComponent(Component Source, string Type, JsonObject Properties, IReadOnlyList<EffectiveTrait> Traits)
+internal sealed record EffectiveComponent(Component Source, string Type, JsonObject Properties, IReadOnlyList<EffectiveTrait> Traits)
 {
     public string Name => Source.Name;
 
@@ -20,4 +20,4 @@ public sealed record EffectiveComponent(Component Source, string Type, JsonObjec
 }
 
 /// <summary>A trait to apply; <see cref="Source"/> is null when an override policy added it.</summary>
-public sealed record EffectiveTrait(Trait? Source, string Type, JsonObject Properties);
+internal sealed record EffectiveTrait(Trait? Source, string Type, JsonObject Properties);

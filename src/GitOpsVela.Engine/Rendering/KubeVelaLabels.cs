@@ -4,7 +4,7 @@ namespace GitOpsVela.Engine.Rendering;
 /// The labels KubeVela's controller puts on every object it renders (kubevela/kubevela pkg/oam/labels.go),
 /// plus GitOpsVela's managed-by label. Garbage collection and <c>vela ls</c> find objects by them.
 /// </summary>
-public static class KubeVelaLabels
+internal static class KubeVelaLabels
 {
     public const string AppName = "app.oam.dev/name";
     public const string AppNamespace = "app.oam.dev/namespace";

@@ -20,7 +20,7 @@ namespace GitOpsVela.Engine.Rendering;
 /// Pod template labels are not touched. GitOpsVela adds <c>app.oam.dev/cluster</c> for remote clusters and its
 /// <c>app.kubernetes.io/managed-by</c>.
 /// </summary>
-public sealed class OamContract
+internal sealed class OamContract
 {
     public const string FilterLabelKeys = "filter.oam.dev/label-keys";
     public const string FilterAnnotationKeys = "filter.oam.dev/annotation-keys";

@@ -12,7 +12,7 @@ namespace GitOpsVela.Engine.Semantics;
 /// addition), <c>- * /</c>, comparisons, <c>&amp;&amp; || !</c> and parentheses. Anything else fails to parse with the
 /// position and what was expected, so validation can refuse it before a workflow runs.
 /// </summary>
-public sealed class Expression
+internal sealed class Expression
 {
     private readonly Node _root;
 
@@ -390,4 +390,4 @@ public sealed class Expression
     }
 }
 
-public sealed class ExpressionException(string message) : Exception(message);
+internal sealed class ExpressionException(string message) : Exception(message);

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace GitOpsVela.Engine.Semantics;
 
 /// <summary>Go RE2 patterns (what Flux and KubeVela accept) translated to .NET, with RE2's limits kept.</summary>
-public static partial class GoRegex
+internal static partial class GoRegex
 {
     public static string ToDotNet(string pattern)
     {

@@ -12,7 +12,7 @@ namespace GitOpsVela.Engine.Semantics;
 /// <c>printf</c> and <c>len</c> (also in pipelines, <c>{{ .X | println }}</c>). Data is plain .NET: dictionaries (by key),
 /// lists, strings and numbers. Anything else is a clear error naming the action.
 /// </summary>
-public static partial class GoTemplate
+internal static partial class GoTemplate
 {
     [GeneratedRegex(@"\{\{(-\s)?(.*?)(\s-)?\}\}", RegexOptions.Singleline)]
     private static partial Regex Action();

@@ -8,7 +8,7 @@ namespace GitOpsVela.Engine.Semantics;
 /// optionally minor and patch (missing parts are 0), a prerelease after <c>-</c>, build metadata after <c>+</c> (ignored
 /// in ordering). Prereleases order before their release and compare identifier by identifier.
 /// </summary>
-public sealed partial class SemanticVersion : IComparable<SemanticVersion>
+internal sealed partial class SemanticVersion : IComparable<SemanticVersion>
 {
     [GeneratedRegex(@"^v?(?<major>0|[1-9]\d*)(\.(?<minor>0|[1-9]\d*))?(\.(?<patch>0|[1-9]\d*))?(-(?<pre>[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+(?<build>[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$")]
     private static partial Regex Pattern();
@@ -70,7 +70,7 @@ public sealed partial class SemanticVersion : IComparable<SemanticVersion>
 /// <c>^</c> (compatible), x-ranges (<c>1.x</c>, <c>1.2.*</c>, <c>*</c>) and hyphen ranges (<c>1.2 - 1.4.5</c>). As in
 /// Masterminds, a prerelease version only satisfies a constraint that itself names a prerelease.
 /// </summary>
-public sealed class VersionConstraint
+internal sealed class VersionConstraint
 {
     private readonly List<List<Func<SemanticVersion, bool>>> _alternatives;
     private readonly bool _allowsPrerelease;

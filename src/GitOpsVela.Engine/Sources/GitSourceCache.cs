@@ -11,6 +11,9 @@ namespace GitOpsVela.Engine.Sources;
 /// <summary>Username and password (or token) for a git server. Never written to the cache, a record or a message.</summary>
 public sealed record GitCredentials(string Username, string Password)
 {
+    /// <summary>The environment variable a git token is read from when no credentials are given.</summary>
+    public const string TokenVariable = "GITOPSVELA_GIT_TOKEN";
+
     public override string ToString() => $"{Username}:***";
 }
 
@@ -150,7 +153,7 @@ public sealed partial class GitSourceCache(string? root = null, TimeProvider? cl
         if (reference.SemVer is { } range)
         {
             if (!VersionConstraint.TryParse(range, out var constraint, out var error))
-                throw new VelaProblemException(new VelaProblem("VelaSourceRefInvalid", ProblemCategory.InvalidData, $"git.semver '{range}': {error}", SourceLocation.None, Property: "git.semver"));
+                throw new VelaProblemException(new VelaProblem(ErrorIds.Source.RefInvalid, ProblemCategory.InvalidData, $"git.semver '{range}': {error}", SourceLocation.None, Property: "git.semver"));
             var best = repo.Tags
                 .Select(t => (Tag: t, Ok: SemanticVersion.TryParse(t.FriendlyName, out var v), Version: v))
                 .Where(t => t.Ok && constraint.IsSatisfiedBy(t.Version))
@@ -171,7 +174,7 @@ public sealed partial class GitSourceCache(string? root = null, TimeProvider? cl
     }
 
     private static VelaProblemException NotFound(string message) =>
-        new(new VelaProblem("VelaSourceRefNotFound", ProblemCategory.ObjectNotFound, message, SourceLocation.None, Property: "git"));
+        new(new VelaProblem(ErrorIds.Source.RefNotFound, ProblemCategory.ObjectNotFound, message, SourceLocation.None, Property: "git"));
 
     private static void Guard(string url, Action action)
     {
@@ -186,10 +189,10 @@ public sealed partial class GitSourceCache(string? root = null, TimeProvider? cl
             {
                 _ when text.Contains("authentication", StringComparison.OrdinalIgnoreCase) || text.Contains("401") || text.Contains("403")
                     || text.Contains("credentials", StringComparison.OrdinalIgnoreCase)
-                    => ("VelaSourceAuthenticationFailed", ProblemCategory.AuthenticationError, $"the git server refused the credentials for {url}"),
+                    => (ErrorIds.Source.AuthenticationFailed, ProblemCategory.AuthenticationError, $"the git server refused the credentials for {url}"),
                 _ when text.Contains("404") || text.Contains("not found", StringComparison.OrdinalIgnoreCase)
-                    => ("VelaSourceNotFound", ProblemCategory.ObjectNotFound, $"{url} was not found on the git server"),
-                _ => ("VelaSourceUnreachable", ProblemCategory.ConnectionError, $"cannot reach {url}: {text}"),
+                    => (ErrorIds.Source.NotFound, ProblemCategory.ObjectNotFound, $"{url} was not found on the git server"),
+                _ => (ErrorIds.Source.Unreachable, ProblemCategory.ConnectionError, $"cannot reach {url}: {text}"),
             };
             throw new VelaProblemException(new VelaProblem(id, category, message, SourceLocation.None));
         }

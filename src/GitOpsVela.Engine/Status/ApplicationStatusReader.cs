@@ -5,7 +5,7 @@ using GitOpsVela.Engine.Execution.Steps;
 namespace GitOpsVela.Engine.Status;
 
 /// <summary>What <c>Get-VelaApplication -Context</c> shows: the records of delivered applications with their live health.</summary>
-public sealed class ApplicationStatusReader(IClusterGateway gateway, IRecordStore records)
+internal sealed class ApplicationStatusReader(IClusterGateway gateway, IRecordStore records)
 {
     /// <summary>
     /// The records of delivered applications (one namespace, or all when null) with their health read live from the

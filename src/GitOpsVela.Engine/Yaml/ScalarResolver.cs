@@ -8,7 +8,7 @@ namespace GitOpsVela.Engine.Yaml;
 /// (sigs.k8s.io/yaml on go-yaml v2, i.e. YAML 1.1 booleans such as <c>yes</c>/<c>on</c>), so the objects we
 /// render are the objects <c>kubectl apply</c> would send.
 /// </summary>
-public static partial class ScalarResolver
+internal static partial class ScalarResolver
 {
     private static readonly HashSet<string> Nulls = ["", "~", "null", "Null", "NULL"];
     private static readonly HashSet<string> Trues = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"];

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace GitOpsVela.Engine.Yaml;
 
 /// <summary>Converts read YAML into the plain JSON objects rendering works on (what kubectl would send).</summary>
-public static class YamlJson
+internal static class YamlJson
 {
     public static JsonNode? ToJson(YamlNode? node) => node switch
     {

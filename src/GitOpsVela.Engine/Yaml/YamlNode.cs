@@ -7,7 +7,7 @@ namespace GitOpsVela.Engine.Yaml;
 /// A YAML node as read from a file, with the place it starts. Mappings keep key order and the
 /// location of every key, so any problem can name file:line:column. Nodes are immutable once read.
 /// </summary>
-public abstract class YamlNode
+internal abstract class YamlNode
 {
     protected YamlNode(SourceLocation location) => Location = location;
 
@@ -19,9 +19,9 @@ public abstract class YamlNode
     public abstract string KindName { get; }
 }
 
-public enum ScalarKind { Null, Bool, Int, Float, String }
+internal enum ScalarKind { Null, Bool, Int, Float, String }
 
-public sealed class YamlScalar : YamlNode
+internal sealed class YamlScalar : YamlNode
 {
     public YamlScalar(string value, ScalarKind kind, bool quoted, SourceLocation location) : base(location)
     {
@@ -52,7 +52,7 @@ public sealed class YamlScalar : YamlNode
     public override string ToString() => Value;
 }
 
-public sealed class YamlSequence : YamlNode
+internal sealed class YamlSequence : YamlNode
 {
     private readonly long _weight;
 
@@ -74,7 +74,7 @@ public sealed class YamlSequence : YamlNode
     public override string KindName => "list";
 }
 
-public sealed class YamlMapping : YamlNode
+internal sealed class YamlMapping : YamlNode
 {
     private readonly List<KeyValuePair<YamlScalar, YamlNode>> _entries;
     private readonly Dictionary<string, int> _index;

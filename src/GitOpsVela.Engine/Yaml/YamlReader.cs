@@ -10,7 +10,7 @@ namespace GitOpsVela.Engine.Yaml;
 /// syntax errors (tabs, bad indentation), duplicate keys, undefined aliases, and alias bombs
 /// (documents whose expansion exceeds <see cref="MaxExpandedNodes"/> nodes). Merge keys (<c>&lt;&lt;</c>) are honoured as go-yaml does.
 /// </summary>
-public static class YamlReader
+internal static class YamlReader
 {
     /// <summary>The most nodes one document may stand for once aliases are expanded.</summary>
     public const long MaxExpandedNodes = 1_000_000;
@@ -46,13 +46,13 @@ public static class YamlReader
             var at = Loc(file, ex.Start);
             if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FindTabIndentation(text, file) is { } tab) at = tab;
             throw new VelaProblemException(new VelaProblem(
-                "VelaYamlSyntax", ProblemCategory.SyntaxError, $"YAML syntax error: {message}", at));
+                ErrorIds.Load.YamlSyntax, ProblemCategory.SyntaxError, $"YAML syntax error: {message}", at));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
         {
             // The scanner gives up without a YamlException on some malformed input (an unterminated flow collection).
             var at = parser.Current is { } current ? Loc(file, current.End) : new SourceLocation(file, 1, 1);
-            throw new VelaProblemException(new VelaProblem("VelaYamlSyntax", ProblemCategory.SyntaxError,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Load.YamlSyntax, ProblemCategory.SyntaxError,
                 "YAML syntax error: malformed content after this point (an unterminated [ ], { } or quoted value?)", at));
         }
         return documents;
@@ -89,14 +89,14 @@ public static class YamlReader
 
         public YamlNode ReadNode(int depth)
         {
-            if (depth > MaxDepth) throw Problem("VelaYamlTooDeep", $"YAML nests deeper than {MaxDepth} levels", parser.Current!.Start);
+            if (depth > MaxDepth) throw Problem(ErrorIds.Load.YamlTooDeep, $"YAML nests deeper than {MaxDepth} levels", parser.Current!.Start);
             var node = parser.Current switch
             {
                 AnchorAlias alias => ReadAlias(alias),
                 Scalar scalar => ReadScalar(scalar),
                 SequenceStart start => ReadSequence(start, depth),
                 MappingStart start => ReadMapping(start, depth),
-                var other => throw Problem("VelaYamlSyntax", $"unexpected YAML event {other?.GetType().Name}", other!.Start),
+                var other => throw Problem(ErrorIds.Load.YamlSyntax, $"unexpected YAML event {other?.GetType().Name}", other!.Start),
             };
             return node;
         }
@@ -105,7 +105,7 @@ public static class YamlReader
         {
             parser.MoveNext();
             if (!_anchors.TryGetValue(alias.Value.Value, out var target))
-                throw Problem("VelaYamlSyntax", $"alias *{alias.Value.Value} refers to no anchor defined before it", alias.Start);
+                throw Problem(ErrorIds.Load.YamlSyntax, $"alias *{alias.Value.Value} refers to no anchor defined before it", alias.Start);
             Count(target.Weight, alias.Start);
             return target;
         }
@@ -146,7 +146,7 @@ public static class YamlReader
                 var keyEvent = parser.Current!;
                 var keyNode = ReadNode(depth + 1);
                 if (keyNode is not YamlScalar key)
-                    throw Problem("VelaYamlUnsupportedKey", "a mapping key must be a plain value, not a list or object", keyEvent.Start);
+                    throw Problem(ErrorIds.Load.YamlUnsupportedKey, "a mapping key must be a plain value, not a list or object", keyEvent.Start);
                 var value = ReadNode(depth + 1);
                 if (key.Value == "<<" && !key.IsQuoted)
                 {
@@ -154,7 +154,7 @@ public static class YamlReader
                     continue;
                 }
                 if (seen.TryGetValue(key.Value, out var first))
-                    throw Problem("VelaYamlDuplicateKey",
+                    throw Problem(ErrorIds.Load.YamlDuplicateKey,
                         $"duplicate key '{key.Value}' (first defined at line {first.Line}, column {first.Column})", keyEvent.Start);
                 seen[key.Value] = key.Location;
                 entries.Add(new(key, value));
@@ -172,7 +172,7 @@ public static class YamlReader
         {
             YamlMapping m => [m],
             YamlSequence s when s.Items.All(i => i is YamlMapping) => s.Items.Cast<YamlMapping>(),
-            _ => throw new VelaProblemException(new VelaProblem("VelaYamlSyntax", ProblemCategory.SyntaxError,
+            _ => throw new VelaProblemException(new VelaProblem(ErrorIds.Load.YamlSyntax, ProblemCategory.SyntaxError,
                 "a merge key (<<) must refer to an object or a list of objects", key.Location)),
         };
 
@@ -185,7 +185,7 @@ public static class YamlReader
         {
             _expanded = YamlWeights.Add(_expanded, weight);
             if (_expanded > MaxExpandedNodes)
-                throw Problem("VelaYamlAliasBomb",
+                throw Problem(ErrorIds.Load.YamlAliasBomb,
                     $"the document expands to more than {MaxExpandedNodes:N0} nodes through aliases; refusing it (alias bomb?)", at);
         }
 

@@ -143,7 +143,7 @@ public sealed class WorkflowCmdletTests : IClassFixture<WorkflowCmdletTests.Fixt
         Assert.Equal("workflowTerminated", stopped.P("Phase"));
 
         var missing = Run($"Resume-VelaWorkflow -Name nothere -Namespace $ns {_f.Cluster.Arguments}", ("ns", ns));
-        Assert.Equal("VelaApplicationNotFound", Assert.Single(missing.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal("Record.ApplicationNotFound", Assert.Single(missing.Errors).FullyQualifiedErrorId.Split(',')[0]);
     }
 
     [Fact]

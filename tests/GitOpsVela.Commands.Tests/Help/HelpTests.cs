@@ -73,7 +73,7 @@ public sealed class HelpTests : IClassFixture<HelpTests.Session>
 
         Assert.Contains("about_GitOpsVela", text);
         Assert.Contains("GITOPSVELA_TEST_KUBECONFIG", text);
-        Assert.Contains("KubeContextNotFound", text);
+        Assert.Contains("Cluster.ContextNotFound", text);
     }
 
     [Fact]

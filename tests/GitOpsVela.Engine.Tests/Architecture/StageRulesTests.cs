@@ -88,3 +88,31 @@ internal static class StageRules
         return Rank(to) < Rank(from);
     }
 }
+
+/// <summary>The problem id catalogue is one scheme, unique, and documented.</summary>
+public sealed class ErrorIdCatalogueTests
+{
+    private static IReadOnlyList<(string Field, string Id)> Ids() =>
+        typeof(Diagnostics.ErrorIds).GetNestedTypes()
+            .SelectMany(area => area.GetFields().Where(f => f.IsLiteral).Select(f => ($"{area.Name}.{f.Name}", (string)f.GetRawConstantValue()!)))
+            .ToList();
+
+    [Fact]
+    public void Every_id_is_Area_dot_Problem_matching_its_constant_and_unique()
+    {
+        var ids = Ids();
+        Assert.True(ids.Count > 50);
+        Assert.All(ids, i => Assert.Equal(i.Field, i.Id));
+        Assert.Equal(ids.Count, ids.Select(i => i.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_id_is_documented_in_the_architecture_guide()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "GitOpsVela.sln"))) root = Path.GetDirectoryName(root)!;
+        var doc = File.ReadAllText(Path.Combine(root, "docs", "ARCHITECTURE.md"));
+        var missing = Ids().Where(i => !doc.Contains($"| `{i.Id}` |", StringComparison.Ordinal)).Select(i => i.Id).ToList();
+        Assert.True(missing.Count == 0, "not in docs/ARCHITECTURE.md: " + string.Join(", ", missing));
+    }
+}

@@ -101,7 +101,7 @@ public sealed class ApplierTests : IAsyncLifetime
         var waiting = await Apply(client, [cr, Manifests.ConfigMap(ns, "after", "my-app", ("a", "1"))]);
         var outcome = waiting.Outcomes.Single(o => o.Object.Kind == "MysqlCluster");
         Assert.Equal(ApplyAction.Waiting, outcome.Action);
-        Assert.Equal("KubeKindNotServed", outcome.Problem!.Id);
+        Assert.Equal("Cluster.KindNotServed", outcome.Problem!.Id);
         Assert.Contains($"does not serve {group}/v1 MysqlCluster yet", outcome.Message);
         Assert.Equal(ApplyAction.Created, waiting.Outcomes.Single(o => o.Object.Kind == "ConfigMap").Action);
         Assert.False(waiting.Succeeded);
@@ -148,7 +148,7 @@ public sealed class ApplierTests : IAsyncLifetime
         var result = await Apply(client, [Manifests.ConfigMap(ns, "shared", "my-app", ("color", "blue")), Manifests.ConfigMap(ns, "mine", "my-app", ("a", "1"))]);
         var conflict = result.Outcomes.Single(o => o.Object.Name == "shared");
         Assert.Equal(ApplyAction.Failed, conflict.Action);
-        Assert.Equal("KubeApplyConflict", conflict.Problem!.Id);
+        Assert.Equal("Cluster.ApplyConflict", conflict.Problem!.Id);
         Assert.Contains("\"kubectl\"", conflict.Problem.Message);
         Assert.Contains(".data.color", conflict.Problem.Message);
         Assert.Contains("-Force", conflict.Problem.Message);
@@ -168,7 +168,7 @@ public sealed class ApplierTests : IAsyncLifetime
         var result = await Apply(client, [Manifests.Deployment(ns, "web", "my-app", "nginx", replicas: -1), Manifests.ConfigMap(ns, "ok", "my-app")]);
         var failed = result.Outcomes.Single(o => o.Object.Kind == "Deployment");
         Assert.Equal(ApplyAction.Failed, failed.Action);
-        Assert.Equal("KubeObjectInvalid", failed.Problem!.Id);
+        Assert.Equal("Cluster.ObjectInvalid", failed.Problem!.Id);
         Assert.Equal(ProblemCategory.InvalidData, failed.Problem.Category);
         Assert.Contains("spec.replicas", failed.Problem.Property);
         Assert.Contains($"Deployment {ns}/web", failed.Problem.Message);
@@ -183,7 +183,7 @@ public sealed class ApplierTests : IAsyncLifetime
         var hpa = Manifests.Parse($$$"""{"apiVersion":"autoscaling/v2beta1","kind":"HorizontalPodAutoscaler","metadata":{"name":"h","namespace":"{{{ns}}}"} }""");
         var result = await Apply(client, [Manifests.ConfigMap(ns, "c", "my-app"), hpa]);
         var missingNs = result.Outcomes.Single(o => o.Object.Kind == "ConfigMap");
-        Assert.Equal("KubeNamespaceNotFound", missingNs.Problem!.Id);
+        Assert.Equal("Cluster.NamespaceNotFound", missingNs.Problem!.Id);
         Assert.Contains($"namespaces \"{ns}\" not found", missingNs.Problem.Message);
         var oldVersion = result.Outcomes.Single(o => o.Object.Kind == "HorizontalPodAutoscaler");
         Assert.Equal(ApplyAction.Waiting, oldVersion.Action);

@@ -48,7 +48,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         using var client = Kubeconfig.Connect(path, "faulty");
         var outcome = await ApplyOne(client);
         Assert.Equal(ApplyAction.Failed, outcome.Action);
-        Assert.Equal("ClusterUnreachable", outcome.Problem!.Id);
+        Assert.Equal("Cluster.Unreachable", outcome.Problem!.Id);
         Assert.Equal(ProblemCategory.ConnectionError, outcome.Problem.Category);
         Assert.Contains($"127.0.0.1:{port}", outcome.Problem.Message);
         Assert.Contains("'faulty'", outcome.Problem.Message);
@@ -62,7 +62,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         using var client = Kubeconfig.Connect(_kubeconfig, "faulty");
         var result = await new Applier(client, NullEngineOutput.Instance).ApplyAsync(
             [Manifests.ConfigMap("default", "a", "my-app"), Manifests.ConfigMap("default", "b", "my-app")], new ApplyOptions(), "my-app", default);
-        Assert.All(result.Outcomes, o => Assert.Equal("ClusterUnauthorized", o.Problem!.Id));
+        Assert.All(result.Outcomes, o => Assert.Equal("Cluster.Unauthorized", o.Problem!.Id));
         Assert.Equal(ProblemCategory.AuthenticationError, result.Outcomes[0].Problem!.Category);
         Assert.DoesNotContain("super-secret-token", result.Outcomes[0].Problem!.Message);
         // The first 401 stops the pass: one request, not one per object.
@@ -75,7 +75,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         _server.Forbid = r => r.Verb == "apply";
         using var client = Kubeconfig.Connect(_kubeconfig, "faulty");
         var outcome = await ApplyOne(client);
-        Assert.Equal("ClusterForbidden", outcome.Problem!.Id);
+        Assert.Equal("Cluster.Forbidden", outcome.Problem!.Id);
         Assert.Equal(ProblemCategory.PermissionDenied, outcome.Problem.Category);
         Assert.Contains("cannot apply resource \"configmaps\"", outcome.Problem.Message);
     }
@@ -86,7 +86,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         _server.ResponseDelay = TimeSpan.FromSeconds(5);
         using var client = Kubeconfig.Connect(_kubeconfig, "faulty", timeout: TimeSpan.FromMilliseconds(300));
         var outcome = await ApplyOne(client);
-        Assert.Equal("ClusterTimeout", outcome.Problem!.Id);
+        Assert.Equal("Cluster.Timeout", outcome.Problem!.Id);
         Assert.Equal(ProblemCategory.OperationTimeout, outcome.Problem.Category);
         Assert.Contains("within 0.3s", outcome.Problem.Message);
     }
@@ -99,7 +99,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         File.WriteAllText(path, text);
         Assert.Equal("faulty", Assert.Single(Kubeconfig.ListContexts(path)).Name); // listing never runs the plugin
         var e = Assert.Throws<VelaProblemException>(() => Kubeconfig.Connect(path, "faulty"));
-        Assert.Equal("ClusterCredentialsUnavailable", e.Problem.Id);
+        Assert.Equal("Cluster.CredentialsUnavailable", e.Problem.Id);
         Assert.Equal(ProblemCategory.AuthenticationError, e.Problem.Category);
         Assert.Contains("'faulty'", e.Problem.Message);
         Assert.Contains("credential-helper", e.Problem.Message);
@@ -112,7 +112,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         _server.RequiredToken = "another-token";
         using var client = Kubeconfig.Connect(_kubeconfig, "faulty");
         var e = await Assert.ThrowsAsync<VelaProblemException>(() => new RecordStore(client).ReadAsync("default", "my-app", default));
-        Assert.Equal("ClusterUnauthorized", e.Problem.Id);
+        Assert.Equal("Cluster.Unauthorized", e.Problem.Id);
         Assert.Equal("my-app", e.Problem.Application);
     }
 }

@@ -52,6 +52,6 @@ public sealed class ClusterSessionTests : IAsyncLifetime
     {
         using var sessions = new ClusterSessions(_cluster.Kubeconfig, _cluster.Context, NullEngineOutput.Instance);
         var e = Assert.Throws<VelaProblemException>(() => sessions.Get("prod-eu"));
-        Assert.Equal("KubeContextNotFound", e.Problem.Id);
+        Assert.Equal("Cluster.ContextNotFound", e.Problem.Id);
     }
 }

@@ -43,7 +43,7 @@ public sealed class ClusterTarget : IAsyncLifetime
         Kubeconfig = Server.WriteKubeconfig(Path.Combine(_dir, "config"), Context);
     }
 
-    public KubeClient Connect(TimeSpan? timeout = null) => GitOpsVela.Engine.Kube.Kubeconfig.Connect(Kubeconfig, Context, timeout);
+    internal KubeClient Connect(TimeSpan? timeout = null) => GitOpsVela.Engine.Kube.Kubeconfig.Connect(Kubeconfig, Context, timeout);
 
     /// <summary>A fresh namespace name (not created): tests that apply a Namespace object create it themselves.</summary>
     public string NamespaceName()

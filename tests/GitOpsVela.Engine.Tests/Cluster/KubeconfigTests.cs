@@ -76,7 +76,7 @@ public sealed class KubeconfigTests : IDisposable
     {
         var path = Write("config", "prod", ("prod", "https://127.0.0.1:1", null), ("dev", "https://127.0.0.1:1", null));
         var e = Assert.Throws<VelaProblemException>(() => KubeconfigFiles.Connect(path, "staging"));
-        Assert.Equal("KubeContextNotFound", e.Problem.Id);
+        Assert.Equal("Cluster.ContextNotFound", e.Problem.Id);
         Assert.Contains("'staging'", e.Problem.Message);
         Assert.Contains("prod, dev", e.Problem.Message);
         Assert.DoesNotContain("secret-", e.Problem.Message);
@@ -86,7 +86,7 @@ public sealed class KubeconfigTests : IDisposable
     public void A_missing_kubeconfig_is_a_clear_problem()
     {
         var e = Assert.Throws<VelaProblemException>(() => KubeconfigFiles.ListContexts(Path.Combine(_dir, "nope")));
-        Assert.Equal("KubeconfigNotFound", e.Problem.Id);
+        Assert.Equal("Cluster.KubeconfigNotFound", e.Problem.Id);
         Assert.Equal(ProblemCategory.ObjectNotFound, e.Problem.Category);
     }
 }

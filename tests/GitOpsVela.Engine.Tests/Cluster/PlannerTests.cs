@@ -36,17 +36,17 @@ public sealed class PlannerTests : IAsyncLifetime
             [Manifests.ConfigMap(ns, "same", "my-app", ("a", "1")), Manifests.ConfigMap(ns, "changed", "my-app", ("a", "9")), Manifests.ConfigMap(ns, "new", "my-app", ("x", "y"))],
             "my-app", ns, "local", previous, new ApplyOptions(), default);
 
-        Assert.Equal(PlanAction.Unchanged, plan.Single(p => p.Object.Name == "same").Action);
-        var update = plan.Single(p => p.Object.Name == "changed");
-        Assert.Equal(PlanAction.Update, update.Action);
-        Assert.Contains(new FieldChange("data.a", "\"1\"", "\"9\""), update.Changes);
-        Assert.Contains(new FieldChange("data.b", "\"2\"", null), update.Changes);
-        Assert.Equal(2, update.Changes.Count);
-        var create = plan.Single(p => p.Object.Name == "new");
-        Assert.Equal(PlanAction.Create, create.Action);
-        Assert.Contains(create.Changes, c => c.Path == "data.x" && c.New == "\"y\"");
-        var prune = plan.Single(p => p.Object.Name == "gone");
-        Assert.Equal(PlanAction.Prune, prune.Action);
+        Assert.Equal(ChangeAction.Unchanged, plan.Single(p => p.Name == "same").Action);
+        var update = plan.Single(p => p.Name == "changed");
+        Assert.Equal(ChangeAction.Update, update.Action);
+        Assert.Contains(new FieldChange("data.a", "\"1\"", "\"9\""), update.Fields);
+        Assert.Contains(new FieldChange("data.b", "\"2\"", null), update.Fields);
+        Assert.Equal(2, update.Fields.Count);
+        var create = plan.Single(p => p.Name == "new");
+        Assert.Equal(ChangeAction.Create, create.Action);
+        Assert.Contains(create.Fields, c => c.Path == "data.x" && c.New == "\"y\"");
+        var prune = plan.Single(p => p.Name == "gone");
+        Assert.Equal(ChangeAction.Prune, prune.Action);
         Assert.Equal("Deployment", prune.Object.Kind);
 
         Assert.Equal(0, client.Requests.Count(r => r.Verb is "apply" or "create" or "update" or "delete"));
@@ -65,20 +65,20 @@ public sealed class PlannerTests : IAsyncLifetime
             [Manifests.ConfigMap(ns, "shared", "my-app", ("color", "blue")), Manifests.Custom("absent.example.com", "Thing", ns, "t", "my-app", 1), secret],
             "my-app", ns, "local", [], new ApplyOptions(), default);
 
-        var conflict = plan.Single(p => p.Object.Name == "shared");
-        Assert.Equal(PlanAction.Blocked, conflict.Action);
-        Assert.Equal("KubeApplyConflict", conflict.Problem!.Id);
+        var conflict = plan.Single(p => p.Name == "shared");
+        Assert.Equal(ChangeAction.Blocked, conflict.Action);
+        Assert.Equal("Cluster.ApplyConflict", conflict.Problem!.Id);
         Assert.Contains("-Force", conflict.Problem.Message);
         var notServed = plan.Single(p => p.Object.Kind == "Thing");
-        Assert.Equal(PlanAction.Blocked, notServed.Action);
-        Assert.Equal("KubeKindNotServed", notServed.Problem!.Id);
+        Assert.Equal(ChangeAction.Blocked, notServed.Action);
+        Assert.Equal("Cluster.KindNotServed", notServed.Problem!.Id);
         var create = plan.Single(p => p.Object.Kind == "Secret");
-        Assert.Equal(PlanAction.Create, create.Action);
-        Assert.Contains(create.Changes, c => c.Path == "stringData.password" && c.New == Planner.SecretValue);
-        Assert.DoesNotContain(create.Changes, c => (c.New ?? string.Empty).Contains("hunter2"));
+        Assert.Equal(ChangeAction.Create, create.Action);
+        Assert.Contains(create.Fields, c => c.Path == "stringData.password" && c.New == Planner.SecretValue);
+        Assert.DoesNotContain(create.Fields, c => (c.New ?? string.Empty).Contains("hunter2"));
 
         var forced = await new Planner(client).PlanAsync([Manifests.ConfigMap(ns, "shared", "my-app", ("color", "blue"))],
             "my-app", ns, "local", [], new ApplyOptions { Force = true }, default);
-        Assert.Contains(new FieldChange("data.color", "\"red\"", "\"blue\""), Assert.Single(forced).Changes);
+        Assert.Contains(new FieldChange("data.color", "\"red\"", "\"blue\""), Assert.Single(forced).Fields);
     }
 }

@@ -54,7 +54,7 @@ public sealed class RecordStoreTests : IAsyncLifetime
         var first = await store.WriteAsync(Record(ns, "my-app", 1), null, default);
         await store.WriteAsync(Record(ns, "my-app", 2), first.ResourceVersion, default);
         var e = await Assert.ThrowsAsync<VelaProblemException>(() => store.WriteAsync(Record(ns, "my-app", 3), first.ResourceVersion, default));
-        Assert.Equal("VelaRecordChanged", e.Problem.Id);
+        Assert.Equal("Record.Changed", e.Problem.Id);
         Assert.Equal(2, (await store.ReadAsync(ns, "my-app", default))!.Record.Revision);
     }
 

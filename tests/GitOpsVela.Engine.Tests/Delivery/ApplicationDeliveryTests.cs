@@ -182,7 +182,7 @@ public sealed class ApplicationDeliveryTests
         Assert.Equal(StepPhase.Suspending, restarted.Workflow.Find("hold")!.Phase);
 
         var bad = await Deliver(app, new DeliveryOptions { Restart = true, RestartStep = "nope" });
-        Assert.Contains(bad.Problems, p => p.Id == "VelaStepNotFound");
+        Assert.Contains(bad.Problems, p => p.Id == "Workflow.StepNotFound");
     }
 
     [Fact]

@@ -137,7 +137,7 @@ public sealed class KubeDeliveryTests : IAsyncLifetime
         // The record is in the cluster: a fresh connection reads it.
         using (var other = KubeDelivery.Open(_cluster.Kubeconfig, _cluster.Context, NullEngineOutput.Instance))
         {
-            var stored = await other.Records.LoadAsync(ns, "mysql", default);
+            var stored = await other.LoadRecordAsync(ns, "mysql", default);
             Assert.Equal(ApplicationPhase.Running, stored!.Phase);
             Assert.Equal("mysql-v1", stored.RevisionName);
         }

@@ -2,6 +2,7 @@ using System.Net;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Images;
 using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Tests.Infrastructure;
 using Xunit;
@@ -34,7 +35,7 @@ public sealed class RegistryAndUpdateTests
         Assert.Equal(ProblemCategory.AuthenticationError, refused.Problem.Category);
         Assert.DoesNotContain("wrong-registry-pass", refused.Problem.ToString());
         var anonymous = await Assert.ThrowsAsync<VelaProblemException>(() => client.ListTagsAsync(image, null, default));
-        Assert.Equal("VelaRegistryAuthenticationRequired", anonymous.Problem.Id);
+        Assert.Equal("Registry.AuthenticationRequired", anonymous.Problem.Id);
     }
 
     /// <summary>Paging, the Bearer challenge and 429 retries, served by an in-test handler (distribution 2.8 ignores ?n= and has no token service).</summary>
@@ -87,7 +88,7 @@ public sealed class RegistryAndUpdateTests
 
         var always = new RegistryClient(new HttpClient(new ScriptedRegistry { TooManyBeforeSuccess = 100 }), (_, _) => Task.CompletedTask, maxAttempts: 3);
         var gaveUp = await Assert.ThrowsAsync<VelaProblemException>(() => always.ListTagsAsync(ImageReference.Parse("registry.example.com/org/app"), new RegistryCredentials("u", "p"), default));
-        Assert.Equal("VelaRegistryUnavailable", gaveUp.Problem.Id);
+        Assert.Equal("Registry.Unavailable", gaveUp.Problem.Id);
         Assert.Contains("the current image stays", gaveUp.Problem.Message);
     }
 

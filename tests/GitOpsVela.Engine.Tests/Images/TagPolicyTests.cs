@@ -1,4 +1,5 @@
 using GitOpsVela.Engine.Images;
+using GitOpsVela.Engine.Semantics;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Images;

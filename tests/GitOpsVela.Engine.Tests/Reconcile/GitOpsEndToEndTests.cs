@@ -162,7 +162,7 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
         Assert.Equal(("apps", "apps"), (problem.Application, problem.Component));
         Assert.DoesNotContain("nope-not-it", problem.ToString());
         Assert.Null(item.Delivery);
-        Assert.Null(await target.Records.LoadAsync(ns, "apps", default));
+        Assert.Null(await target.LoadRecordAsync(ns, "apps", default));
     }
 
     private async Task PatchStatusAsync(string group, string version, string plural, string ns, string name, string statusJson)

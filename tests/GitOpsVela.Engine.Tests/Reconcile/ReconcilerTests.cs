@@ -110,13 +110,13 @@ public sealed class ReconcilerTests : IDisposable
     public async Task A_source_that_cannot_sync_leaves_what_runs_in_place_and_says_why()
     {
         await Pass();
-        _source.Failure = new VelaProblem("VelaSourceUnreachable", ProblemCategory.ConnectionError, "cannot reach https://git.example.com/config", SourceLocation.None);
+        _source.Failure = new VelaProblem("Source.Unreachable", ProblemCategory.ConnectionError, "cannot reach https://git.example.com/config", SourceLocation.None);
 
         var items = await Pass();
 
         var root = Assert.Single(items);
         Assert.Null(root.Delivery);
-        Assert.Contains(root.Problems, p => p.Id == "VelaSourceUnreachable" && p.Application == "apps" && p.Component == "apps");
+        Assert.Contains(root.Problems, p => p.Id == "Source.Unreachable" && p.Application == "apps" && p.Component == "apps");
         Assert.Contains("kind-local/ConfigMap/default/settings", _cluster.Objects.Keys);
         Assert.Contains("kind-local/Deployment/default/web", _cluster.Objects.Keys);
     }

@@ -95,7 +95,7 @@ public sealed class ApplicationRendererTests
 
         Assert.Equal(["second", "third"], result.Components.Where(c => c.Succeeded).Select(c => c.Name));
         var unknown = Assert.Single(result.Problems);
-        Assert.Equal("VelaComponentTypeUnknown", unknown.Id);
+        Assert.Equal("Render.ComponentTypeUnknown", unknown.Id);
         Assert.Equal(("app.yaml", 7), (unknown.Location.File, unknown.Location.Line));
         Assert.Equal("first", unknown.Component);
         Assert.Contains("unknown component type 'nope'", unknown.Message);

@@ -140,7 +140,7 @@ public sealed class PatchingAndOverrideTests
                       properties: {containerName: sidecar, image: "x:1"}
             """, "shop.yaml").Applications.Single();
         var problem = Assert.Single(Engine.Planning.ReleasePlanner.Check(app).Problems);
-        Assert.Equal("VelaTraitFailed", problem.Id);
+        Assert.Equal("Render.TraitFailed", problem.Id);
         Assert.Contains("container sidecar not found", problem.Message);
         Assert.Equal(("shop.yaml", 10), (problem.Location.File, problem.Location.Line));
     }

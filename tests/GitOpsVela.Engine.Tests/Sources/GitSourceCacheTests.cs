@@ -66,7 +66,7 @@ public sealed class GitSourceCacheTests : IDisposable
 
         _clock.Advance(TimeSpan.FromMinutes(2));
         var due = Assert.Throws<VelaProblemException>(() => cache.Sync(new GitSyncRequest(url, new GitReference(), _credentials, PullInterval: TimeSpan.FromMinutes(10))));
-        Assert.Equal("VelaSourceUnreachable", due.Problem.Id);
+        Assert.Equal("Source.Unreachable", due.Problem.Id);
         Assert.Equal(ProblemCategory.ConnectionError, due.Problem.Category);
         // The last good revision is still checked out for whoever reads it.
         Assert.True(File.Exists(Path.Combine(first.LocalPath, "apps", "my-app.yaml")));
@@ -78,7 +78,7 @@ public sealed class GitSourceCacheTests : IDisposable
         var url = Seed();
         var ex = Assert.Throws<VelaProblemException>(() =>
             Cache().Sync(new GitSyncRequest(url, new GitReference(), new GitCredentials(User, "wrong-password-123"))));
-        Assert.Equal("VelaSourceAuthenticationFailed", ex.Problem.Id);
+        Assert.Equal("Source.AuthenticationFailed", ex.Problem.Id);
         Assert.Equal(ProblemCategory.AuthenticationError, ex.Problem.Category);
         Assert.Contains(url, ex.Problem.Message);
         Assert.DoesNotContain("wrong-password-123", ex.Problem.ToString());
@@ -114,7 +114,7 @@ public sealed class GitSourceCacheTests : IDisposable
         Assert.Equal(dev, Sync(new GitReference(Branch: "dev")).Revision);
 
         var missing = Assert.Throws<VelaProblemException>(() => Sync(new GitReference(Branch: "nope")));
-        Assert.Equal("VelaSourceRefNotFound", missing.Problem.Id);
+        Assert.Equal("Source.RefNotFound", missing.Problem.Id);
         Assert.Contains("branch 'nope'", missing.Problem.Message);
     }
 
@@ -123,9 +123,9 @@ public sealed class GitSourceCacheTests : IDisposable
     {
         var url = Seed();
         var ex = Assert.Throws<VelaProblemException>(() => Cache().Sync(new GitSyncRequest(url, new GitReference(Branch: "release"), _credentials)));
-        Assert.Equal("VelaSourceRefNotFound", ex.Problem.Id);
+        Assert.Equal("Source.RefNotFound", ex.Problem.Id);
         Assert.Contains("branch 'release'", ex.Problem.Message);
         var missingRepo = Assert.Throws<VelaProblemException>(() => Cache().Sync(new GitSyncRequest(url.Replace("config.git", "absent.git"), new GitReference(), _credentials)));
-        Assert.NotEqual("VelaSourceRefNotFound", missingRepo.Problem.Id);
+        Assert.NotEqual("Source.RefNotFound", missingRepo.Problem.Id);
     }
 }

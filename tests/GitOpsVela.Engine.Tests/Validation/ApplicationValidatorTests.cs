@@ -60,7 +60,7 @@ public sealed class ApplicationValidatorTests
                   properties:
                     replicas: 2
             """));
-        Assert.Equal("VelaPropertyInvalid", p.Id);
+        Assert.Equal("Load.PropertyInvalid", p.Id);
         Assert.Equal(("shop.yaml", 9), (p.Location.File, p.Location.Line));
         Assert.Equal(("shop", "web", "properties.image"), (p.Application, p.Component, p.Property));
         Assert.StartsWith("shop.yaml:9:", p.ToString());
@@ -117,7 +117,7 @@ public sealed class ApplicationValidatorTests
             """);
         Assert.Equal(2, problems.Count);
         Assert.Contains(problems, p => p.Property == "traits[tag].properties.value" && p.Message.Contains("is required by trait 'tag'"));
-        Assert.Contains(problems, p => p.Id == "VelaTraitTypeUnknown" && p.Location.Line == 13);
+        Assert.Contains(problems, p => p.Id == "Render.TraitTypeUnknown" && p.Location.Line == 13);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class ApplicationValidatorTests
         Assert.Contains(problems, p => p.Message.Contains("applies component 'ghost'") && p.Location.Line == 14);
         Assert.Contains(problems, p => p.Message.Contains("policy 'gc' of type 'garbage-collect'"));
         Assert.Contains(problems, p => p.Message.Contains("policy 'nothere'"));
-        Assert.Contains(problems, p => p.Id == "VelaStepTypeUnknown" && p.Message.Contains("'teleport'"));
+        Assert.Contains(problems, p => p.Id == "Load.StepTypeUnknown" && p.Message.Contains("'teleport'"));
         Assert.Contains(problems, p => p.Message.Contains("timeout '5 minutes' is not a duration"));
         Assert.Contains(problems, p => p.Message.Contains("suspend duration 'soon'"));
         Assert.Contains(problems, p => p.Message.Contains("refers to step 'nope'"));
@@ -208,6 +208,6 @@ public sealed class ApplicationValidatorTests
             """);
         Assert.Contains(problems, p => p.Property == "policies[gc].properties.rules[0].strategy" && p.Message.Contains("onAppUpdate"));
         Assert.Contains(problems, p => p.Message.Contains("names component 'nothere'"));
-        Assert.Contains(problems, p => p.Id == "VelaPolicyTypeUnknown");
+        Assert.Contains(problems, p => p.Id == "Load.PolicyTypeUnknown");
     }
 }

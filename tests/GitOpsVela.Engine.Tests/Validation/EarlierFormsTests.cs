@@ -78,7 +78,7 @@ public sealed class EarlierFormsTests
         var properties = type == "webhook" ? url : $"slack:\n  {url}\n  message: {{text: hi}}";
         var problems = Problems(Load(Step(type, properties)));
         var p = Assert.Single(problems);
-        Assert.Equal("VelaStepInvalid", p.Id);
+        Assert.Equal("Load.StepInvalid", p.Id);
         Assert.EndsWith(".url", p.Property);
         Assert.Contains("does not match any form", p.Message);
         Assert.Contains(UrlSource.AcceptedForms, p.Message);

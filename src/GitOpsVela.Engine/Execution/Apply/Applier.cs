@@ -7,7 +7,7 @@ using GitOpsVela.Engine.Rendering;
 
 namespace GitOpsVela.Engine.Execution.Apply;
 
-public enum ApplyAction
+internal enum ApplyAction
 {
     Created,
     Configured,
@@ -17,14 +17,14 @@ public enum ApplyAction
     Failed,
 }
 
-public sealed record ApplyOutcome(ObjectRef Object, ApplyAction Action, string? Message = null, VelaProblem? Problem = null, JsonObject? Live = null)
+internal sealed record ApplyOutcome(ObjectRef Object, ApplyAction Action, string? Message = null, VelaProblem? Problem = null, JsonObject? Live = null)
 {
     /// <summary>The component (and trait) that rendered the object, when applied from <see cref="RenderedManifest"/>s.</summary>
     public string? Component { get; init; }
     public string? Trait { get; init; }
 }
 
-public sealed class ApplyResult
+internal sealed class ApplyResult
 {
     public List<ApplyOutcome> Outcomes { get; } = [];
 
@@ -48,7 +48,7 @@ public sealed class ApplyResult
 /// writes nothing. Live state is read by one LIST per kind and namespace. Custom resources whose CRD is missing wait with
 /// a clear message; conflicts with other field managers are reported per object with a hint (<see cref="ApplyOptions.Force"/> takes over).
 /// </summary>
-public sealed class Applier(KubeClient client, IEngineOutput output, LiveObjectCache? cache = null)
+internal sealed class Applier(KubeClient client, IEngineOutput output, LiveObjectCache? cache = null)
 {
     /// <summary>Applies rendered manifests; outcomes carry their component and trait (for the inventory).</summary>
     public async Task<ApplyResult> ApplyAsync(IReadOnlyList<RenderedManifest> manifests, ApplyOptions options, CancellationToken cancellationToken)
@@ -103,7 +103,7 @@ public sealed class Applier(KubeClient client, IEngineOutput output, LiveObjectC
     {
         if (string.IsNullOrEmpty(target.ApiVersion) || string.IsNullOrEmpty(target.Kind) || string.IsNullOrEmpty(target.Name))
         {
-            var problem = new VelaProblem("KubeObjectInvalid", ProblemCategory.InvalidData, $"{target}: an object needs apiVersion, kind and metadata.name", SourceLocation.None, application);
+            var problem = new VelaProblem(ErrorIds.Cluster.ObjectInvalid, ProblemCategory.InvalidData, $"{target}: an object needs apiVersion, kind and metadata.name", SourceLocation.None, application);
             return new ApplyOutcome(target, ApplyAction.Failed, problem.Message, problem);
         }
         var resource = await client.ResolveAsync(target.ApiVersion, target.Kind, cancellationToken).ConfigureAwait(false);
@@ -115,7 +115,7 @@ public sealed class Applier(KubeClient client, IEngineOutput output, LiveObjectC
                 ? $"{target}: the cluster does not serve {target.ApiVersion} {target.Kind} (this API version is not available on this cluster)"
                 : $"{target}: the cluster does not serve {target.ApiVersion} {target.Kind} yet (its CustomResourceDefinition is not installed); it is applied once the CRD exists";
             return new ApplyOutcome(target, ApplyAction.Waiting, message,
-                new VelaProblem("KubeKindNotServed", ProblemCategory.ResourceUnavailable, message, SourceLocation.None, application));
+                new VelaProblem(ErrorIds.Cluster.KindNotServed, ProblemCategory.ResourceUnavailable, message, SourceLocation.None, application));
         }
 
         var desired = DesiredObject.Normalize(obj, resource, client.DefaultNamespace);

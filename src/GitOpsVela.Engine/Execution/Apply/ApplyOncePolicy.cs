@@ -13,7 +13,7 @@ namespace GitOpsVela.Engine.Execution.Apply;
 /// is applied when the object already exists (<c>affect: onUpdate</c>, the default) or always (<c>affect: always</c>), so
 /// the live values stay and the field manager <c>gitopsvela</c> never takes them back.
 /// </summary>
-public sealed partial class ApplyOncePolicy
+internal sealed partial class ApplyOncePolicy
 {
     private readonly IReadOnlyList<ApplyOnceRule> _rules;
 

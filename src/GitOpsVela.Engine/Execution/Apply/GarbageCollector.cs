@@ -6,7 +6,7 @@ using GitOpsVela.Engine.Rendering;
 
 namespace GitOpsVela.Engine.Execution.Apply;
 
-public enum CollectAction
+internal enum CollectAction
 {
     Deleted,
     /// <summary>Already gone.</summary>
@@ -16,7 +16,7 @@ public enum CollectAction
     Failed,
 }
 
-public sealed record CollectOutcome(InventoryEntry Entry, CollectAction Action, VelaProblem? Problem = null);
+internal sealed record CollectOutcome(InventoryEntry Entry, CollectAction Action, VelaProblem? Problem = null);
 
 /// <summary>
 /// Deletes the objects that left an application: entries of the previous inventory (for this cluster) that are not in
@@ -24,7 +24,7 @@ public sealed record CollectOutcome(InventoryEntry Entry, CollectAction Action, 
 /// <c>app.oam.dev/name=&lt;application&gt;</c> (and, when present, <c>app.oam.dev/namespace</c> of the application):
 /// objects without our labels are never touched.
 /// </summary>
-public sealed class GarbageCollector(KubeClient client, IEngineOutput output)
+internal sealed class GarbageCollector(KubeClient client, IEngineOutput output)
 {
 
     public async Task<IReadOnlyList<CollectOutcome>> CollectAsync(string application, string applicationNamespace, string cluster,

@@ -4,7 +4,7 @@ using GitOpsVela.Engine.Kube;
 
 namespace GitOpsVela.Engine.Execution.Health;
 
-public sealed record HealthStatus(bool Healthy, string Message);
+internal sealed record HealthStatus(bool Healthy, string Message);
 
 /// <summary>
 /// KubeVela's health rules for live objects, from the definitions' <c>healthPolicy</c> / <c>customStatus</c>
@@ -15,7 +15,7 @@ public sealed record HealthStatus(bool Healthy, string Message);
 /// a CronJob once it exists; the annotation <c>app.oam.dev/disable-health-check</c> makes any object healthy; any other
 /// object is healthy when its Ready condition is True or, having no conditions, once it exists.
 /// </summary>
-public static class HealthCheck
+internal static class HealthCheck
 {
     public const string DisableAnnotation = "app.oam.dev/disable-health-check";
 

@@ -6,7 +6,7 @@ using GitOpsVela.Engine.Planning;
 namespace GitOpsVela.Engine.Execution.Health;
 
 /// <summary>Health of every object of an inventory, read by LIST per kind and namespace (through a shared cache).</summary>
-public sealed class HealthReader(KubeClient client, LiveObjectCache? cache = null)
+internal sealed class HealthReader(KubeClient client, LiveObjectCache? cache = null)
 {
     private readonly LiveObjectCache _cache = cache ?? new LiveObjectCache(client);
 

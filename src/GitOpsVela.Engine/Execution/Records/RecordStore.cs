@@ -6,7 +6,7 @@ using GitOpsVela.Engine.Kube;
 namespace GitOpsVela.Engine.Execution.Records;
 
 /// <summary>A record as stored, with the resourceVersion it was read at (the precondition for the next write).</summary>
-public sealed record StoredRecord(ApplicationRecord Record, string ResourceVersion)
+internal sealed record StoredRecord(ApplicationRecord Record, string ResourceVersion)
 {
     /// <summary>The JSON as stored, so a write can tell "unchanged" even when the caller changed <see cref="Record"/> in place.</summary>
     internal string StoredJson { get; init; } = Record.ToJson();
@@ -17,7 +17,7 @@ public sealed record StoredRecord(ApplicationRecord Record, string ResourceVersi
 /// (<c>gitopsvela.&lt;app&gt;</c>, as Helm keeps releases), written with the resourceVersion it was read at so two
 /// writers never silently overwrite each other. Unchanged records are not written again.
 /// </summary>
-public sealed class RecordStore(KubeClient client)
+internal sealed class RecordStore(KubeClient client)
 {
     public const string DataKey = "record.json";
     public const string RecordLabel = "gitopsvela.io/record";
@@ -75,7 +75,7 @@ public sealed class RecordStore(KubeClient client)
         }
         catch (KubeApiException e) when (e.StatusCode == 409)
         {
-            throw new VelaProblemException(new VelaProblem("VelaRecordChanged", ProblemCategory.ResourceExists,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Record.Changed, ProblemCategory.ResourceExists,
                 $"the record of application '{record.Name}' in namespace '{record.Namespace}' was changed by someone else since it was read (another reconcile running?); run again",
                 SourceLocation.None, record.Name));
         }
@@ -112,7 +112,7 @@ public sealed class RecordStore(KubeClient client)
         catch (JsonException e)
         {
             var name = cm["metadata"]?["name"]?.GetValue<string>();
-            throw new VelaProblemException(new VelaProblem("VelaRecordInvalid", ProblemCategory.InvalidData,
+            throw new VelaProblemException(new VelaProblem(ErrorIds.Record.Invalid, ProblemCategory.InvalidData,
                 $"the record ConfigMap '{name}' does not hold a valid record: {e.Message}", SourceLocation.None));
         }
     }

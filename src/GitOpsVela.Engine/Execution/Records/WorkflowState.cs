@@ -70,7 +70,7 @@ public sealed class WorkflowState
     public IEnumerable<StepState> AllSteps() => Steps.SelectMany(s => new[] { s }.Concat(s.SubSteps));
 
     /// <summary>A fresh state for <paramref name="plan"/> with every step (and sub-step) pending.</summary>
-    public static WorkflowState Start(WorkflowPlan plan, string? specHash, DateTimeOffset now) => new()
+    internal static WorkflowState Start(WorkflowPlan plan, string? specHash, DateTimeOffset now) => new()
     {
         SpecHash = specHash,
         Mode = plan.Mode.ToString(),

@@ -7,10 +7,10 @@ using GitOpsVela.Engine.Rendering;
 
 namespace GitOpsVela.Engine.Execution.Steps;
 
-public sealed record AppliedObject(RenderedManifest Manifest, ApplyAction Action, string? Message = null);
+internal sealed record AppliedObject(RenderedManifest Manifest, ApplyAction Action, string? Message = null);
 
 /// <summary>The result of applying a set of objects: one entry per object, and the problems of those that failed.</summary>
-public sealed record ApplyReport(IReadOnlyList<AppliedObject> Objects, IReadOnlyList<VelaProblem> Problems)
+internal sealed record ApplyReport(IReadOnlyList<AppliedObject> Objects, IReadOnlyList<VelaProblem> Problems)
 {
     public bool Succeeded => Problems.Count == 0 && Objects.All(o => o.Action is not (ApplyAction.Failed or ApplyAction.Waiting));
 
@@ -18,13 +18,13 @@ public sealed record ApplyReport(IReadOnlyList<AppliedObject> Objects, IReadOnly
 }
 
 /// <summary>Health of one object by KubeVela's rules (<c>Ready:1/1</c>, job completion, Ready condition, ...).</summary>
-public sealed record ObjectHealth(RenderedManifest Manifest, bool Exists, bool Healthy, string? Message);
+internal sealed record ObjectHealth(RenderedManifest Manifest, bool Exists, bool Healthy, string? Message);
 
 /// <summary>
 /// What the workflow's steps need from Kubernetes. The composition root implements it over the API (server-side apply
 /// with field manager <c>gitopsvela</c>, list-per-kind reads); tests may implement it in memory.
 /// </summary>
-public interface IClusterGateway : IClusterView
+internal interface IClusterGateway : IClusterView
 {
     /// <summary>Applies the objects (namespaces and CRDs first); objects equal to what is live are not written.</summary>
     Task<ApplyReport> ApplyAsync(string cluster, IReadOnlyList<RenderedManifest> manifests, bool force, CancellationToken cancellationToken);
@@ -44,7 +44,7 @@ public interface IClusterGateway : IClusterView
 }
 
 /// <summary>Where application records live (one per application, in its namespace, on the local cluster).</summary>
-public interface IRecordStore
+internal interface IRecordStore
 {
     Task<ApplicationRecord?> LoadAsync(string @namespace, string name, CancellationToken cancellationToken);
 

@@ -48,7 +48,7 @@ internal static class ComponentDelivery
 /// applies it (optionally to <c>cluster</c>/<c>namespace</c>) and succeeds once it is healthy; the step's <c>output</c>
 /// is the rendered workload, so <c>valueFrom: output.spec.template.spec.containers[0].image</c> works.
 /// </summary>
-public sealed class ApplyComponentStep(DeliveryRun run) : IStepExecutor
+internal sealed class ApplyComponentStep(DeliveryRun run) : IStepExecutor
 {
     public string Type => "apply-component";
 
@@ -72,7 +72,7 @@ public sealed class ApplyComponentStep(DeliveryRun run) : IStepExecutor
 /// none), at most <c>parallelism</c> placements at once; a component waits for the components it <c>dependsOn</c> to be
 /// healthy in the same placement. Succeeds when everything is healthy everywhere.
 /// </summary>
-public sealed class DeployStep(DeliveryRun run) : IStepExecutor
+internal sealed class DeployStep(DeliveryRun run) : IStepExecutor
 {
     public string Type => "deploy";
 
@@ -129,7 +129,7 @@ public sealed class DeployStep(DeliveryRun run) : IStepExecutor
 }
 
 /// <summary><c>apply-object</c>: applies <c>value</c> as is (labelled as the application's, so it is collected with it).</summary>
-public sealed class ApplyObjectStep(DeliveryRun run) : IStepExecutor
+internal sealed class ApplyObjectStep(DeliveryRun run) : IStepExecutor
 {
     public string Type => "apply-object";
 
@@ -160,7 +160,7 @@ public sealed class ApplyObjectStep(DeliveryRun run) : IStepExecutor
 }
 
 /// <summary><c>read-object</c>: reads an object; the step's output is <c>{value: object}</c>.</summary>
-public sealed class ReadObjectStep(DeliveryRun run) : IStepExecutor
+internal sealed class ReadObjectStep(DeliveryRun run) : IStepExecutor
 {
     public string Type => "read-object";
 
@@ -182,7 +182,7 @@ public sealed class ReadObjectStep(DeliveryRun run) : IStepExecutor
 /// and healthy. KubeVela would also create the application from a ConfigMap when it does not exist; GitOpsVela waits
 /// for it to be delivered by its own source instead.
 /// </summary>
-public sealed class DependsOnAppStep(DeliveryRun run) : IStepExecutor
+internal sealed class DependsOnAppStep(DeliveryRun run) : IStepExecutor
 {
     public string Type => "depends-on-app";
 

@@ -11,7 +11,7 @@ namespace GitOpsVela.Engine.Execution.Steps;
 /// What the cluster steps of one application's workflow run share: the gateway, the record being built (inventory of
 /// every object applied for the revision, component health), and how override policies merge.
 /// </summary>
-public sealed class DeliveryRun
+internal sealed class DeliveryRun
 {
     public required Application Application { get; init; }
     public required ApplicationRecord Record { get; init; }

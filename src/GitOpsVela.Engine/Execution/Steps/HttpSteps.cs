@@ -9,7 +9,7 @@ using GitOpsVela.Engine.Loading.Model;
 namespace GitOpsVela.Engine.Execution.Steps;
 
 /// <summary>Shared by the steps that send HTTP: resolves <c>{value}</c> / <c>{secretRef: {name, key}}</c> URLs and posts JSON.</summary>
-public abstract class HttpStepBase(HttpClient http, ISecretReader? secrets) : IStepExecutor
+internal abstract class HttpStepBase(HttpClient http, ISecretReader? secrets) : IStepExecutor
 {
     public abstract string Type { get; }
 
@@ -41,7 +41,7 @@ public abstract class HttpStepBase(HttpClient http, ISecretReader? secrets) : IS
 }
 
 /// <summary><c>webhook</c> (webhook.cue): POSTs <c>data</c> (or the application) as JSON to <c>url</c>.</summary>
-public sealed class WebhookStep(HttpClient http, ISecretReader? secrets = null) : HttpStepBase(http, secrets)
+internal sealed class WebhookStep(HttpClient http, ISecretReader? secrets = null) : HttpStepBase(http, secrets)
 {
     public override string Type => "webhook";
 
@@ -58,7 +58,7 @@ public sealed class WebhookStep(HttpClient http, ISecretReader? secrets = null) 
 /// <c>notification</c> (notification.cue) and its alias <c>webhook-notification</c>: Slack, DingTalk and Lark messages
 /// posted as JSON to their URLs. Email (SMTP) is not sent: the step fails saying so.
 /// </summary>
-public sealed class NotificationStep(HttpClient http, ISecretReader? secrets = null, string type = "notification") : HttpStepBase(http, secrets)
+internal sealed class NotificationStep(HttpClient http, ISecretReader? secrets = null, string type = "notification") : HttpStepBase(http, secrets)
 {
     public override string Type => type;
 
@@ -86,7 +86,7 @@ public sealed class NotificationStep(HttpClient http, ISecretReader? secrets = n
 /// <c>request</c> (request.cue): an HTTP request (<c>method</c> GET by default, <c>body</c>, <c>header</c>); fails on a status
 /// above 400; the response body parsed as JSON is the step's <c>output</c> (<c>outputs: valueFrom: output.response.x</c>).
 /// </summary>
-public sealed class RequestStep(HttpClient http) : IStepExecutor
+internal sealed class RequestStep(HttpClient http) : IStepExecutor
 {
     public string Type => "request";
 

@@ -3,7 +3,7 @@ using GitOpsVela.Engine.Loading.Model;
 namespace GitOpsVela.Engine.Execution.Steps;
 
 /// <summary><c>print-message-in-status</c>: puts <c>message</c> in the step's status and succeeds.</summary>
-public sealed class PrintMessageStep : IStepExecutor
+internal sealed class PrintMessageStep : IStepExecutor
 {
     public string Type => "print-message-in-status";
 

@@ -7,7 +7,7 @@ using GitOpsVela.Engine.Planning;
 namespace GitOpsVela.Engine.Execution.Steps;
 
 /// <summary>What one execution of a step came to. <see cref="Output"/> is the object <c>outputs[].valueFrom</c> reads as <c>output</c>.</summary>
-public sealed record StepOutcome(StepPhase Phase, string? Message = null, string? Reason = null, JsonNode? Output = null, DateTimeOffset? SuspendUntil = null)
+internal sealed record StepOutcome(StepPhase Phase, string? Message = null, string? Reason = null, JsonNode? Output = null, DateTimeOffset? SuspendUntil = null)
 {
     public static StepOutcome Succeeded(string? message = null, JsonNode? output = null) => new(StepPhase.Succeeded, message, null, output);
     public static StepOutcome Failed(string message, string reason = "Execute") => new(StepPhase.Failed, message, reason);
@@ -16,7 +16,7 @@ public sealed record StepOutcome(StepPhase Phase, string? Message = null, string
 }
 
 /// <summary>Everything a step executor gets.</summary>
-public sealed class StepContext
+internal sealed class StepContext
 {
     public required Application Application { get; init; }
     public required PlanStep Step { get; init; }
@@ -32,7 +32,7 @@ public sealed class StepContext
 }
 
 /// <summary>Runs one type of workflow step (KubeVela WorkflowStepDefinition).</summary>
-public interface IStepExecutor
+internal interface IStepExecutor
 {
     string Type { get; }
 
@@ -40,7 +40,7 @@ public interface IStepExecutor
 }
 
 /// <summary>Saves workflow state after every step transition (the in-cluster record, or a file in tests).</summary>
-public interface IWorkflowStateStore
+internal interface IWorkflowStateStore
 {
     Task SaveAsync(Application application, WorkflowState state, CancellationToken cancellationToken);
 }

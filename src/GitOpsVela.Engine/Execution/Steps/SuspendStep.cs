@@ -8,7 +8,7 @@ namespace GitOpsVela.Engine.Execution.Steps;
 /// <c>suspend</c> (vela-templates/definitions/internal/workflowstep/suspend.cue): with <c>duration</c> the workflow
 /// resumes by itself once it has passed; without, it waits for Resume-VelaWorkflow. <c>message</c> shows in status.
 /// </summary>
-public sealed class SuspendStep : IStepExecutor
+internal sealed class SuspendStep : IStepExecutor
 {
     public string Type => "suspend";
 

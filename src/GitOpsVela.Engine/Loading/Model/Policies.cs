@@ -10,13 +10,13 @@ namespace GitOpsVela.Engine.Loading.Model;
 public abstract record PolicySpec;
 
 /// <summary>A policy type GitOpsVela does not know; validation reports it.</summary>
-public sealed record CustomPolicySpec(JsonObject Properties) : PolicySpec;
+internal sealed record CustomPolicySpec(JsonObject Properties) : PolicySpec;
 
 /// <summary>
 /// <c>topology</c>: <c>clusters</c> by name, else <c>clusterLabelSelector</c> (or the deprecated <c>clusterSelector</c>),
 /// else the local cluster; <c>namespace</c> to deploy into; <c>allowEmpty</c> lets a selector match nothing.
 /// </summary>
-public sealed record TopologySpec(
+internal sealed record TopologySpec(
     IReadOnlyList<string>? Clusters,
     IReadOnlyDictionary<string, string>? ClusterLabelSelector,
     bool AllowEmpty,
@@ -24,10 +24,10 @@ public sealed record TopologySpec(
     SourceMap Source) : PolicySpec;
 
 /// <summary><c>override</c>: component patches applied in order by the deploy step, then <c>selector</c> filters the components.</summary>
-public sealed record OverrideSpec(IReadOnlyList<ComponentPatch> Components, IReadOnlyList<string>? Selector) : PolicySpec;
+internal sealed record OverrideSpec(IReadOnlyList<ComponentPatch> Components, IReadOnlyList<string>? Selector) : PolicySpec;
 
 /// <summary>One entry of an override's <c>components</c>: which components (<c>name</c> pattern, <c>type</c>) and what to merge.</summary>
-public sealed record ComponentPatch(string? Name, string? Type, JsonObject? Properties, IReadOnlyList<TraitPatch> Traits, string? ExternalRevision, SourceMap Source)
+internal sealed record ComponentPatch(string? Name, string? Type, JsonObject? Properties, IReadOnlyList<TraitPatch> Traits, string? ExternalRevision, SourceMap Source)
 {
     /// <summary>KubeVela's test for "a name a new component could have" (unanchored, so any lowercase letter passes).</summary>
     private static readonly Regex NewComponentName = new("[a-z]([a-z-]{0,61}[a-z])?", RegexOptions.CultureInvariant);
@@ -58,12 +58,12 @@ public sealed record ComponentPatch(string? Name, string? Type, JsonObject? Prop
 }
 
 /// <summary>A trait patch of an override: merged into the trait of that type, added, or removed with <c>disable</c>.</summary>
-public sealed record TraitPatch(string Type, JsonObject? Properties, bool Disable);
+internal sealed record TraitPatch(string Type, JsonObject? Properties, bool Disable);
 
-public enum GarbageCollectStrategy { OnAppUpdate, OnAppDelete, Never }
+internal enum GarbageCollectStrategy { OnAppUpdate, OnAppDelete, Never }
 
 /// <summary><c>garbage-collect</c>: what happens to objects that leave the application or outlive it.</summary>
-public sealed record GarbageCollectSpec(
+internal sealed record GarbageCollectSpec(
     bool KeepLegacyResource,
     bool ContinueOnFailure,
     int? ApplicationRevisionLimit,
@@ -74,42 +74,42 @@ public sealed record GarbageCollectSpec(
         Rules.FirstOrDefault(r => r.Selector.Matches(resource))?.Strategy ?? GarbageCollectStrategy.OnAppUpdate;
 }
 
-public sealed record GarbageCollectRule(ResourceSelector Selector, GarbageCollectStrategy Strategy, string? Propagation);
+internal sealed record GarbageCollectRule(ResourceSelector Selector, GarbageCollectStrategy Strategy, string? Propagation);
 
 /// <summary><c>apply-once</c>: <c>enable</c>, and rules naming fields (<c>strategy.path</c>) left to others after the first apply.</summary>
-public sealed record ApplyOnceSpec(bool Enable, IReadOnlyList<ApplyOnceRule> Rules) : PolicySpec;
+internal sealed record ApplyOnceSpec(bool Enable, IReadOnlyList<ApplyOnceRule> Rules) : PolicySpec;
 
 /// <summary><c>affect</c>: <c>onUpdate</c>, <c>onStateKeep</c>, <c>always</c> (or empty, which is always).</summary>
-public sealed record ApplyOnceRule(ResourceSelector Selector, IReadOnlyList<string> Paths, string Affect);
+internal sealed record ApplyOnceRule(ResourceSelector Selector, IReadOnlyList<string> Paths, string Affect);
 
 /// <summary><c>shared-resource</c>: matched objects may be shared with other applications (<c>app.oam.dev/shared-by</c>).</summary>
-public sealed record SharedResourceSpec(IReadOnlyList<ResourceSelector> Rules) : PolicySpec;
+internal sealed record SharedResourceSpec(IReadOnlyList<ResourceSelector> Rules) : PolicySpec;
 
 /// <summary><c>read-only</c>: matched objects are never created or changed, only read.</summary>
-public sealed record ReadOnlySpec(IReadOnlyList<ResourceSelector> Rules) : PolicySpec;
+internal sealed record ReadOnlySpec(IReadOnlyList<ResourceSelector> Rules) : PolicySpec;
 
 /// <summary><c>take-over</c>: matched objects that exist without an owner are adopted.</summary>
-public sealed record TakeOverSpec(IReadOnlyList<ResourceSelector> Rules) : PolicySpec;
+internal sealed record TakeOverSpec(IReadOnlyList<ResourceSelector> Rules) : PolicySpec;
 
 /// <summary><c>resource-update</c>: <c>op</c> patch or replace, and fields whose change recreates the object.</summary>
-public sealed record ResourceUpdateSpec(IReadOnlyList<ResourceUpdateRule> Rules) : PolicySpec;
+internal sealed record ResourceUpdateSpec(IReadOnlyList<ResourceUpdateRule> Rules) : PolicySpec;
 
-public sealed record ResourceUpdateRule(ResourceSelector Selector, string Op, IReadOnlyList<string> RecreateFields);
+internal sealed record ResourceUpdateRule(ResourceSelector Selector, string Op, IReadOnlyList<string> RecreateFields);
 
 /// <summary><c>replication</c>: one copy of the selected components per key (<c>context.replicaKey</c>).</summary>
-public sealed record ReplicationSpec(IReadOnlyList<string> Keys, IReadOnlyList<string> Selector) : PolicySpec;
+internal sealed record ReplicationSpec(IReadOnlyList<string> Keys, IReadOnlyList<string> Selector) : PolicySpec;
 
 /// <summary><c>debug</c>: keep per-step debug data; no properties.</summary>
-public sealed record DebugSpec : PolicySpec;
+internal sealed record DebugSpec : PolicySpec;
 
 /// <summary>What a resource policy rule compares: an object's kind and name and the labels KubeVela puts on it.</summary>
-public readonly record struct ResourceIdentity(string Component, string? ComponentType, string? Trait, string Kind, string Name);
+internal readonly record struct ResourceIdentity(string Component, string? ComponentType, string? Trait, string Kind, string Name);
 
 /// <summary>
 /// KubeVela's resource rule selector (<c>#ResourcePolicyRuleSelector</c>): every list that is set must contain the
 /// object's value (the lists are ANDed); a selector with no list set matches nothing.
 /// </summary>
-public sealed record ResourceSelector(
+internal sealed record ResourceSelector(
     IReadOnlyList<string>? ComponentNames = null,
     IReadOnlyList<string>? ComponentTypes = null,
     IReadOnlyList<string>? OamTypes = null,

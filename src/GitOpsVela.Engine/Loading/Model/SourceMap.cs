@@ -20,7 +20,7 @@ public readonly struct SourceMap
     }
 
     /// <summary>A map of a node read from a file.</summary>
-    public static SourceMap Of(YamlNode? node, SourceLocation fallback) => new(node, node?.Location ?? fallback);
+    internal static SourceMap Of(YamlNode? node, SourceLocation fallback) => new(node, node?.Location ?? fallback);
 
     /// <summary>A map that knows only one place (for values not read from a file).</summary>
     public static SourceMap At(SourceLocation location) => new(null, location);

@@ -9,50 +9,50 @@ namespace GitOpsVela.Engine.Loading.Model;
 public abstract record StepSpec;
 
 /// <summary>A step type GitOpsVela does not know, or <c>step-group</c>.</summary>
-public sealed record CustomStepSpec(JsonObject Properties) : StepSpec;
+internal sealed record CustomStepSpec(JsonObject Properties) : StepSpec;
 
 /// <summary><c>apply-component</c>: one component, optionally to another <c>cluster</c> / <c>namespace</c>.</summary>
-public sealed record ApplyComponentSpec(string Component, string? Cluster, string? Namespace) : StepSpec;
+internal sealed record ApplyComponentSpec(string Component, string? Cluster, string? Namespace) : StepSpec;
 
 /// <summary><c>deploy</c>: the components after the named override policies, to the placements of the named topology policies.</summary>
-public sealed record DeploySpec(IReadOnlyList<string> Policies, int Parallelism, bool Auto, bool IgnoreTerraformComponent) : StepSpec;
+internal sealed record DeploySpec(IReadOnlyList<string> Policies, int Parallelism, bool Auto, bool IgnoreTerraformComponent) : StepSpec;
 
 /// <summary><c>suspend</c>: until resumed, or for <c>duration</c>.</summary>
-public sealed record SuspendSpec(TimeSpan? Duration, string? Message) : StepSpec;
+internal sealed record SuspendSpec(TimeSpan? Duration, string? Message) : StepSpec;
 
 /// <summary><c>depends-on-app</c>: waits for another application (created from the ConfigMap of the same name when missing).</summary>
-public sealed record DependsOnAppSpec(string Name, string Namespace) : StepSpec;
+internal sealed record DependsOnAppSpec(string Name, string Namespace) : StepSpec;
 
 /// <summary><c>apply-object</c>: one object as given (<c>value</c>, or the whole properties in KubeVela v1.1.4–v1.1.6's form).</summary>
-public sealed record ApplyObjectSpec(JsonObject Value, string? Cluster) : StepSpec;
+internal sealed record ApplyObjectSpec(JsonObject Value, string? Cluster) : StepSpec;
 
 /// <summary><c>read-object</c>: one object's content becomes the step's output.</summary>
-public sealed record ReadObjectSpec(string ApiVersion, string Kind, string Name, string? Namespace, string? Cluster) : StepSpec;
+internal sealed record ReadObjectSpec(string ApiVersion, string Kind, string Name, string? Namespace, string? Cluster) : StepSpec;
 
 /// <summary><c>webhook</c>: POSTs <c>data</c> (or the application) to a URL.</summary>
-public sealed record WebhookSpec(UrlSource Url, JsonNode? Data) : StepSpec;
+internal sealed record WebhookSpec(UrlSource Url, JsonNode? Data) : StepSpec;
 
 /// <summary><c>notification</c> / <c>webhook-notification</c>: Slack, DingTalk, Lark messages (email is refused at run time).</summary>
-public sealed record NotificationSpec(IReadOnlyList<NotificationChannel> Channels, JsonObject? Email) : StepSpec
+internal sealed record NotificationSpec(IReadOnlyList<NotificationChannel> Channels, JsonObject? Email) : StepSpec
 {
     /// <summary>The email sender's password in any <see cref="UrlSource"/> form; null without email.</summary>
     public UrlSource? EmailPassword { get; init; }
 }
 
-public sealed record NotificationChannel(string Kind, UrlSource Url, JsonNode? Message);
+internal sealed record NotificationChannel(string Kind, UrlSource Url, JsonNode? Message);
 
 /// <summary><c>request</c>: an HTTP request whose answer becomes the step's output.</summary>
-public sealed record RequestSpec(string Url, string Method, JsonNode? Body, IReadOnlyDictionary<string, string> Header) : StepSpec;
+internal sealed record RequestSpec(string Url, string Method, JsonNode? Body, IReadOnlyDictionary<string, string> Header) : StepSpec;
 
 /// <summary><c>print-message-in-status</c>.</summary>
-public sealed record PrintMessageSpec(string Message) : StepSpec;
+internal sealed record PrintMessageSpec(string Message) : StepSpec;
 
 /// <summary>
 /// A URL (or password) written as a plain string, <c>{value}</c> or <c>{address}</c>, or read from a Secret with
 /// <c>{secretRef: {name, key}}</c>, <c>{fromSecret: {name, key}}</c> or a bare <c>{name, key}</c> — the forms of KubeVela's
 /// releases since v1.1. A Secret's value is read (in the application's namespace) when the step runs and never kept.
 /// </summary>
-public sealed record UrlSource(string? Value, string? SecretName, string? SecretKey)
+internal sealed record UrlSource(string? Value, string? SecretName, string? SecretKey)
 {
     public bool FromSecret => SecretName is not null;
 

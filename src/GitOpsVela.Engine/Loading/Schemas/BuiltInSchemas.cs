@@ -5,7 +5,7 @@ namespace GitOpsVela.Engine.Loading.Schemas;
 /// steps (vela-templates/definitions/internal/workflowstep/*.cue) that GitOpsVela runs. Component and trait schemas
 /// live with their renderers.
 /// </summary>
-public static class BuiltInSchemas
+internal static class BuiltInSchemas
 {
     private static readonly Schema ResourceSelector = Schema.Object(new()
     {

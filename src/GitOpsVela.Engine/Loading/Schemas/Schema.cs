@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace GitOpsVela.Engine.Loading.Schemas;
 
-public enum SchemaType
+internal enum SchemaType
 {
     /// <summary>Anything (CUE <c>_</c>).</summary>
     Any,
@@ -26,7 +26,7 @@ public enum SchemaType
 /// types, required-ness (no <c>?</c> and no default), enums, defaults. Used by validation (Test-VelaApplication)
 /// and documentation; renderers apply the defaults themselves exactly as the CUE template does.
 /// </summary>
-public sealed class Schema
+internal sealed class Schema
 {
     public SchemaType Type { get; init; }
     public bool Required { get; init; }

@@ -13,7 +13,7 @@ namespace GitOpsVela.Engine.Loading.Schemas;
 /// Walks the value with its <see cref="SourceMap"/> so each problem points at the exact file:line:column. Problems name the property path
 /// (<c>ports[0].port</c>).
 /// </summary>
-public sealed class SchemaValidator
+internal sealed class SchemaValidator
 {
     private readonly string _id;
     private readonly string? _application;
@@ -36,7 +36,7 @@ public sealed class SchemaValidator
     /// <param name="source">Where the value was written.</param>
     /// <param name="where">Where the value is referenced from (its key); missing required properties point there.</param>
     public static IReadOnlyList<VelaProblem> Validate(JsonNode? value, SourceMap source, Schema schema, string subject, string? application, string? component,
-        string prefix = "", SourceLocation? where = null, string id = "VelaPropertyInvalid")
+        string prefix = "", SourceLocation? where = null, string id = ErrorIds.Load.PropertyInvalid)
     {
         var v = new SchemaValidator(id, subject, application, component);
         v.Check(value, source, schema, prefix, where ?? source.Location);

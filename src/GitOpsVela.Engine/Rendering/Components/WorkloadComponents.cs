@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Loading.Schemas;
 using static GitOpsVela.Engine.Rendering.Components.PodTemplate;
 
@@ -9,7 +10,7 @@ namespace GitOpsVela.Engine.Rendering.Components;
 /// <c>app.oam.dev/component</c>, plus the Service <c>webserviceExpose</c> for ports with <c>expose: true</c>;
 /// <c>limit.cpu</c>/<c>limit.memory</c> set limits above the requests.
 /// </summary>
-public sealed class WebserviceComponent : IComponentType
+internal sealed class WebserviceComponent : IComponentType
 {
     public string Name => "webservice";
     public string? WorkloadKind => "apps/v1 Deployment";
@@ -36,7 +37,7 @@ public sealed class WebserviceComponent : IComponentType
 /// <c>worker</c> (vela-templates/definitions/internal/component/worker.cue): a Deployment without ports or Service,
 /// for long-running background work.
 /// </summary>
-public sealed class WorkerComponent : IComponentType
+internal sealed class WorkerComponent : IComponentType
 {
     public string Name => "worker";
     public string? WorkloadKind => "apps/v1 Deployment";
@@ -74,7 +75,7 @@ public sealed class WorkerComponent : IComponentType
 /// <c>task</c> (vela-templates/definitions/internal/component/task.cue): a Job named <c>&lt;app&gt;-&lt;component&gt;</c>
 /// running <c>count</c> pods in parallel to completion, <c>restart</c> policy Never by default.
 /// </summary>
-public sealed class TaskComponent : IComponentType
+internal sealed class TaskComponent : IComponentType
 {
     public string Name => "task";
     public string? WorkloadKind => "batch/v1 Job";
@@ -113,7 +114,7 @@ public sealed class TaskComponent : IComponentType
 /// <c>cron-task</c> (vela-templates/definitions/internal/component/cron-task.cue): a batch/v1 CronJob whose job template
 /// runs <c>count</c> pods, with schedule, concurrency policy, history limits and backoff as the CUE defaults them.
 /// </summary>
-public sealed class CronTaskComponent : IComponentType
+internal sealed class CronTaskComponent : IComponentType
 {
     public string Name => "cron-task";
     public string? WorkloadKind => "batch/v1 CronJob";
@@ -169,7 +170,7 @@ public sealed class CronTaskComponent : IComponentType
 /// <c>daemon</c> (vela-templates/definitions/internal/component/daemon.cue): a DaemonSet, one pod per node, plus the
 /// Service the CUE names <c>webserviceExpose</c> for exposed ports.
 /// </summary>
-public sealed class DaemonComponent : IComponentType
+internal sealed class DaemonComponent : IComponentType
 {
     public string Name => "daemon";
     public string? WorkloadKind => "apps/v1 DaemonSet";
@@ -194,7 +195,7 @@ public sealed class DaemonComponent : IComponentType
 /// <c>statefulset</c> (vela-templates/definitions/internal/component/statefulset.cue): a StatefulSet plus the Service
 /// <c>statefulsetsExpose</c> for exposed ports.
 /// </summary>
-public sealed class StatefulSetComponent : IComponentType
+internal sealed class StatefulSetComponent : IComponentType
 {
     public string Name => "statefulset";
     public string? WorkloadKind => "apps/v1 StatefulSet";
@@ -220,7 +221,7 @@ public sealed class StatefulSetComponent : IComponentType
 /// <c>k8s-objects</c> (vela-templates/definitions/internal/component/k8s-objects.cue): the first object is the workload,
 /// the others are outputs <c>objects-1</c>, <c>objects-2</c>, ...
 /// </summary>
-public sealed class K8sObjectsComponent : IComponentType
+internal sealed class K8sObjectsComponent : IComponentType
 {
     public string Name => "k8s-objects";
     public string? WorkloadKind => null;
@@ -238,7 +239,7 @@ public sealed class K8sObjectsComponent : IComponentType
     public void Render(ComponentRender render)
     {
         if (render.Properties["objects"] is not JsonArray { Count: > 0 } objects)
-            throw new Diagnostics.VelaProblemException(new Diagnostics.VelaProblem("VelaPropertyInvalid", Diagnostics.ProblemCategory.InvalidData,
+            throw new Diagnostics.VelaProblemException(new Diagnostics.VelaProblem(ErrorIds.Load.PropertyInvalid, Diagnostics.ProblemCategory.InvalidData,
                 "objects must list at least one object", render.Component.Location, render.Application.Name, render.Component.Name, "properties.objects"));
         render.Workload = (JsonObject)objects[0]!.DeepClone();
         for (var i = 1; i < objects.Count; i++) render.Outputs.Add(new RenderedOutput($"objects-{i}", (JsonObject)objects[i]!.DeepClone()));
@@ -249,7 +250,7 @@ public sealed class K8sObjectsComponent : IComponentType
 /// <c>raw</c>: KubeVela's built-in type whose properties are one Kubernetes object, applied as written (the spec's
 /// <c>mysql-cluster</c> MysqlCluster).
 /// </summary>
-public sealed class RawComponent : IComponentType
+internal sealed class RawComponent : IComponentType
 {
     public string Name => "raw";
     public string? WorkloadKind => null;

@@ -9,7 +9,7 @@ namespace GitOpsVela.Engine.Rendering.FluxComponents;
 /// existing source, the source it pulls from (<c>HelmRepository</c> for helm/oci, <c>GitRepository</c>, <c>Bucket</c>).
 /// Flux's helm-controller does the install; with a local <c>helm</c> binary the reconcile layer may render the chart instead.
 /// </summary>
-public sealed class HelmComponent : IComponentType
+internal sealed class HelmComponent : IComponentType
 {
     private static readonly Schema UrlRef = Schema.Object(new()
     {

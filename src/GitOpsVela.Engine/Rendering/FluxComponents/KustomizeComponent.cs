@@ -12,7 +12,7 @@ namespace GitOpsVela.Engine.Rendering.FluxComponents;
 /// repository, builds <c>path</c> and applies what it finds, and moves image tags in git for <c>imageRepository</c>. So this
 /// type renders no object of its own: <see cref="KustomizeSource"/> reads the properties for the sync and image stages.
 /// </summary>
-public sealed class KustomizeComponent : IComponentType
+internal sealed class KustomizeComponent : IComponentType
 {
     public string Name => "kustomize";
 
@@ -90,7 +90,7 @@ public sealed class KustomizeComponent : IComponentType
 }
 
 /// <summary>What a <c>kustomize</c> component asks the sync and image stages to do.</summary>
-public sealed record KustomizeSource(
+internal sealed record KustomizeSource(
     string Url,
     string? Branch,
     string? Tag,

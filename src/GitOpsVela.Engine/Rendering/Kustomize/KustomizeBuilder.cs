@@ -6,16 +6,17 @@ using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Kube;
 using GitOpsVela.Engine.Rendering.Patching;
+using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Yaml;
 
 namespace GitOpsVela.Engine.Rendering.Kustomize;
 
 /// <summary>One object built from a source path, with the file it came from.</summary>
-public sealed record BuiltObject(JsonObject Object, string File);
+internal sealed record BuiltObject(JsonObject Object, string File);
 
 /// <summary>Builds a path of a checkout into objects (kustomize, or every YAML file of a plain folder).</summary>
-public interface IManifestBuilder
+internal interface IManifestBuilder
 {
     IReadOnlyList<BuiltObject> Build(string root, string path);
 }
@@ -31,7 +32,7 @@ public interface IManifestBuilder
 /// inside the checkout: <c>..</c> that leaves it, absolute paths and symlinks pointing outside are refused.
 /// Output is in kustomize's legacy order (namespaces, CRDs, ... workloads), as <c>kubectl kustomize</c> prints it.
 /// </summary>
-public sealed class KustomizeBuilder : IManifestBuilder
+internal sealed class KustomizeBuilder : IManifestBuilder
 {
     private static readonly string[] KustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
@@ -376,63 +377,9 @@ public sealed class KustomizeBuilder : IManifestBuilder
             matched = true;
             var body = (JsonObject)patch.DeepClone();
             if (target is not null) { body.Remove("metadata"); body.Remove("kind"); body.Remove("apiVersion"); }
-            StrategicMerge(o.Object, body, "");
+            StrategicMergePatch.Apply(o.Object, body);
         }
         if (!matched) throw Problem($"the strategic merge patch for {kind}/{name} matches no resource", file, "patches");
-    }
-
-    /// <summary>Patch merge keys of the built-in kinds kustomize merges lists by.</summary>
-    private static string? MergeKey(string path, string field) => field switch
-    {
-        "containers" or "initContainers" or "ephemeralContainers" or "volumes" or "env" or "imagePullSecrets" => "name",
-        "volumeMounts" => "mountPath",
-        "volumeDevices" => "devicePath",
-        "ports" when path.EndsWith("containers", StringComparison.Ordinal) || path.Contains("containers") => "containerPort",
-        "ports" => "port",
-        "tolerations" => null,
-        _ => null,
-    };
-
-    private static void StrategicMerge(JsonObject target, JsonObject patch, string path)
-    {
-        foreach (var (key, value) in patch)
-        {
-            if (value is null)
-            {
-                target.Remove(key);
-                continue;
-            }
-            if (value is JsonObject po && po["$patch"]?.GetValue<string>() == "delete")
-            {
-                target.Remove(key);
-                continue;
-            }
-            if (value is JsonObject pobj && target[key] is JsonObject tobj) StrategicMerge(tobj, pobj, path + "." + key);
-            else if (value is JsonArray parr && target[key] is JsonArray tarr && MergeKey(path, key) is { } mk)
-            {
-                // As kustomize merges associative lists: the patch's elements first (merged into the originals they name),
-                // then the original elements the patch does not mention.
-                var merged = new JsonArray();
-                var used = new HashSet<string?>();
-                foreach (var item in parr.OfType<JsonObject>())
-                {
-                    var id = item[mk]?.ToJsonString();
-                    used.Add(id);
-                    var existing = tarr.OfType<JsonObject>().FirstOrDefault(e => e[mk]?.ToJsonString() == id);
-                    if (item["$patch"]?.GetValue<string>() == "delete") continue;
-                    if (existing is null) merged.Add(item.DeepClone());
-                    else
-                    {
-                        var copy = (JsonObject)existing.DeepClone();
-                        StrategicMerge(copy, item, path + "." + key);
-                        merged.Add(copy);
-                    }
-                }
-                foreach (var e in tarr.OfType<JsonObject>().Where(e => !used.Contains(e[mk]?.ToJsonString()))) merged.Add(e.DeepClone());
-                target[key] = merged;
-            }
-            else target[key] = value.DeepClone();
-        }
     }
 
     // ---- labels, images, references ----
@@ -494,7 +441,7 @@ public sealed class KustomizeBuilder : IManifestBuilder
                 {
                     var image = c["image"]?.GetValue<string>();
                     if (image is null) continue;
-                    var (name, tag, digest) = SplitImage(image);
+                    var (name, tag, digest) = ImageReference.Split(image);
                     foreach (var rule in images.OfType<JsonObject>())
                     {
                         if (rule["name"]?.GetValue<string>() != name) continue;
@@ -505,15 +452,6 @@ public sealed class KustomizeBuilder : IManifestBuilder
                         break;
                     }
                 }
-    }
-
-    private static (string Name, string? Tag, string? Digest) SplitImage(string image)
-    {
-        string? digest = null;
-        var at = image.IndexOf('@');
-        if (at >= 0) (image, digest) = (image[..at], image[(at + 1)..]);
-        var colon = image.LastIndexOf(':');
-        return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..], digest) : (image, null, digest);
     }
 
     private static void UpdateReferences(JsonObject obj, Dictionary<(string Kind, string Name), string> renames)
@@ -622,5 +560,5 @@ public sealed class KustomizeBuilder : IManifestBuilder
         (owner?[key] as JsonArray ?? []).Select(n => n?.GetValue<string>()).OfType<string>();
 
     private static VelaProblemException Problem(string message, string file, string field, SourceLocation? location = null) =>
-        new(new VelaProblem("VelaKustomizeInvalid", ProblemCategory.InvalidData, message, location ?? new SourceLocation(file, 0, 0), Property: field));
+        new(new VelaProblem(ErrorIds.Render.KustomizeInvalid, ProblemCategory.InvalidData, message, location ?? new SourceLocation(file, 0, 0), Property: field));
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace GitOpsVela.Engine.Rendering.Patching;
 
 /// <summary>A patch that cannot be applied; the renderer reports it against the trait that asked for it.</summary>
-public sealed class PatchException(string message) : Exception(message);
+internal sealed class PatchException(string message) : Exception(message);
 
 /// <summary>
 /// The patch strategies KubeVela's traits use on the workload (kubevela/kubevela pkg/cue/model/sets strategy patching):
@@ -11,7 +11,7 @@ public sealed class PatchException(string message) : Exception(message);
 /// appended), <c>+patchStrategy=replace/retainKeys</c> replace the value, RFC 7386 JSON merge patch (<c>null</c> deletes)
 /// and RFC 6902 JSON patch.
 /// </summary>
-public static class JsonPatching
+internal static class JsonPatching
 {
     /// <summary>Merges <paramref name="patch"/> into <paramref name="target"/>: maps recursively, everything else replaced.</summary>
     public static void Merge(JsonObject target, JsonObject patch)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Rendering.Patching;
 
 namespace GitOpsVela.Engine.Rendering.Policies;
 
@@ -13,12 +14,12 @@ namespace GitOpsVela.Engine.Rendering.Policies;
 /// properties and enabled traits, nothing of the old component); otherwise the entry is merged in. When it selects
 /// nothing and contains a lowercase letter, the entry is <b>appended</b> as a new component.</item>
 /// </list>
-/// Merging: properties as mergo v0.3.16 <c>Merge(WithOverride)</c> — maps key by key, lists and scalars (even empty,
-/// even <c>null</c>) replaced. Traits are keyed by type: a patch merges into the trait of its type or is appended;
+/// Merging: properties as mergo v0.3.16 <c>Merge(WithOverride)</c> does on JSON maps, which is
+/// <see cref="JsonPatching.Merge"/> — maps key by key, lists and scalars (even empty, even <c>null</c>) replaced. Traits are keyed by type: a patch merges into the trait of its type or is appended;
 /// <c>disable: true</c> removes it (as in KubeVela, a component with two traits of one type comes out with the last of
 /// them twice). After the entries, <c>selector</c> keeps only the components it names (by their original names).
 /// </summary>
-public static class OverridePolicy
+internal static class OverridePolicy
 {
     public static IReadOnlyList<EffectiveComponent> Apply(Application app, IReadOnlyList<Policy> overrides) =>
         Apply(app.Components.Select(EffectiveComponent.From).ToList(), overrides);
@@ -73,7 +74,7 @@ public static class OverridePolicy
     private static EffectiveComponent Merge(EffectiveComponent component, ComponentPatch patch)
     {
         var properties = (JsonObject)component.Properties.DeepClone();
-        if (patch.Properties is { } changes) MergeWithOverride(properties, changes);
+        if (patch.Properties is { } changes) JsonPatching.Merge(properties, changes);
 
         var traits = new Dictionary<string, EffectiveTrait>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -92,7 +93,7 @@ public static class OverridePolicy
                     continue;
                 }
                 var merged = (JsonObject)existing.Properties.DeepClone();
-                if (t.Properties is { } traitChanges) MergeWithOverride(merged, traitChanges);
+                if (t.Properties is { } traitChanges) JsonPatching.Merge(merged, traitChanges);
                 traits[t.Type] = existing with { Properties = merged };
             }
             else if (!t.Disable)
@@ -102,15 +103,5 @@ public static class OverridePolicy
             }
         }
         return component with { Properties = properties, Traits = order.Where(traits.ContainsKey).Select(t => traits[t]).ToList() };
-    }
-
-    /// <summary>mergo <c>Merge(&amp;base, patch, WithOverride)</c> on JSON maps: maps merge key by key, everything else is replaced.</summary>
-    private static void MergeWithOverride(JsonObject target, JsonObject patch)
-    {
-        foreach (var (key, value) in patch)
-        {
-            if (value is JsonObject child && target[key] is JsonObject { Count: > 0 } existing) MergeWithOverride(existing, child);
-            else target[key] = value?.DeepClone();
-        }
     }
 }

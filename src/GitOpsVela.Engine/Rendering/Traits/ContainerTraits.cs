@@ -13,7 +13,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 /// <c>env</c> into the existing variables (overriding values of the same name, keeping <c>valueFrom</c> of the others),
 /// drops <c>unset</c> names, or with <c>replace</c> sets exactly <c>env</c>.
 /// </summary>
-public sealed class EnvTrait : ITraitType
+internal sealed class EnvTrait : ITraitType
 {
     public string Name => "env";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -71,7 +71,7 @@ public sealed class EnvTrait : ITraitType
 }
 
 /// <summary><c>sidecar</c> (vela-templates/definitions/internal/trait/sidecar.cue): adds (or merges by name) a container in the pod.</summary>
-public sealed class SidecarTrait : ITraitType
+internal sealed class SidecarTrait : ITraitType
 {
     public string Name => "sidecar";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -107,7 +107,7 @@ public sealed class SidecarTrait : ITraitType
 /// <c>init-container</c> (vela-templates/definitions/internal/trait/init-container.cue): an init container sharing an
 /// emptyDir volume (<c>mountName</c>, default workdir) with the component's container.
 /// </summary>
-public sealed class InitContainerTrait : ITraitType
+internal sealed class InitContainerTrait : ITraitType
 {
     public string Name => "init-container";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -157,7 +157,7 @@ public sealed class InitContainerTrait : ITraitType
 /// (of the pod template, or of a CronJob's job template). <c>cpu</c>+<c>memory</c> set both; <c>requests</c>/<c>limits</c>
 /// set each (cpu 1 and memory 2048Mi by default); as in the CUE, <c>cpu</c> or <c>memory</c> alone sets nothing.
 /// </summary>
-public sealed class ResourceTrait : ITraitType
+internal sealed class ResourceTrait : ITraitType
 {
     public string Name => "resource";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch", "cronjobs.batch"];
@@ -206,7 +206,7 @@ public sealed class ResourceTrait : ITraitType
 }
 
 /// <summary><c>container-image</c> (vela-templates/definitions/internal/trait/container-image.cue): sets the image (and pull policy) of containers by name.</summary>
-public sealed class ContainerImageTrait : ITraitType
+internal sealed class ContainerImageTrait : ITraitType
 {
     public string Name => "container-image";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -236,7 +236,7 @@ public sealed class ContainerImageTrait : ITraitType
 /// <c>command</c> (vela-templates/definitions/internal/trait/command.cue): replaces a container's command; sets
 /// <c>args</c>, or adds <c>addArgs</c> / removes <c>delArgs</c> from the existing ones.
 /// </summary>
-public sealed class CommandTrait : ITraitType
+internal sealed class CommandTrait : ITraitType
 {
     public string Name => "command";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -281,7 +281,7 @@ public sealed class CommandTrait : ITraitType
 /// template reads a <c>name</c> field its schema does not have (KubeVela fails with <c>undefined field: name</c>), is
 /// rendered here with each entry's <c>containerName</c>.
 /// </summary>
-public sealed class StartupProbeTrait : ITraitType
+internal sealed class StartupProbeTrait : ITraitType
 {
     public string Name => "startup-probe";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -334,7 +334,7 @@ public sealed class StartupProbeTrait : ITraitType
 /// every container of the pod (the patch is a list pattern, <c>containers: [...{lifecycle: ...}]</c>), sidecars included;
 /// an <c>httpGet</c> handler's <c>scheme</c> defaults to HTTP.
 /// </summary>
-public sealed class LifecycleTrait : ITraitType
+internal sealed class LifecycleTrait : ITraitType
 {
     public string Name => "lifecycle";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -380,7 +380,7 @@ public sealed class LifecycleTrait : ITraitType
 /// (protocol TCP by default); with ports, each keeps containerPort, protocol and name and takes hostPort/hostIP from the
 /// given port of the same protocol and number, and given ports it lacks are appended (without a name).
 /// </summary>
-public sealed class ContainerPortsTrait : ITraitType
+internal sealed class ContainerPortsTrait : ITraitType
 {
     public string Name => "container-ports";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -454,7 +454,7 @@ public sealed class ContainerPortsTrait : ITraitType
 /// storage): for each <c>envMappings</c> entry (in key order) an env variable of the component's container read from a
 /// Secret's key (<c>key</c>, default the variable's name), merged by name into the container's env.
 /// </summary>
-public sealed class ServiceBindingTrait : ITraitType
+internal sealed class ServiceBindingTrait : ITraitType
 {
     public string Name => "service-binding";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];

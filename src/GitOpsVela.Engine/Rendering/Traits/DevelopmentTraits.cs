@@ -12,7 +12,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 /// <c>dev.nocalhost</c>, the dev configuration as a JSON string (keys in the order KubeVela's CUE writes them; the
 /// language names go/java/python/node/ruby pick Nocalhost's dev images).
 /// </summary>
-public sealed class NocalhostTrait : ITraitType
+internal sealed class NocalhostTrait : ITraitType
 {
     public string Name => "nocalhost";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];

@@ -10,7 +10,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 /// with <c>create</c> outputs the ServiceAccount, with <c>privileges</c> a Role/RoleBinding (namespace scope) and a
 /// ClusterRole/ClusterRoleBinding named <c>&lt;namespace&gt;:&lt;name&gt;</c> (cluster scope).
 /// </summary>
-public sealed class ServiceAccountTrait : ITraitType
+internal sealed class ServiceAccountTrait : ITraitType
 {
     public string Name => "service-account";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];

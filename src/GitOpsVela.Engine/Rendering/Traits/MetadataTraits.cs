@@ -10,7 +10,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 /// <c>labels</c> (vela-templates/definitions/internal/trait/labels.cue): JSON-merge-patches the labels onto the workload's
 /// metadata and, when it has one, its pod template (<c>null</c> removes a label).
 /// </summary>
-public sealed class LabelsTrait : ITraitType
+internal sealed class LabelsTrait : ITraitType
 {
     public string Name => "labels";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];
@@ -23,7 +23,7 @@ public sealed class LabelsTrait : ITraitType
 /// <c>annotations</c> (vela-templates/definitions/internal/trait/annotations.cue): as labels, for annotations, also on a
 /// CronJob's job template and its pod template.
 /// </summary>
-public sealed class AnnotationsTrait : ITraitType
+internal sealed class AnnotationsTrait : ITraitType
 {
     public string Name => "annotations";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];

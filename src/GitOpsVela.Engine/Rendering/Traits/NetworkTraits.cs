@@ -40,7 +40,7 @@ internal static class IngressRendering
 /// Kubernetes removed in 1.22; GitOpsVela writes the same routes as networking.k8s.io/v1 (the shape of ingress-1-20.cue
 /// without the class annotation) so the spec's my-app deploys on today's clusters.
 /// </summary>
-public sealed class IngressTrait : ITraitType
+internal sealed class IngressTrait : ITraitType
 {
     public string Name => "ingress";
     public IReadOnlyList<string> AppliesTo { get; } = [];
@@ -72,7 +72,7 @@ public sealed class IngressTrait : ITraitType
 /// networking.k8s.io/v1beta1 (gone since Kubernetes 1.22); GitOpsVela writes the same routes as networking.k8s.io/v1,
 /// as for <see cref="IngressTrait"/>.
 /// </summary>
-public sealed class PureIngressTrait : ITraitType
+internal sealed class PureIngressTrait : ITraitType
 {
     public string Name => "pure-ingress";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];
@@ -98,7 +98,7 @@ public sealed class PureIngressTrait : ITraitType
 }
 
 /// <summary><c>ingress-1-20</c> (vela-templates/definitions/deprecated/ingress-1-20.cue): as ingress, networking.k8s.io/v1 with the <c>kubernetes.io/ingress.class</c> annotation.</summary>
-public sealed class Ingress120Trait : ITraitType
+internal sealed class Ingress120Trait : ITraitType
 {
     public string Name => "ingress-1-20";
     public IReadOnlyList<string> AppliesTo { get; } = [];
@@ -137,7 +137,7 @@ public sealed class Ingress120Trait : ITraitType
 /// annotation; <c>gatewayHost</c> as <c>ingress.controller/host</c>; TLS for <c>domain</c> with <c>secretName</c>; no host
 /// without <c>domain</c>. The trait may be attached more than once with different names.
 /// </summary>
-public sealed class GatewayTrait : ITraitType
+internal sealed class GatewayTrait : ITraitType
 {
     public string Name => "gateway";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps"];
@@ -216,7 +216,7 @@ public sealed class GatewayTrait : ITraitType
 /// <c>expose</c> (vela-templates/definitions/internal/trait/expose.cue): output <c>service</c> for <c>ports</c> (or the
 /// deprecated <c>port</c> list), selecting the component's pods or <c>matchLabels</c>, of <c>type</c>.
 /// </summary>
-public sealed class ExposeTrait : ITraitType
+internal sealed class ExposeTrait : ITraitType
 {
     public string Name => "expose";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps"];
@@ -289,7 +289,7 @@ internal static class ServiceOutput
 /// <c>hostalias</c> (vela-templates/definitions/internal/trait/hostalias.cue): entries of the pod's
 /// <c>/etc/hosts</c>, merged by <c>ip</c> into the <c>hostAliases</c> the component already has.
 /// </summary>
-public sealed class HostAliasTrait : ITraitType
+internal sealed class HostAliasTrait : ITraitType
 {
     public string Name => "hostalias";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];

@@ -7,7 +7,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 // Traits that patch the workload as written: json-patch, json-merge-patch.
 
 /// <summary><c>json-patch</c> (vela-templates/definitions/internal/trait/json-patch.cue): RFC 6902 <c>operations</c> on the workload.</summary>
-public sealed class JsonPatchTrait : ITraitType
+internal sealed class JsonPatchTrait : ITraitType
 {
     public string Name => "json-patch";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];
@@ -28,7 +28,7 @@ public sealed class JsonPatchTrait : ITraitType
 }
 
 /// <summary><c>json-merge-patch</c> (vela-templates/definitions/internal/trait/json-merge-patch.cue): an RFC 7386 merge patch on the workload.</summary>
-public sealed class JsonMergePatchTrait : ITraitType
+internal sealed class JsonMergePatchTrait : ITraitType
 {
     public string Name => "json-merge-patch";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];

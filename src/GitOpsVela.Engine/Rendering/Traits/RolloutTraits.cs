@@ -13,7 +13,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 /// <c>rollingStrategy</c>'s maxSurge/maxUnavailable (25%) or partition (0). The strategy replaces the workload's own
 /// (<c>+patchStrategy=retainKeys</c>).
 /// </summary>
-public sealed class K8sUpdateStrategyTrait : ITraitType
+internal sealed class K8sUpdateStrategyTrait : ITraitType
 {
     public string Name => "k8s-update-strategy";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps"];

@@ -7,7 +7,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 // Traits that set how many pods run: scaler, hpa, cpuscaler.
 
 /// <summary><c>scaler</c> (vela-templates/definitions/internal/trait/scaler.cue): sets <c>spec.replicas</c> (default 1).</summary>
-public sealed class ScalerTrait : ITraitType
+internal sealed class ScalerTrait : ITraitType
 {
     public string Name => "scaler";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];
@@ -22,7 +22,7 @@ public sealed class ScalerTrait : ITraitType
 /// 1.23 and later) scaling the workload on CPU, optionally memory (each with its own <c>type</c> and <c>value</c>, as
 /// hpa.cue does since v1.10) and pod custom metrics.
 /// </summary>
-public sealed class HpaTrait : ITraitType
+internal sealed class HpaTrait : ITraitType
 {
     public string Name => "hpa";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps"];
@@ -94,7 +94,7 @@ public sealed class HpaTrait : ITraitType
 /// <c>cpuscaler</c> (vela-templates/definitions/internal/trait/cpuscaler.cue): output <c>cpuscaler</c>, an autoscaling/v1
 /// HorizontalPodAutoscaler keeping average CPU at <c>cpuUtil</c> percent between <c>min</c> and <c>max</c> replicas.
 /// </summary>
-public sealed class CpuScalerTrait : ITraitType
+internal sealed class CpuScalerTrait : ITraitType
 {
     public string Name => "cpuscaler";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps"];

@@ -11,7 +11,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 /// terms are typed by the CUE's <c>#labelSelector</c> / <c>#nodeSelecor</c>, so a match expression without
 /// <c>operator</c> gets "In", and a toleration without one gets "Equal".
 /// </summary>
-public sealed class AffinityTrait : ITraitType
+internal sealed class AffinityTrait : ITraitType
 {
     public string Name => "affinity";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -151,7 +151,7 @@ public sealed class AffinityTrait : ITraitType
 /// <c>topologyspreadconstraints</c> (vela-templates/definitions/internal/trait/topologyspreadconstraints.cue): the pod's
 /// <c>topologySpreadConstraints</c>, <c>whenUnsatisfiable</c> DoNotSchedule by default, match expressions' operator In.
 /// </summary>
-public sealed class TopologySpreadConstraintsTrait : ITraitType
+internal sealed class TopologySpreadConstraintsTrait : ITraitType
 {
     public string Name => "topologyspreadconstraints";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -204,7 +204,7 @@ public sealed class TopologySpreadConstraintsTrait : ITraitType
 /// term matching each <c>affinity</c> key <c>In</c> its values, and a NoSchedule toleration (operator Equal) per
 /// <c>tolerations</c> entry; both in key order.
 /// </summary>
-public sealed class NodeAffinityTrait : ITraitType
+internal sealed class NodeAffinityTrait : ITraitType
 {
     public string Name => "node-affinity";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];

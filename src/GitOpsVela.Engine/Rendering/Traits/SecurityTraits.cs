@@ -12,7 +12,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 /// readOnlyRootFilesystem, privileged (false) and runAsNonRoot (true) always — on one container (<c>containerName</c>,
 /// default the component's) or on each of <c>containers</c>.
 /// </summary>
-public sealed class SecurityContextTrait : ITraitType
+internal sealed class SecurityContextTrait : ITraitType
 {
     public string Name => "securitycontext";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -59,7 +59,7 @@ public sealed class SecurityContextTrait : ITraitType
 /// pod's <c>securityContext</c> — appArmorProfile, fsGroup, runAsGroup, runAsUser, seccompProfile when given, and
 /// runAsNonRoot (true by default).
 /// </summary>
-public sealed class PodSecurityContextTrait : ITraitType
+internal sealed class PodSecurityContextTrait : ITraitType
 {
     public string Name => "podsecuritycontext";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];

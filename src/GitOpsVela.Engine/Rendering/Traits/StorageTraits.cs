@@ -13,7 +13,7 @@ namespace GitOpsVela.Engine.Rendering.Traits;
 /// named <c>&lt;kind&gt;-&lt;name&gt;</c>, mounted in the first container (block PVCs as volumeDevices, configMap/secret
 /// keys as env), and the PVCs, ConfigMaps and Secrets themselves unless <c>mountOnly</c>.
 /// </summary>
-public sealed class StorageTrait : ITraitType
+internal sealed class StorageTrait : ITraitType
 {
     public string Name => "storage";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
@@ -249,7 +249,7 @@ internal static class FirstContainer
 /// <c>volume-&lt;name&gt;</c> mounted in the first container (<c>readOnly</c> false by default) and, when <c>data</c> is
 /// given, the ConfigMap itself (output <c>&lt;name&gt;</c>).
 /// </summary>
-public sealed class ConfigMapTrait : ITraitType
+internal sealed class ConfigMapTrait : ITraitType
 {
     public string Name => "configmap";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];
@@ -296,7 +296,7 @@ public sealed class ConfigMapTrait : ITraitType
 /// container (<c>volumeMounts</c>, or <c>volumeDevices</c> for Block). KubeVela's template writes <c>selector</c> into
 /// the claim's <c>dataSource</c>, which the API server rejects; GitOpsVela writes it to <c>spec.selector</c>.
 /// </summary>
-public sealed class PvcTrait : ITraitType
+internal sealed class PvcTrait : ITraitType
 {
     public string Name => "pvc";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps"];
@@ -369,7 +369,7 @@ public sealed class PvcTrait : ITraitType
 /// secret (defaultMode 420, items' mode 511) or emptyDir (the default) — merged by name into the pod's volumes. Nothing
 /// is mounted: a sidecar or the component mounts them by name.
 /// </summary>
-public sealed class VolumesTrait : ITraitType
+internal sealed class VolumesTrait : ITraitType
 {
     public string Name => "volumes";
     public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps"];

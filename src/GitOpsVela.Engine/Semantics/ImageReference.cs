@@ -1,4 +1,4 @@
-namespace GitOpsVela.Engine.Images;
+namespace GitOpsVela.Engine.Semantics;
 
 /// <summary>
 /// An image name as docker reads it: the first path component is a registry host when it has a dot, a colon or is
@@ -14,7 +14,11 @@ public sealed record ImageReference(string Registry, string Repository, string? 
     /// <summary>The name without tag or digest, as written in manifests (<c>nginx</c> stays <c>nginx</c> for Docker Hub library images).</summary>
     public string Name { get; init; } = "";
 
-    public static ImageReference Parse(string image)
+    /// <summary>
+    /// The name, tag and digest of an image as written (<c>host:5000/app:1@sha256:...</c>): a colon after the last slash
+    /// starts the tag, an <c>@</c> the digest. No normalisation and no checks (kustomize's <c>images</c> work on this).
+    /// </summary>
+    public static (string Name, string? Tag, string? Digest) Split(string image)
     {
         var rest = image.Trim();
         string? digest = null;
@@ -23,7 +27,13 @@ public sealed record ImageReference(string Registry, string Repository, string? 
         string? tag = null;
         var colon = rest.LastIndexOf(':');
         if (colon > rest.LastIndexOf('/')) (rest, tag) = (rest[..colon], rest[(colon + 1)..]);
-        var name = rest;
+        return (rest, tag, digest);
+    }
+
+    public static ImageReference Parse(string image)
+    {
+        var (name, tag, digest) = Split(image);
+        var rest = name;
         var slash = rest.IndexOf('/');
         string registry, repository;
         if (slash > 0 && (rest[..slash].Contains('.') || rest[..slash].Contains(':') || rest[..slash] == "localhost"))
