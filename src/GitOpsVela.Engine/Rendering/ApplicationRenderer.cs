@@ -24,6 +24,12 @@ internal sealed record RenderOptions
     /// <summary>Objects built from the synced sources of source-backed components (kustomize), by component name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? SourceObjects { get; init; }
 
+    /// <summary>
+    /// Which versions the target cluster serves of the kinds some types write in more than one version (Flux's), by
+    /// discovery; <see cref="ServedApiVersions.Unknown"/> offline, when the newest GA versions are written.
+    /// </summary>
+    public ServedApiVersions ServedVersions { get; init; } = ServedApiVersions.Unknown;
+
     /// <summary>Components after override policies; null renders the application's components as written.</summary>
     public IReadOnlyList<EffectiveComponent>? Components { get; init; }
 }
@@ -93,6 +99,7 @@ internal static class ApplicationRenderer
             Namespace = ns,
             AppRevision = $"{application.Name}-v{options.Revision}",
             Effective = component,
+            ServedVersions = options.ServedVersions,
             SourceObjects = options.SourceObjects?.GetValueOrDefault(component.Name),
         };
 

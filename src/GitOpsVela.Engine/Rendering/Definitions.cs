@@ -19,6 +19,9 @@ internal interface IComponentType
 
     /// <summary>Fills <see cref="ComponentRender.Workload"/> and <see cref="ComponentRender.Outputs"/> from <see cref="ComponentRender.Properties"/>.</summary>
     void Render(ComponentRender render);
+
+    /// <summary>Kinds this type writes in the version the cluster serves (<see cref="ComponentRender.ServedVersions"/>); none for most.</summary>
+    IReadOnlyList<VersionedKind> VersionedKinds => [];
 }
 
 /// <summary>A trait type (KubeVela TraitDefinition): patches the workload and/or adds outputs.</summary>
@@ -66,6 +69,12 @@ internal sealed class ComponentRender
     /// stage; null when rendering offline.
     /// </summary>
     public IReadOnlyList<JsonObject>? SourceObjects { get; init; }
+
+    /// <summary>
+    /// What the target cluster serves of the kinds the type writes in more than one version (<see cref="IComponentType.VersionedKinds"/>);
+    /// <see cref="ServedApiVersions.Unknown"/> offline (the newest GA versions).
+    /// </summary>
+    public ServedApiVersions ServedVersions { get; init; } = ServedApiVersions.Unknown;
 
     /// <summary>CUE <c>output</c>: the workload.</summary>
     public JsonObject? Workload { get; set; }
