@@ -14,13 +14,31 @@ namespace GitOpsVela.Engine.Tests.Delivery;
 /// cluster named by GITOPSVELA_TEST_KUBECONFIG): discovery finds the newest served version of each Flux kind the
 /// <c>helm</c> component writes, and the preview and the run write that version.
 /// </summary>
+[Collection(FluxCrdTests.Name)]
 public sealed class FluxVersionDeliveryTests : IAsyncLifetime
 {
     private readonly ClusterTarget _cluster = new();
+    private readonly List<string> _crds = [];
 
     public Task InitializeAsync() => _cluster.InitializeAsync();
 
-    public Task DisposeAsync() => _cluster.DisposeAsync();
+    /// <summary>
+    /// Against a real cluster a CRD is deleted in the background: wait until it is gone, so the next test that installs it
+    /// with other versions does not rewrite one whose stored objects then cannot be cleaned up.
+    /// </summary>
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        if (!_cluster.IsRealCluster) return;
+        foreach (var name in _crds) await WaitGoneAsync(name);
+    }
+
+    private async Task WaitGoneAsync(string crdName)
+    {
+        using var client = _cluster.Connect();
+        var crds = await client.ResolveAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", default);
+        for (var i = 0; i < 300 && await client.GetAsync(crds!, null, crdName, default) is not null; i++) await Task.Delay(200);
+    }
 
     private static Application HelmApp(string ns) => ApplicationLoader.LoadText($$"""
         apiVersion: core.oam.dev/v1beta1
@@ -59,10 +77,12 @@ public sealed class FluxVersionDeliveryTests : IAsyncLifetime
                 }).ToArray()),
             },
         };
+        await WaitGoneAsync($"{plural}.{group}");
         using var client = _cluster.Connect();
         var resource = await client.ResolveAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", default);
         await client.ApplyAsync(resource!, crd, "test", force: true, dryRun: false, default);
         _cluster.TrackCrd($"{plural}.{group}");
+        _crds.Add($"{plural}.{group}");
         // A real API server serves a new CRD's versions a moment after it is created.
         for (var i = 0; i < 100; i++)
         {
@@ -103,10 +123,20 @@ public sealed class FluxVersionDeliveryTests : IAsyncLifetime
         var ns = await _cluster.CreateNamespaceAsync();
         using var target = KubeDelivery.Open(_cluster.Kubeconfig, _cluster.Context, NullEngineOutput.Instance);
         var preview = await Assert.ThrowsAsync<VelaProblemException>(() => target.PlanAsync(HelmApp(ns), default));
-        Assert.Contains("helm.toolkit.fluxcd.io/v2 HelmRelease", preview.Problem.Message);
+        Assert.Matches("helm.toolkit.fluxcd.io/v2 HelmRelease|source.toolkit.fluxcd.io/v1 HelmRepository", preview.Problem.Message);
         var result = await target.CreateDelivery(NullEngineOutput.Instance).DeliverAsync(HelmApp(ns), new DeliveryOptions(), default);
         var step = Assert.Single(result.Record!.Workflow!.Steps);
         Assert.Contains("CustomResourceDefinition is not installed", step.Message);
-        Assert.Contains("helm.toolkit.fluxcd.io/v2", step.Message);
+        Assert.Matches("helm.toolkit.fluxcd.io/v2|source.toolkit.fluxcd.io/v1", step.Message);
     }
+}
+
+/// <summary>
+/// Test classes that install Flux's CustomResourceDefinitions (cluster-wide objects): against a real cluster they must not
+/// run at the same time.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class FluxCrdTests
+{
+    public const string Name = "Flux CustomResourceDefinitions";
 }

@@ -18,6 +18,7 @@ namespace GitOpsVela.Engine.Tests.Delivery;
 /// the spec's mysql application waits for the operator's CRDs, then for Flux to report the release Ready, then applies
 /// the MysqlCluster; the record lives in the cluster; a second pass writes nothing.
 /// </summary>
+[Collection(FluxCrdTests.Name)]
 public sealed class KubeDeliveryTests : IAsyncLifetime
 {
     private readonly ClusterTarget _cluster = new();

@@ -9,6 +9,7 @@ using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Tests.Cluster;
 using GitOpsVela.Engine.Tests.Infrastructure;
+using GitOpsVela.Engine.Tests.Delivery;
 using Xunit;
 using k8s;
 using k8s.Models;
@@ -20,6 +21,7 @@ namespace GitOpsVela.Engine.Tests.Reconcile;
 /// application <c>apps</c> (kustomize component) applied once, <c>my-app</c> (webservice + ingress) reaching the
 /// Kubernetes API test server; a pushed change to the ingress domain arrives on the next pass; a removed file is pruned.
 /// </summary>
+[Collection(FluxCrdTests.Name)]
 public sealed class GitOpsEndToEndTests : IAsyncLifetime
 {
     private readonly ClusterTarget _cluster = new();
