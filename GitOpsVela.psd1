@@ -5,6 +5,7 @@
     Author               = 'GitOpsVela'
     CompanyName          = 'GitOpsVela'
     Copyright            = '(c) GitOpsVela contributors. Apache-2.0.'
+    HelpInfoURI          = 'https://github.com/gitopsvela/gitopsvela/blob/main/README.md'
     Description          = "KubeVela's GitOps with Workflow from PowerShell: load, validate and render KubeVela Applications, apply them and run their workflows against any kubeconfig context, sync config repos and keep image tags current in git — no controller in the cluster."
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
@@ -33,7 +34,15 @@
             Tags         = @('KubeVela', 'GitOps', 'Kubernetes', 'OAM', 'Workflow', 'ImageAutomation', 'Flux', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             ProjectUri   = 'https://github.com/gitopsvela/gitopsvela'
             LicenseUri   = 'https://github.com/gitopsvela/gitopsvela/blob/main/LICENSE'
-            ReleaseNotes = 'First release: load, validate and render KubeVela Applications (webservice, worker, task, cron-task, daemon, statefulset, k8s-objects, raw; 19 traits; override policy) without a cluster.'
+            ReleaseNotes = @'
+0.1.0: the thirteen cmdlets of KubeVela's GitOps with Workflow without a controller. Get-VelaApplication,
+Test-VelaApplication and ConvertTo-VelaManifest read, validate and render Applications offline; Invoke-VelaWorkflow,
+Compare-VelaApplication, Resume-/Stop-/Restart-VelaWorkflow and Remove-VelaApplication deliver them to any kubeconfig
+context with server-side apply and one in-cluster record per application; Sync-VelaRepository and Invoke-VelaReconcile
+run the GitOps loop from a schedule; Get-VelaImageTag and Update-VelaImageTag keep image tags current in git.
+-WhatIf/-Confirm on everything that changes something, stable error ids, Azure DevOps and GitHub Actions annotations,
+credentials from SecretManagement. See about_GitOpsVela.
+'@
         }
     }
 }

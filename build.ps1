@@ -9,9 +9,14 @@
     with the engine, its packages and libgit2 for linux-x64, win-x64 and osx-arm64) — the same folder plain
     `dotnet build` produces on a machine without pwsh. This script then checks that layout is complete.
 
-    -Test runs `dotnet test GitOpsVela.sln` and, where Pester 5 is installed, the Pester tests in tests/pester
-    (in a child pwsh, so this session never loads the module's assemblies). Without Pester 5 it says so and
-    runs the xunit tests only.
+    -Test runs `dotnet test GitOpsVela.sln`: xunit and, through tests/GitOpsVela.Pester.Tests, the Pester suite in
+    tests/pester in pwsh 7.6.9 (the repository's local .NET tool) with Pester 5.7.1 from NuGet.
+
+    -UpdateHelp regenerates module/en-US/GitOpsVela.Commands.dll-Help.xml from the compiled cmdlets and
+    src/GitOpsVela.Commands/Help/*.md (in a child pwsh, so this session never loads the module's assemblies).
+
+    -Package publishes the laid-out module to out/packages/ as GitOpsVela.<version>.nupkg, the package
+    Install-PSResource installs from a local or hosted repository.
 
 .PARAMETER Configuration
     Debug (default) or Release.
@@ -22,11 +27,20 @@
 .PARAMETER Clean
     Removes out/ and every project's bin/ and obj/ before building.
 
+.PARAMETER UpdateHelp
+    Regenerates the MAML help from the compiled cmdlets.
+
+.PARAMETER Package
+    Writes out/packages/GitOpsVela.<version>.nupkg.
+
 .PARAMETER NoBuild
     With -Test: runs the tests against what is already built.
 
 .EXAMPLE
     ./build.ps1 -Configuration Release -Test
+
+.EXAMPLE
+    ./build.ps1 -UpdateHelp -Package
 
 .EXAMPLE
     ./build.ps1 -Clean
@@ -37,6 +51,8 @@ param(
     [string] $Configuration = 'Debug',
     [switch] $Test,
     [switch] $Clean,
+    [switch] $UpdateHelp,
+    [switch] $Package,
     [switch] $NoBuild
 )
 
@@ -63,6 +79,8 @@ function Test-ModuleLayout {
         'GitOpsVela.Types.ps1xml'
         'en-US/GitOpsVela.Commands.dll-Help.xml'
         'en-US/about_GitOpsVela.help.txt'
+        'en-US/about_GitOpsVela_Troubleshooting.help.txt'
+        'LICENSE'
         'dependencies/GitOpsVela.Engine.dll'
     )
     $missing = @($expected | Where-Object { -not (Test-Path (Join-Path $moduleOut $_)) })
@@ -74,36 +92,30 @@ function Test-ModuleLayout {
     Write-Host "module laid out in $moduleOut" -ForegroundColor Green
 }
 
-function Invoke-PesterTests {
-    $pester = Get-Module Pester -ListAvailable | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5 is not installed: tests/pester NOT run (Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser).'
-        return
-    }
-    # The pwsh running this script (as a dotnet global tool the process is dotnet, so look it up by name).
-    $pwsh = @(Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')) + @(Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue | ForEach-Object Source) |
-        Where-Object { Test-Path $_ } | Select-Object -First 1
-    if (-not $pwsh) { throw 'cannot find pwsh to run the Pester tests in' }
-    $script = @'
-param($PesterPath, $TestsPath)
-Import-Module $PesterPath
-$config = New-PesterConfiguration
-$config.Run.Path = $TestsPath
-$config.Run.PassThru = $true
-$config.Output.Verbosity = 'Detailed'
-$result = Invoke-Pester -Configuration $config
-exit $(if ($result.Result -eq 'Passed') { 0 } else { 1 })
-'@
-    Write-Host "Pester $($pester.Version): tests/pester" -ForegroundColor Cyan
-    $runner = Join-Path ([System.IO.Path]::GetTempPath()) "gitopsvela-pester-$PID.ps1"
-    Set-Content -LiteralPath $runner -Value $script -Encoding utf8
-    try {
-        & $pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester.Path -TestsPath (Join-Path $root 'tests' 'pester')
-        if ($LASTEXITCODE -ne 0) { throw 'Pester tests failed' }
-    }
-    finally {
-        Remove-Item -LiteralPath $runner -ErrorAction SilentlyContinue
-    }
+# A child pwsh (the one running this script), so this session never loads the module's assemblies.
+function Invoke-ChildPwsh([string] $Command) {
+    $pwsh = [Environment]::ProcessPath
+    [string[]] $arguments = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq "dotnet") { Join-Path $PSHOME "pwsh.dll" } else { @() }
+    & $pwsh @arguments -NoProfile -NonInteractive -Command $Command
+    if ($LASTEXITCODE -ne 0) { throw "pwsh -Command failed with exit code $LASTEXITCODE" }
+}
+
+function Update-Help {
+    Invoke-ChildPwsh "& '$(Join-Path $root 'src' 'GitOpsVela.Commands' 'Help' 'New-GitOpsVelaHelp.ps1')' -ModulePath '$(Join-Path $moduleOut 'GitOpsVela.psd1')' -Verbose"
+    Invoke-Dotnet build (Join-Path $root 'src' 'GitOpsVela.Commands') --configuration $Configuration --no-dependencies
+}
+
+function New-ModulePackage {
+    $packages = Join-Path $root 'out' 'packages'
+    New-Item -ItemType Directory -Path $packages -Force | Out-Null
+    Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+`$name = 'GitOpsVelaBuild' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+Register-PSResourceRepository -Name `$name -Uri '$packages' -Trusted
+try { Publish-PSResource -Path '$moduleOut' -Repository `$name }
+finally { Unregister-PSResourceRepository -Name `$name }
+"@
+    Write-Host "package in $packages" -ForegroundColor Green
 }
 
 Push-Location $root
@@ -119,12 +131,11 @@ try {
         Invoke-Dotnet build $solution --configuration $Configuration
         Test-ModuleLayout
     }
+    if ($UpdateHelp) { Update-Help }
+    if ($Package) { New-ModulePackage }
     if ($Test) {
-        # Run both suites, then fail if either failed.
-        $failures = @()
-        try { Invoke-Dotnet test $solution --configuration $Configuration --no-build } catch { $failures += $_.Exception.Message }
-        try { Invoke-PesterTests } catch { $failures += $_.Exception.Message }
-        if ($failures.Count -gt 0) { throw ($failures -join '; ') }
+        # The README's one test command: xunit and the Pester suite (tests/GitOpsVela.Pester.Tests runs it in pwsh 7.6.9).
+        Invoke-Dotnet test $solution --configuration $Configuration --no-build
         Write-Host 'all tests passed' -ForegroundColor Green
     }
 }

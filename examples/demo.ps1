@@ -3,7 +3,6 @@
 #
 #   dotnet run --project src/GitOpsVela.Host -- examples/demo.ps1
 #   pwsh -c 'Import-Module ./out/GitOpsVela/GitOpsVela.psd1; ./examples/demo.ps1'
-# Uses only the cmdlets the gitopsvela host has (the engine's core ones and the module's) and .NET calls.
 param(
     # The config repository to load.
     [string] $Path = [System.IO.Path]::Combine($PSScriptRoot, 'gitops-repo')

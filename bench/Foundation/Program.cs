@@ -19,18 +19,24 @@ try
     Generate(dir.FullName, Applications);
     RunPipeline(dir.FullName); // warm-up (JIT, caches)
     var times = new List<double>();
+    var cpuTimes = new List<double>();
     for (var i = 0; i < Rounds; i++)
     {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         var (apps, objects, problems) = RunPipeline(dir.FullName);
         sw.Stop();
+        cpuTimes.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
         if (apps != Applications || problems != 0) throw new InvalidOperationException($"expected {Applications} clean applications, got {apps} with {problems} problems");
         times.Add(sw.Elapsed.TotalSeconds);
         Console.WriteLine($"round {i + 1}: {apps} applications, {objects} objects in {sw.Elapsed.TotalMilliseconds:F0} ms = {apps / sw.Elapsed.TotalSeconds:F0} applications/s");
     }
     times.Sort();
     var median = times[times.Count / 2];
-    Console.WriteLine($"load+validate+render: median {Applications / median:F0} applications/s on one core (target >= 2000)");
+    Console.WriteLine($"load+validate+render: median {Applications / median:F0} applications/s on one core (target >= 5000)");
+    // CPU time spent by this process: what the work costs, whatever else the machine is doing (wall time is not, on a busy machine).
+    cpuTimes.Sort();
+    Console.WriteLine($"load+validate+render: median {Applications / cpuTimes[cpuTimes.Count / 2]:F0} applications per CPU-second");
     Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MB (target < 300)");
 }
 finally

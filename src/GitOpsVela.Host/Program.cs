@@ -38,7 +38,10 @@ public static class Program
                 console.Error("error: cannot find the GitOpsVela module (GitOpsVela/GitOpsVela.psd1 beside gitopsvela, or out/GitOpsVela above it); build it with `dotnet build` or set GITOPSVELA_MODULE_PATH.");
                 return 1;
             }
-            return new ScriptRunner(console, manifest).Run(parsed);
+            var code = new ScriptRunner(console, manifest).Run(parsed);
+            // Azure DevOps reads this from the log: a failed script marks the run failed (its errors are already logged as issues).
+            if (code != 0 && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("TF_BUILD"))) console.Out("##vso[task.complete result=Failed;]\n");
+            return code;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

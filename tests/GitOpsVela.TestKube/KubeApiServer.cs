@@ -1,38 +1,68 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace GitOpsVela.TestKube;
 
+/// <summary>How <see cref="KubeApiServer.StartAsync"/> listens.</summary>
+public sealed record KubeApiServerOptions
+{
+    /// <summary>Serve HTTPS with a certificate issued by a CA made for this server (<see cref="KubeApiServer.CertificateAuthority"/>).</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>The port on 127.0.0.1; 0 picks a free one.</summary>
+    public int Port { get; init; }
+}
+
 /// <summary>
 /// An in-memory Kubernetes API server on 127.0.0.1 (Kestrel, a free port) that KubernetesClient and kubectl talk to as
 /// to a cluster, for the subset GitOpsVela uses: discovery, CRUD, server-side apply, patches, status, label selectors,
 /// dry-run, and metav1.Status errors. Every request is logged with its Kubernetes verb so tests and benchmarks can
-/// count writes and lists. Faults can be injected: <see cref="RequiredToken"/> (401), <see cref="Forbid"/> (403),
-/// <see cref="ResponseDelay"/> (timeouts).
+/// count writes and lists. Faults can be injected in process (<see cref="Faults"/>, <see cref="BeginOutage"/>,
+/// <see cref="RequiredToken"/>, <see cref="Forbid"/>, <see cref="ResponseDelay"/>) and over HTTP from another process
+/// (<c>/testkube/faults</c>, <c>/testkube/outage</c>, <c>/testkube/requests</c>; see README.md).
 /// </summary>
 public sealed class KubeApiServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    public const string AdminPrefix = "/testkube/";
+
+    private static readonly JsonSerializerOptions AdminJson = new(JsonSerializerDefaults.Web);
+
     private readonly ObjectStore _store = new();
     private readonly ConcurrentQueue<KubeRequest> _requests = new();
+    private readonly SemaphoreSlim _listenerLock = new(1, 1);
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly X509Certificate2? _serverCertificate;
+    private WebApplication? _app;
 
-    private KubeApiServer(WebApplication app, Uri baseAddress)
+    private KubeApiServer(int port, TestCertificateAuthority? ca)
     {
-        _app = app;
-        BaseAddress = baseAddress;
+        CertificateAuthority = ca;
+        _serverCertificate = ca?.IssueServerCertificate();
+        Port = port;
+        BaseAddress = new Uri($"{(ca is null ? "http" : "https")}://127.0.0.1:{port}/");
     }
 
     public Uri BaseAddress { get; }
+
+    public int Port { get; }
+
+    /// <summary>The CA that issued the server's certificate (HTTPS servers only); kubeconfigs written here trust it.</summary>
+    public TestCertificateAuthority? CertificateAuthority { get; }
+
+    /// <summary>Fault rules matched against every API request (not the admin endpoint).</summary>
+    public KubeFaultSet Faults { get; } = new();
+
+    /// <summary>False while an outage keeps the listener down.</summary>
+    public bool IsListening => Volatile.Read(ref _app) is not null;
 
     /// <summary>When set, requests without <c>Authorization: Bearer &lt;token&gt;</c> get 401.</summary>
     public string? RequiredToken { get; set; }
@@ -53,33 +83,110 @@ public sealed class KubeApiServer : IAsyncDisposable
 
     public int Count(Func<KubeRequest, bool> predicate) => _requests.Count(predicate);
 
-    public static async Task<KubeApiServer> StartAsync(CancellationToken cancellationToken = default)
+    public static async Task<KubeApiServer> StartAsync(KubeApiServerOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        // The test process owns Ctrl+C and SIGTERM, not this server.
-        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, QuietLifetime>();
-        var app = builder.Build();
-        KubeApiServer? server = null;
-        app.Run(ctx => server!.HandleAsync(ctx));
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new KubeApiServer(app, new Uri(address));
+        options ??= new KubeApiServerOptions();
+        var ca = options.Tls ? TestCertificateAuthority.Create("testkube-ca") : null;
+        var port = options.Port;
+        if (port == 0)
+        {
+            using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var server = new KubeApiServer(port, ca);
+        await server.StartListeningAsync(cancellationToken);
         return server;
     }
 
+    /// <summary>Listens again on the same port (after <see cref="StopListeningAsync"/>); objects and faults are kept.</summary>
+    public async Task StartListeningAsync(CancellationToken cancellationToken = default)
+    {
+        await _listenerLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_app is not null) return;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (true)
+            {
+                var builder = WebApplication.CreateSlimBuilder();
+                builder.Logging.ClearProviders();
+                builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, Port, l =>
+                {
+                    if (_serverCertificate is not null) l.UseHttps(_serverCertificate);
+                }));
+                // The test process owns Ctrl+C and SIGTERM, not this server.
+                builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, QuietLifetime>();
+                var app = builder.Build();
+                app.Run(HandleAsync);
+                try
+                {
+                    await app.StartAsync(cancellationToken);
+                    _app = app;
+                    return;
+                }
+                catch (IOException) when (DateTime.UtcNow < deadline)
+                {
+                    // The port is still held by the listener just stopped (or by a connection closing): try again shortly.
+                    await app.DisposeAsync();
+                    await Task.Delay(100, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            _listenerLock.Release();
+        }
+    }
+
+    /// <summary>Stops listening at once: open connections are cut and new ones are refused until <see cref="StartListeningAsync"/>.</summary>
+    public async Task StopListeningAsync()
+    {
+        await _listenerLock.WaitAsync();
+        try
+        {
+            if (_app is null) return;
+            // Cut open connections at once; IsListening turns false only once the port is closed (new connections refused).
+            await _app.StopAsync(new CancellationToken(canceled: true));
+            await _app.DisposeAsync();
+            _app = null;
+        }
+        finally
+        {
+            _listenerLock.Release();
+        }
+    }
+
+    /// <summary>An API server outage: stops listening now and listens again after <paramref name="duration"/>; the task ends when it is back.</summary>
+    public Task BeginOutage(TimeSpan duration) => Task.Run(async () =>
+    {
+        await StopListeningAsync();
+        try
+        {
+            await Task.Delay(duration, _disposing.Token);
+            await StartListeningAsync(_disposing.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed during the outage.
+        }
+    });
+
     /// <summary>Writes a kubeconfig whose context <paramref name="contextName"/> points here (bearer token <paramref name="token"/>).</summary>
-    public string WriteKubeconfig(string path, string contextName = "testkube", string token = "testkube-token", string? defaultNamespace = null)
+    /// <param name="certificateAuthorityPem">The CA the kubeconfig trusts (HTTPS servers): this server's own when null.</param>
+    public string WriteKubeconfig(string path, string contextName = "testkube", string token = "testkube-token", string? defaultNamespace = null,
+        string? certificateAuthorityPem = null)
     {
         var ns = defaultNamespace is null ? string.Empty : $"\n    namespace: {defaultNamespace}";
+        var caPem = certificateAuthorityPem ?? CertificateAuthority?.CertificatePem;
+        var ca = caPem is null ? string.Empty : $"\n    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(caPem))}";
         var text = $"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: {contextName}
               cluster:
-                server: {BaseAddress.ToString().TrimEnd('/')}
+                server: {BaseAddress.ToString().TrimEnd('/')}{ca}
             users:
             - name: {contextName}-user
               user:
@@ -99,14 +206,21 @@ public sealed class KubeApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _disposing.CancelAsync();
+        await StopListeningAsync();
+        _serverCertificate?.Dispose();
+        CertificateAuthority?.Dispose();
     }
 
     private async Task HandleAsync(HttpContext ctx)
     {
         var req = ctx.Request;
         var path = req.Path.Value ?? "/";
+        if (path.StartsWith(AdminPrefix, StringComparison.Ordinal))
+        {
+            await AdminAsync(ctx, path[AdminPrefix.Length..]);
+            return;
+        }
         var route = Route.Parse(req.Method, path, req.Query, req.ContentType);
         int code;
         JsonNode body;
@@ -115,10 +229,39 @@ public sealed class KubeApiServer : IAsyncDisposable
             if (RequiredToken is not null && req.Headers.Authorization.ToString() != "Bearer " + RequiredToken)
                 throw new ApiError(401, "Unauthorized", "Unauthorized");
             if (Forbid is not null && Forbid(route.ToRequest(0)))
-                throw new ApiError(403, "Forbidden",
-                    $"{(route.Plural ?? path)}{(route.Name is null ? string.Empty : $" \"{route.Name}\"")} is forbidden: User \"system:serviceaccount:test:gitopsvela\" cannot {route.Verb} resource \"{route.Plural}\" in API group \"{route.Group}\"" +
-                    (route.Namespace is null ? " at the cluster scope" : $" in the namespace \"{route.Namespace}\""),
-                    new JsonObject { ["name"] = route.Name, ["group"] = route.Group, ["kind"] = route.Plural });
+                throw route.Forbidden();
+            var authorization = req.Headers.Authorization.ToString();
+            var token = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : null;
+            if (Faults.Take(route.ToTarget(token)) is { } fault)
+            {
+                switch (fault.Kind)
+                {
+                    case FaultKind.Reset or FaultKind.Outage:
+                        _requests.Enqueue(route.ToRequest(0));
+                        ctx.Abort();
+                        if (fault.Kind == FaultKind.Outage) _ = BeginOutage(TimeSpan.FromSeconds(fault.Seconds));
+                        return;
+                    case FaultKind.Slow:
+                        await Task.Delay(TimeSpan.FromSeconds(fault.Seconds), ctx.RequestAborted);
+                        break;
+                    case FaultKind.TooManyRequests:
+                        ctx.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        throw new ApiError(429, "TooManyRequests", "Too many requests, please try again later.",
+                            new JsonObject { ["retryAfterSeconds"] = fault.RetryAfterSeconds });
+                    case FaultKind.WebhookFailure:
+                        var call = $"failed calling webhook \"{fault.Webhook}\": failed to call webhook: Post \"https://{fault.Webhook.Split('.')[0]}-webhook.webhooks.svc:443/validate?timeout=10s\": dial tcp 10.96.0.77:443: connect: connection refused";
+                        throw new ApiError(500, "InternalError", "Internal error occurred: " + call,
+                            new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = call }) });
+                    case FaultKind.Status:
+                        throw new ApiError(fault.Code, fault.Reason ?? ((HttpStatusCode)fault.Code).ToString(), fault.Message ?? $"injected fault {fault.Code}");
+                    case FaultKind.Conflict:
+                        throw new ApiError(409, "Conflict",
+                            $"Operation cannot be fulfilled on {route.QualifiedResource} \"{route.Name}\": the object has been modified; please apply your changes to the latest version and try again",
+                            new JsonObject { ["name"] = route.Name, ["group"] = route.Group, ["kind"] = route.Plural });
+                    case FaultKind.Forbidden:
+                        throw route.Forbidden(fault.User);
+                }
+            }
             if (ResponseDelay > TimeSpan.Zero) await Task.Delay(ResponseDelay, ctx.RequestAborted);
             string text;
             using (var reader = new StreamReader(req.Body, Encoding.UTF8)) text = await reader.ReadToEndAsync(ctx.RequestAborted);
@@ -144,7 +287,65 @@ public sealed class KubeApiServer : IAsyncDisposable
         _requests.Enqueue(route.ToRequest(code));
         ctx.Response.StatusCode = code;
         ctx.Response.ContentType = "application/json";
-        await ctx.Response.WriteAsync(body.ToJsonString(), ctx.RequestAborted);
+        try
+        {
+            await ctx.Response.WriteAsync(body.ToJsonString(), ctx.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up (its timeout) or the listener stopped.
+        }
+    }
+
+    /// <summary>The admin endpoint: fault rules, outages and the request log for tests in another process.</summary>
+    private async Task AdminAsync(HttpContext ctx, string what)
+    {
+        var method = ctx.Request.Method;
+        object? answer;
+        var code = 200;
+        switch (what, method)
+        {
+            case ("faults", "GET"):
+                answer = Faults.Rules;
+                break;
+            case ("faults", "POST"):
+                {
+                    var node = await JsonNode.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+                    var rules = node is JsonArray
+                        ? node.Deserialize<List<KubeFault>>(AdminJson) ?? []
+                        : [node.Deserialize<KubeFault>(AdminJson)!];
+                    foreach (var rule in rules) Faults.Add(rule);
+                    answer = rules;
+                    code = 201;
+                    break;
+                }
+            case ("faults", "DELETE"):
+                Faults.Clear();
+                answer = Array.Empty<KubeFault>();
+                break;
+            case ("outage", "POST"):
+                {
+                    var seconds = double.Parse(ctx.Request.Query["seconds"].FirstOrDefault() ?? "5", System.Globalization.CultureInfo.InvariantCulture);
+                    ctx.Response.StatusCode = 202;
+                    await ctx.Response.WriteAsJsonAsync(new { outageSeconds = seconds }, AdminJson, ctx.RequestAborted);
+                    await ctx.Response.CompleteAsync();
+                    _ = BeginOutage(TimeSpan.FromSeconds(seconds));
+                    return;
+                }
+            case ("requests", "GET"):
+                answer = Requests;
+                break;
+            case ("requests", "DELETE"):
+                ClearRequests();
+                answer = Array.Empty<KubeRequest>();
+                break;
+            default:
+                code = 404;
+                answer = new { error = $"unknown admin request {method} {AdminPrefix}{what}; see tests/GitOpsVela.TestKube/README.md" };
+                break;
+        }
+        ctx.Response.StatusCode = code;
+        await ctx.Response.WriteAsJsonAsync(answer, AdminJson, ctx.RequestAborted);
     }
 
     private (int, JsonNode) Dispatch(Route r, IQueryCollection query, string text)
@@ -374,6 +575,22 @@ public sealed class KubeApiServer : IAsyncDisposable
         string? Namespace, string? Name, string? Subresource, string? ContentType)
     {
         public KubeRequest ToRequest(int code) => new(Method, Path, Query, Verb, Plural, Namespace, code);
+
+        internal KubeRequestTarget ToTarget(string? token) => new(Path, Verb, Group, Plural, RbacNamespace, Name, token);
+
+        /// <summary>The namespace RBAC sees: a Namespace object is authorized in itself (<c>/api/v1/namespaces/x</c> is in namespace x).</summary>
+        public string? RbacNamespace => Plural == "namespaces" && Group == "" && Name is not null ? Name : Namespace;
+
+        public string QualifiedResource => string.IsNullOrEmpty(Group) ? Plural ?? Path : $"{Plural}.{Group}";
+
+        /// <summary>The verb RBAC checks: server-side apply is a patch, discovery a get.</summary>
+        public string RbacVerb => Verb switch { "apply" => "patch", "discovery" or "version" => "get", _ => Verb };
+
+        /// <summary>403 as RBAC words it: <c>configmaps "x" is forbidden: User "..." cannot patch resource "configmaps" in API group "" in the namespace "ns"</c>.</summary>
+        public ApiError Forbidden(string user = "system:serviceaccount:test:gitopsvela") => new(403, "Forbidden",
+            $"{QualifiedResource}{(Name is null ? string.Empty : $" \"{Name}\"")} is forbidden: User \"{user}\" cannot {RbacVerb} resource \"{Plural}\" in API group \"{Group}\"" +
+            (RbacNamespace is null ? " at the cluster scope" : $" in the namespace \"{RbacNamespace}\""),
+            new JsonObject { ["name"] = Name, ["group"] = Group, ["kind"] = Plural });
 
         public static Route Parse(string method, string path, IQueryCollection query, string? contentType) =>
             ParseCore(method, path, query, contentType);

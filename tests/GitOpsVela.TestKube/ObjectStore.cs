@@ -419,7 +419,14 @@ internal sealed partial class ObjectStore
 
     private void Normalize(ResourceType type, JsonObject obj, StoredObject? existing)
     {
+        // Go's omitempty: an empty map of a built-in type is not stored (a ConfigMap applied with `data: {}` reads back without data).
+        if (obj["metadata"] is JsonObject meta)
+            foreach (var key in new[] { "labels", "annotations" })
+                if (meta[key] is JsonObject { Count: 0 }) meta.Remove(key);
         if (type.Group != "") return;
+        if (type.Plural is "configmaps" or "secrets")
+            foreach (var key in new[] { "data", "binaryData", "stringData" })
+                if (obj[key] is JsonObject { Count: 0 }) obj.Remove(key);
         if (type.Plural == "secrets" && obj["stringData"] is JsonObject stringData)
         {
             var data = obj["data"] as JsonObject ?? new JsonObject();

@@ -7,7 +7,7 @@ namespace GitOpsVela.Commands.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Compares applications with what runs in a cluster: per object Create, Update (with the changed fields), Unchanged or Prune.</para>
 /// </summary>
-[Cmdlet(VerbsData.Compare, "VelaApplication", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.Compare, "VelaApplication", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Compare-VelaApplication.md")]
 [OutputType(typeof(VelaChange))]
 public sealed class CompareVelaApplicationCommand : ClusterApplicationCmdlet
 {
@@ -15,12 +15,22 @@ public sealed class CompareVelaApplicationCommand : ClusterApplicationCmdlet
     [Parameter]
     public SwitchParameter ExcludeUnchanged { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessVelaRecord()
     {
         foreach (var app in InputApplications(out _))
         {
             var target = Target;
-            var plan = Run(ct => target.PlanAsync(app, ct));
+            Engine.Planning.DeliveryPlan plan;
+            try
+            {
+                plan = Run(ct => target.PlanAsync(app, ct));
+            }
+            catch (Engine.Diagnostics.VelaProblemException ex)
+            {
+                // One application that cannot be planned does not stop the others.
+                WriteProblem(ex.Problem, app.Name);
+                continue;
+            }
             foreach (var problem in plan.Problems) WriteProblem(problem, app.Name);
             foreach (var change in plan.Changes)
             {

@@ -11,7 +11,7 @@ namespace GitOpsVela.Commands.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Renders KubeVela applications to the Kubernetes objects they stand for, without a cluster.</para>
 /// </summary>
-[Cmdlet(VerbsData.ConvertTo, "VelaManifest", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsData.ConvertTo, "VelaManifest", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "ConvertTo-VelaManifest.md")]
 [OutputType(typeof(VelaManifest), typeof(string))]
 public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
 {
@@ -26,7 +26,7 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
     [ValidateNotNullOrEmpty]
     public string? TargetNamespace { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessVelaRecord()
     {
         foreach (var app in InputApplications(out _))
         {
@@ -37,7 +37,7 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    protected override void EndVelaProcessing()
     {
         // Namespaces and CRDs first, so the output can be applied as it stands; everything else keeps its order.
         var ordered = OfflineCheck.ApplyOrder(_all);

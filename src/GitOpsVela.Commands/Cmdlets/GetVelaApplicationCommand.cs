@@ -9,7 +9,7 @@ namespace GitOpsVela.Commands.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Gets KubeVela applications from Application files, or — with -Context — as they run in a cluster (the vela ls view).</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "VelaApplication", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsCommon.Get, "VelaApplication", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Get-VelaApplication.md")]
 [OutputType(typeof(VelaApplication), typeof(VelaApplicationStatus))]
 public sealed class GetVelaApplicationCommand : VelaCmdlet
 {
@@ -18,8 +18,10 @@ public sealed class GetVelaApplicationCommand : VelaCmdlet
     private const string ClusterSet = "Cluster";
     private ClusterConnection? _connection;
 
+    /// <summary>Application files or folders (wildcards allowed; default: the current folder).</summary>
     [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
+    [ArgumentCompleter(typeof(ApplicationPathCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
@@ -52,14 +54,16 @@ public sealed class GetVelaApplicationCommand : VelaCmdlet
     /// <summary>Only applications whose name matches (wildcards allowed).</summary>
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ApplicationNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Only applications in these namespaces (wildcards allowed). With -Context the default is the namespace "default".</summary>
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string[]? Namespace { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessVelaRecord()
     {
         if (ParameterSetName == ClusterSet)
         {
@@ -70,7 +74,8 @@ public sealed class GetVelaApplicationCommand : VelaCmdlet
         var paths = PathResolution.Resolve(this, literal ? LiteralPath : Path ?? ["."], literal);
         if (paths.Count == 0) return;
         var result = ApplicationLoader.Load(paths, Output);
-        foreach (var problem in result.Problems) WriteProblem(problem);
+        foreach (var problem in result.Problems.OrderBy(p => p.Location.File, StringComparer.Ordinal).ThenBy(p => p.Location.Line).ThenBy(p => p.Location.Column))
+            WriteProblem(problem);
         var names = Wildcards(Name);
         var namespaces = Wildcards(Namespace);
         foreach (var app in result.Applications)
@@ -88,16 +93,7 @@ public sealed class GetVelaApplicationCommand : VelaCmdlet
         string? single = AllNamespaces ? null
             : Namespace is null ? Engine.Loading.Model.Application.DefaultNamespace
             : Namespace.Length == 1 && !WildcardPattern.ContainsWildcardCharacters(Namespace[0]) ? Namespace[0] : null;
-        IReadOnlyList<Engine.Execution.Records.ApplicationRecord> records;
-        try
-        {
-            records = Run(ct => target.ReadStatusAsync(single, ct));
-        }
-        catch (Engine.Diagnostics.VelaProblemException ex)
-        {
-            WriteProblem(ex.Problem, Context);
-            return;
-        }
+        var records = Run(ct => target.ReadStatusAsync(single, ct));
         var names = Wildcards(Name);
         var namespaces = AllNamespaces ? null : Wildcards(Namespace);
         foreach (var record in records)
@@ -109,11 +105,7 @@ public sealed class GetVelaApplicationCommand : VelaCmdlet
         }
     }
 
-    protected override void EndProcessing()
-    {
-        base.EndProcessing();
-        _connection?.Close();
-    }
+    protected override void EndVelaProcessing() => _connection?.Close();
 
     private static WildcardPattern[]? Wildcards(string[]? patterns) =>
         patterns is null || patterns.Length == 0 ? null

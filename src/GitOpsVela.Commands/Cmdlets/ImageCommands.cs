@@ -36,7 +36,17 @@ public abstract class ImagePolicyCmdlet : VelaCmdlet
     /// <summary>Registry credentials (else the user's docker config).</summary>
     [Parameter]
     [Credential]
-    public PSCredential? Credential { get; set; }
+    public PSCredential? RegistryCredential { get; set; }
+
+    /// <summary>A SecretManagement secret (Get-Secret) holding the registry credential or token.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RegistrySecretName { get; set; }
+
+    /// <summary>The SecretManagement vault of the secrets named (default: the default vault).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SecretVault { get; set; }
 
     internal TagPolicy? BuildPolicy()
     {
@@ -49,14 +59,33 @@ public abstract class ImagePolicyCmdlet : VelaCmdlet
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(VelaErrors.Create(ErrorIds.Image.PolicyInvalid, ErrorCategory.InvalidArgument, ex.Message, Policy));
-            return null;
+            throw new VelaErrorException(VelaErrors.Create(ErrorIds.Image.PolicyInvalid, ErrorCategory.InvalidArgument, ex.Message, Policy ?? Pattern));
         }
     }
 
-    internal RegistryCredentials? RegistryCredentials(string registry) =>
-        Credential is not null ? new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password)
-            : Engine.Images.RegistryCredentials.FromUserDockerConfig(registry);
+    private RegistryCredentials? _fromSecret;
+
+    /// <summary>-RegistryCredential, else -RegistrySecretName, else the user's docker config for that registry.</summary>
+    internal RegistryCredentials? RegistryCredentials(string registry)
+    {
+        if (RegistryCredential is not null) return new RegistryCredentials(RegistryCredential.UserName, RegistryCredential.GetNetworkCredential().Password);
+        if (RegistrySecretName is not null)
+        {
+            if (_fromSecret is null)
+            {
+                var (user, secret) = SecretStore.Read(this, RegistrySecretName, SecretVault);
+                _fromSecret = new RegistryCredentials(user ?? "token", secret);
+            }
+            return _fromSecret;
+        }
+        return Engine.Images.RegistryCredentials.FromUserDockerConfig(registry);
+    }
+
+    internal bool HasExplicitRegistryCredentials => RegistryCredential is not null || RegistrySecretName is not null;
+
+    /// <summary>Write-Progress while a registry's tag list is read page by page.</summary>
+    internal Action<int, int> TagProgress(string image) =>
+        (pages, tags) => Output.Progress($"Listing tags of {image}", $"{tags} tags ({pages} page{(pages == 1 ? "" : "s")})", -1);
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -66,7 +95,7 @@ public abstract class ImagePolicyCmdlet : VelaCmdlet
 /// <summary>
 /// <para type="synopsis">Lists an image's tags from its registry and shows which one a policy picks (and why the others were not).</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "VelaImageTag")]
+[Cmdlet(VerbsCommon.Get, "VelaImageTag", HelpUri = HelpLinks.Base + "Get-VelaImageTag.md")]
 [OutputType(typeof(VelaImageTag))]
 public sealed class GetVelaImageTagCommand : ImagePolicyCmdlet
 {
@@ -83,7 +112,7 @@ public sealed class GetVelaImageTagCommand : ImagePolicyCmdlet
     [Parameter]
     public SwitchParameter Explain { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessVelaRecord()
     {
         ImageReference image;
         try
@@ -92,13 +121,15 @@ public sealed class GetVelaImageTagCommand : ImagePolicyCmdlet
         }
         catch (FormatException ex)
         {
-            WriteError(VelaErrors.Create(ErrorIds.Image.Invalid, ErrorCategory.InvalidArgument, ex.Message, Image));
+            WriteVelaError(VelaErrors.Create(ErrorIds.Image.Invalid, ErrorCategory.InvalidArgument, ex.Message, Image));
             return;
         }
         IReadOnlyList<string> tags;
         try
         {
-            tags = Run(ct => Registry.ListTagsAsync(image, RegistryCredentials(image.Registry), ct));
+            var credentials = RegistryCredentials(image.Registry);
+            tags = Run(ct => Registry.ListTagsAsync(image, credentials, ct, TagProgress(image.Name)));
+            Output.Progress($"Listing tags of {image.Name}", $"{tags.Count} tags", 100);
         }
         catch (VelaProblemException ex)
         {
@@ -107,7 +138,7 @@ public sealed class GetVelaImageTagCommand : ImagePolicyCmdlet
         }
         var policy = BuildPolicy() ?? new TagPolicy(PolicyKind.Alphabetical);
         var selection = policy.Select(tags, Current);
-        if (selection.Message is not null && (Policy is not null || Pattern is not null)) WriteVerbose(selection.Message);
+        if (selection.Message is not null && (Policy is not null || Pattern is not null)) WriteVelaVerbose(selection.Message);
         foreach (var tag in selection.Tags)
             if (Explain || tag.Verdict == TagVerdict.Passed) WriteObject(new VelaImageTag(image.Name, tag));
     }
@@ -116,7 +147,7 @@ public sealed class GetVelaImageTagCommand : ImagePolicyCmdlet
 /// <summary>
 /// <para type="synopsis">Moves marked image values in a config repo to the newest tag their policy picks, commits as kubevelabot and pushes.</para>
 /// </summary>
-[Cmdlet(VerbsData.Update, "VelaImageTag", SupportsShouldProcess = true, DefaultParameterSetName = "FromApplications")]
+[Cmdlet(VerbsData.Update, "VelaImageTag", SupportsShouldProcess = true, DefaultParameterSetName = "FromApplications", HelpUri = HelpLinks.Base + "Update-VelaImageTag.md")]
 [OutputType(typeof(VelaImageUpdate))]
 public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
 {
@@ -144,10 +175,25 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
     [Parameter]
     public SwitchParameter Commit { get; set; }
 
-    /// <summary>Credentials for pushing to the git server (else the component's git secretRef read with -Context, else GITOPSVELA_GIT_TOKEN).</summary>
+    /// <summary>The branch to commit to and push (a name or refs/heads/name, e.g. $env:BUILD_SOURCEBRANCH); default: the checked-out branch. A detached checkout needs it.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Branch { get; set; }
+
+    /// <summary>Credentials for pushing to the git server (else -GitSecretName, else the component's git secretRef read with -Context, else the token variable).</summary>
     [Parameter]
     [Credential]
     public PSCredential? GitCredential { get; set; }
+
+    /// <summary>A SecretManagement secret (Get-Secret) holding the git token or credential.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? GitSecretName { get; set; }
+
+    /// <summary>Name of an environment variable holding a git token.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string GitTokenVariable { get; set; } = GitCredentials.TokenVariable;
 
     /// <summary>Read the imageRepository's registry secretRef (kubernetes.io/dockerconfigjson) and the component's git secretRef (kubernetes.io/basic-auth) from this context's cluster.</summary>
     [Parameter]
@@ -161,95 +207,55 @@ public sealed class UpdateVelaImageTagCommand : ImagePolicyCmdlet
     public string? Kubeconfig { get; set; }
 
     private ClusterConnection? _connection;
-    private string? _gitSecret;
-    private string? _gitSecretNamespace;
 
-    private Engine.Composition.DeliveryTarget? Cluster =>
-        Context is null && Kubeconfig is null ? null : (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
+    protected override void EndVelaProcessing() => _connection?.Close();
 
-    protected override void EndProcessing()
-    {
-        base.EndProcessing();
-        _connection?.Close();
-    }
-
-    private async Task<RegistryCredentials?> CredentialsFor(ImagePolicySpec policy, CancellationToken ct)
-    {
-        if (Credential is not null || policy.SecretRef is null || Cluster is not { } cluster) return RegistryCredentials(ImageReference.Parse(policy.Image).Registry);
-        var config = await cluster.ReadSecretAsync(policy.Namespace ?? "default", policy.SecretRef, ".dockerconfigjson", ct).ConfigureAwait(false);
-        return Engine.Images.RegistryCredentials.FromDockerConfig(config, ImageReference.Parse(policy.Image).Registry);
-    }
-
-    protected override void ProcessRecord()
+    protected override void ProcessVelaRecord()
     {
         var root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path!);
         if (!Directory.Exists(root))
         {
-            WriteError(VelaErrors.Create(ErrorIds.Load.PathNotFound, ErrorCategory.ObjectNotFound, $"Cannot find path '{Path}' because it does not exist.", Path));
+            WriteVelaError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{Path}' because it does not exist."), ErrorIds.Load.PathNotFound, ErrorCategory.ObjectNotFound, Path));
             return;
         }
-        List<ImagePolicySpec> policies;
+        // The cluster (for secretRefs) is opened here, on the pipeline thread, so a failure is written once like everywhere else.
+        var cluster = Context is null && Kubeconfig is null ? null : (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
+        var automation = new ImageAutomation(Registry, Output, cluster is null ? null : cluster.ReadSecretAsync);
+        ImagePolicies policies;
         if (ParameterSetName == "Explicit")
         {
-            policies = [new ImagePolicySpec(Marker!, Image!, BuildPolicy() ?? new TagPolicy(PolicyKind.Alphabetical), root)];
+            policies = new ImagePolicies([new ImagePolicySpec(Marker!, Image!, BuildPolicy() ?? new TagPolicy(PolicyKind.Alphabetical), root)], [], null, null);
         }
         else
         {
-            var load = ApplicationLoader.Load([root], Output);
-            foreach (var problem in load.Problems) WriteProblem(problem);
-            var (found, problems) = ImagePolicySpec.FromApplications(load.Applications, root);
-            // The git secretRef of the first kustomize component with an imageRepository pushes the commit (clusters/apps.yaml: my-secret).
-            foreach (var app in load.Applications)
-                foreach (var c in app.Components.Where(c => c.Type == "kustomize" && c.Properties.ContainsKey("imageRepository")))
-                    if (_gitSecret is null && c.Properties["secretRef"]?.GetValue<string>() is { } secret) (_gitSecret, _gitSecretNamespace) = (secret, app.Namespace);
-            foreach (var problem in problems) WriteProblem(problem);
-            policies = found;
-            if (policies.Count == 0) WriteWarning($"no application under {root} has a kustomize component with an imageRepository block; use -Image and -Marker");
+            policies = automation.FindPolicies(root);
+            foreach (var problem in policies.Problems) WriteProblem(problem);
+            if (policies.Specs.Count == 0) WriteVelaWarning($"no application under {root} has a kustomize component with an imageRepository block; use -Image and -Marker");
         }
-        var updater = new ImageUpdater(Registry, Output);
-        ImageUpdatePlan Plan() => Run(ct => updater.PlanAsync(policies, CredentialsFor, ct));
-        var plan = Plan();
+        // Credentials the user gave are resolved here (SecretManagement runs in this session); the engine asks for them by registry host.
+        var given = new Dictionary<string, RegistryCredentials?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var spec in policies.Specs)
+        {
+            var host = ImageReference.Parse(spec.Image).Registry;
+            if (!given.ContainsKey(host)) given[host] = HasExplicitRegistryCredentials || cluster is null || spec.SecretRef is null ? RegistryCredentials(host) : null;
+        }
+        RegistryCredentials? Given(string host) => given.GetValueOrDefault(host);
+        var plan = Run(ct => automation.PlanAsync(policies.Specs, Given, HasExplicitRegistryCredentials, ct));
         foreach (var problem in plan.Problems) WriteProblem(problem);
         if (plan.Edits.Count == 0)
         {
-            WriteVerbose("every marked image is already at the newest tag its policy allows; nothing to commit");
+            WriteVelaVerbose("every marked image is already at the newest tag its policy allows; nothing to commit");
             return;
         }
-        var description = string.Join(Environment.NewLine, plan.Edits.Select(e => $"{e.File}:{e.Line} {e.Old} -> {e.New}"));
-        if (!ShouldProcess(description + Environment.NewLine + "commit message:" + Environment.NewLine + plan.CommitMessage, "Update image tags"))
-        {
-            foreach (var edit in plan.Edits) WriteObject(new VelaImageUpdate(edit, null));
-            return;
-        }
-        string? sha = null;
-        try
-        {
-            if (Push || Commit)
-            {
-                var credentials = GitCredentialsFrom.Credential(GitCredential) ?? (_gitSecret is not null && Cluster is { } cluster
-                        ? new GitCredentials(
-                            Run(ct => cluster.ReadSecretAsync(_gitSecretNamespace!, _gitSecret, "username", ct)),
-                            Run(ct => cluster.ReadSecretAsync(_gitSecretNamespace!, _gitSecret, "password", ct)))
-                    : GitCredentialsFrom.Token());
-                var first = true;
-                sha = ImageCommitter.CommitAndPush(root, plan.CommitMessage, credentials, Push, () =>
-                {
-                    var current = first ? plan : Plan();
-                    first = false;
-                    ImageUpdater.Apply(current.Edits);
-                    return current.Edits.Count > 0;
-                });
-            }
-            else
-            {
-                ImageUpdater.Apply(plan.Edits);
-            }
-        }
-        catch (VelaProblemException ex)
-        {
-            WriteProblem(ex.Problem, root);
-            return;
-        }
+        var details = plan.Edits.Select(e => $"{e.File}:{e.Line} {e.Old} -> {e.New}").ToList();
+        if (Push || Commit)
+            details.Add($"{(Push ? "commit and push" : "commit")} as {ImageCommitter.Author.Name}{(Branch is null ? "" : $" to {Branch}")}: {plan.CommitMessage.Trim().Replace("\n", " / ")}");
+        if (!ShouldChange($"{plan.Edits.Count} marked value{(plan.Edits.Count == 1 ? "" : "s")} under {root}", "Update image tags", details)) return;
+        GitCredentials? credentials = null;
+        if (Push || Commit)
+            credentials = GitCredentialsFrom.Credential(GitCredential) ?? GitCredentialsFrom.Secret(this, GitSecretName, SecretVault)
+                ?? Run(ct => automation.GitCredentialsFromClusterAsync(policies, ct)) ?? GitCredentialsFrom.Token(GitTokenVariable);
+        var sha = Run(ct => Task.Run(() => automation.Apply(root, plan, Commit, Push, Branch, credentials, policies.Specs, Given, HasExplicitRegistryCredentials, ct), ct));
         foreach (var edit in plan.Edits) WriteObject(new VelaImageUpdate(edit, sha));
     }
 }

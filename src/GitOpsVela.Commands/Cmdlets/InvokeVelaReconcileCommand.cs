@@ -9,7 +9,7 @@ namespace GitOpsVela.Commands.Cmdlets;
 /// <summary>
 /// <para type="synopsis">One reconcile pass of everything due: sync the sources of the root applications, deliver what they bring, run the workflows, report.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "VelaReconcile", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "VelaReconcile", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Invoke-VelaReconcile.md")]
 [OutputType(typeof(VelaWorkflowRun))]
 public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
 {
@@ -27,58 +27,104 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
     [Parameter]
     public SwitchParameter Loop { get; set; }
 
-    /// <summary>Time between passes with -Loop (default 1 minute).</summary>
+    /// <summary>Time between passes with -Loop.</summary>
     [Parameter]
+    [DurationTransformation]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Credentials for every git source (else each component's secretRef, else a token variable).</summary>
     [Parameter]
     [Credential]
-    public PSCredential? Credential { get; set; }
+    public PSCredential? GitCredential { get; set; }
 
+    /// <summary>A SecretManagement secret (Get-Secret) holding the git token or credential for every git source.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string? TokenVariable { get; set; }
+    public string? GitSecretName { get; set; }
 
+    /// <summary>The SecretManagement vault of -GitSecretName (default: the default vault).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SecretVault { get; set; }
+
+    /// <summary>Name of an environment variable holding a git token.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string GitTokenVariable { get; set; } = GitCredentials.TokenVariable;
+
+    /// <summary>Where clones are kept (default: the user's local application data, GitOpsVela/cache).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? CachePath { get; set; }
 
-    /// <summary>Namespace of the Lease runners take turns by (default: default).</summary>
+    /// <summary>Namespace of the Lease runners take turns by.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string LeaseNamespace { get; set; } = "default";
 
-    protected override void ProcessRecord() => _roots.AddRange(InputApplications(out _));
+    protected override void ProcessVelaRecord() => _roots.AddRange(InputApplications(out _));
 
-    protected override void EndProcessing()
+    protected override void EndVelaProcessing()
+    {
+        try
+        {
+            if (_roots.Count > 0) Reconcile();
+        }
+        finally
+        {
+            base.EndVelaProcessing();
+        }
+    }
+
+    private void Reconcile()
     {
         var target = Target;
+        var names = string.Join(", ", _roots.Select(a => $"{a.Namespace}/{a.Name}"));
+        List<string>? plan = null;
+        if (IsWhatIf)
+        {
+            // The root applications' own objects, as Compare-VelaApplication shows them; what their sources bring is planned when a pass runs.
+            plan = [];
+            foreach (var app in _roots)
+            {
+                try
+                {
+                    var planned = Run(ct => target.PlanAsync(app, ct));
+                    foreach (var problem in planned.Problems) WriteProblem(problem, app.Name);
+                    plan.AddRange(planned.Changes.Select(c => $"{app.Namespace}/{app.Name}: " + new VelaChange(c, target.Context).Describe()));
+                }
+                catch (Engine.Diagnostics.VelaProblemException ex)
+                {
+                    WriteProblem(ex.Problem, app.Name);
+                }
+            }
+            plan.Add($"sync the sources of {names} and deliver the applications they bring");
+        }
+        if (!ShouldChange($"{names} (context '{target.Context}'{(Loop ? $", every {Interval}" : "")})", "Reconcile", plan)) return;
+
         var cache = new GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
-        var credentials = GitCredentialsFrom.Credential(Credential);
+        var credentials = GitCredentialsFrom.Credential(GitCredential) ?? GitCredentialsFrom.Secret(this, GitSecretName, SecretVault);
         var lease = target.Lease(LeaseNamespace, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}", Interval + TimeSpan.FromMinutes(2));
         try
         {
             Run(ct => target.EnsureNamespaceAsync(LeaseNamespace, ct));
-            while (true)
+            for (var pass = 1; ; pass++)
             {
                 var (acquired, holder) = Run(ct => lease.TryAcquireAsync(ct));
                 if (!acquired)
                 {
-                    WriteWarning($"another reconcile runner ({holder ?? "unknown"}) holds the lease on this cluster; this pass is skipped");
+                    WriteVelaWarning($"another reconcile runner ({holder ?? "unknown"}) holds the lease on this cluster; this pass is skipped");
                 }
                 else
                 {
-                    var items = Run(ct => target.ReconcileAsync(_roots, new ReconcileOptions { Force = Force, Wait = Wait }, cache, credentials, TokenVariable, Output, ct));
+                    WriteVelaVerbose($"reconcile pass {pass} of {names} on context '{target.Context}' started {DateTimeOffset.Now:u}");
+                    var items = Run(ct => target.ReconcileAsync(_roots, new ReconcileOptions { Force = Force, Wait = Wait }, cache, credentials, GitTokenVariable, Output, ct));
                     foreach (var item in items) Report(item, target.Context);
+                    WriteVelaVerbose($"reconcile pass {pass} finished {DateTimeOffset.Now:u}: {items.Count} applications");
                 }
                 if (!Loop) break;
                 Run(ct => Task.Delay(Interval, ct));
             }
-        }
-        catch (Engine.Diagnostics.VelaProblemException ex)
-        {
-            ThrowTerminatingError(VelaErrors.FromProblem(ex.Problem, Context));
         }
         finally
         {
@@ -86,10 +132,9 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
             {
                 Run(ct => lease.ReleaseAsync(ct));
             }
-            catch (PipelineStoppedException)
+            catch (Exception ex) when (ex is PipelineStoppedException or Engine.Diagnostics.VelaProblemException)
             {
             }
-            base.EndProcessing();
         }
     }
 

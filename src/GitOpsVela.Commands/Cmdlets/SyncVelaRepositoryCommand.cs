@@ -1,10 +1,6 @@
 using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
-using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Execution;
-using GitOpsVela.Engine.Execution.Records;
-using GitOpsVela.Engine.Semantics;
 using GitOpsVela.Engine.Sources;
 
 namespace GitOpsVela.Commands.Cmdlets;
@@ -12,7 +8,7 @@ namespace GitOpsVela.Commands.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Clones a git repository once into the cache and fetches it when due; outputs its checkout at the wanted revision.</para>
 /// </summary>
-[Cmdlet(VerbsData.Sync, "VelaRepository", DefaultParameterSetName = BranchSet)]
+[Cmdlet(VerbsData.Sync, "VelaRepository", DefaultParameterSetName = BranchSet, HelpUri = HelpLinks.Base + "Sync-VelaRepository.md")]
 [OutputType(typeof(VelaSource))]
 public sealed class SyncVelaRepositoryCommand : VelaCmdlet
 {
@@ -48,40 +44,45 @@ public sealed class SyncVelaRepositoryCommand : VelaCmdlet
     /// <summary>Username and password (or token) for the git server.</summary>
     [Parameter]
     [Credential]
-    public PSCredential? Credential { get; set; }
+    public PSCredential? GitCredential { get; set; }
 
-    /// <summary>Name of an environment variable holding a token (default GITOPSVELA_GIT_TOKEN when set).</summary>
+    /// <summary>A SecretManagement secret (Get-Secret) holding the git token or credential.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string? TokenVariable { get; set; }
+    public string? GitSecretName { get; set; }
+
+    /// <summary>The SecretManagement vault of -GitSecretName (default: the default vault).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SecretVault { get; set; }
+
+    /// <summary>Name of an environment variable holding a git token.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string GitTokenVariable { get; set; } = GitCredentials.TokenVariable;
 
     /// <summary>Where clones are kept (default: the user's local application data, GitOpsVela/cache).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? CachePath { get; set; }
 
-    /// <summary>Fetch only when this long has passed since the last fetch (Go duration, default 5m).</summary>
+    /// <summary>Fetch only when this long has passed since the last fetch.</summary>
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string PullInterval { get; set; } = "5m";
+    [DurationTransformation]
+    public TimeSpan PullInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Fetch now, whatever the pull interval says.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessVelaRecord()
     {
-        if (!GoDuration.TryParse(PullInterval, out var interval, out var error))
-        {
-            WriteError(VelaErrors.Create(ErrorIds.Source.PullIntervalInvalid, ErrorCategory.InvalidArgument, $"-PullInterval '{PullInterval}': {error}", PullInterval));
-            return;
-        }
         var cache = new GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
-        var credentials = GitCredentialsFrom.CredentialOrToken(Credential, TokenVariable);
+        var credentials = GitCredentialsFrom.Resolve(this, GitCredential, GitSecretName, SecretVault, GitTokenVariable);
         var reference = new GitReference(ParameterSetName == BranchSet ? Branch : null, Tag, Commit, SemVer, Ref);
         try
         {
-            var result = Run(ct => Task.Run(() => cache.Sync(new GitSyncRequest(Url!, reference, credentials, interval, Force), ct), ct));
+            var result = Run(ct => Task.Run(() => cache.Sync(new GitSyncRequest(Url!, reference, credentials, PullInterval, Force), ct), ct));
             WriteObject(new VelaSource(result));
         }
         catch (Engine.Diagnostics.VelaProblemException ex)

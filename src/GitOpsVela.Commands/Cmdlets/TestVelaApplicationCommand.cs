@@ -2,30 +2,30 @@ using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Composition;
-using GitOpsVela.Engine.Planning;
 
 namespace GitOpsVela.Commands.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Validates KubeVela applications against the schemas of their component, trait, policy and step types.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "VelaApplication", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsDiagnostic.Test, "VelaApplication", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Test-VelaApplication.md")]
 [OutputType(typeof(VelaTestResult), typeof(bool))]
 public sealed class TestVelaApplicationCommand : ApplicationInputCmdlet
 {
     private bool _allValid = true;
 
-    /// <summary>Return only $true or $false (all valid or not) and write no errors.</summary>
+    /// <summary>Return only $true (every application read and valid) or $false; validation problems are not written, input errors are.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessVelaRecord()
     {
-        var apps = InputApplicationsQuietly(out var loadProblems);
+        var apps = InputApplications(out var loadProblems);
         if (loadProblems > 0) _allValid = false;
         foreach (var app in apps)
         {
-            var problems = OfflineCheck.Check(app).Problems;
+            var problems = OfflineCheck.Check(app).Problems
+                .OrderBy(p => p.Location.File, StringComparer.Ordinal).ThenBy(p => p.Location.Line).ThenBy(p => p.Location.Column).ToList();
             if (problems.Count > 0) _allValid = false;
             if (Quiet) continue;
             foreach (var problem in problems) WriteProblem(problem, app.Name);
@@ -33,24 +33,9 @@ public sealed class TestVelaApplicationCommand : ApplicationInputCmdlet
         }
     }
 
-    protected override void EndProcessing()
+    protected override void EndVelaProcessing()
     {
-        if (Quiet) WriteObject(_allValid);
-    }
-
-    private IReadOnlyList<Engine.Loading.Model.Application> InputApplicationsQuietly(out int loadProblems)
-    {
-        if (!Quiet) return InputApplications(out loadProblems);
-        // -Quiet answers with one boolean; file problems count as "not valid" instead of being written.
-        if (ParameterSetName == ApplicationSet)
-        {
-            loadProblems = 0;
-            return Application!.Select(a => a.Model).OfType<Engine.Loading.Model.Application>().ToList();
-        }
-        var literal = ParameterSetName == LiteralPathSet;
-        var paths = PathResolution.Resolve(this, literal ? LiteralPath : Path, literal);
-        var result = Engine.Loading.ApplicationLoader.Load(paths, Output);
-        loadProblems = result.Problems.Count;
-        return result.Applications;
+        // Any error written by this invocation (a missing path, an empty folder, a file that does not parse) means "not valid".
+        if (Quiet) WriteObject(_allValid && ErrorsWritten == 0);
     }
 }

@@ -1,7 +1,7 @@
 using System.Management.Automation;
+using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
-using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Execution.Records;
 
@@ -15,37 +15,20 @@ public abstract class WorkflowControlCmdlet : ClusterCmdlet
     /// <summary>Changes the record; false when there was nothing to do.</summary>
     internal abstract bool Change(ApplicationRecord record);
 
-    protected override void ProcessRecord()
+    protected override void ProcessVelaRecord()
     {
         var ns = EffectiveNamespace;
         var target = Target;
-        ApplicationRecord? record;
-        try
-        {
-            record = Run(ct => target.LoadRecordAsync(ns, Name!, ct));
-        }
-        catch (VelaProblemException ex)
-        {
-            WriteProblem(ex.Problem, Name);
-            return;
-        }
+        var record = Run(ct => target.LoadRecordAsync(ns, Name!, ct));
         if (record is null)
         {
-            WriteError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
+            WriteVelaError(VelaErrors.Create(ErrorIds.Record.ApplicationNotFound, ErrorCategory.ObjectNotFound,
                 $"application {ns}/{Name} has not been delivered to context '{target.Context}' (no record found)", Name));
             return;
         }
-        if (!ShouldProcess($"{ns}/{Name}", Action)) return;
-        try
-        {
-            if (Change(record)) Run(ct => target.SaveRecordAsync(record, ct));
-            else WriteWarning($"{ns}/{Name}: nothing to {Action.ToLowerInvariant()} (phase {record.Phase.ToKubeVela()})");
-        }
-        catch (VelaProblemException ex)
-        {
-            WriteProblem(ex.Problem, Name);
-            return;
-        }
+        if (!ShouldChange($"{ns}/{Name} (context '{target.Context}', phase {record.Phase.ToKubeVela()})", Action)) return;
+        if (Change(record)) Run(ct => target.SaveRecordAsync(record, ct));
+        else WriteVelaWarning($"{ns}/{Name}: nothing to {Action.ToLowerInvariant()} (phase {record.Phase.ToKubeVela()})");
         WriteObject(new VelaWorkflowRun(record, target.Context, [], []));
     }
 }
@@ -53,12 +36,13 @@ public abstract class WorkflowControlCmdlet : ClusterCmdlet
 /// <summary>
 /// <para type="synopsis">Resumes a suspended workflow; the next Invoke-VelaWorkflow or Invoke-VelaReconcile pass carries on from there.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Resume, "VelaWorkflow", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Resume, "VelaWorkflow", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Resume-VelaWorkflow.md")]
 [OutputType(typeof(VelaWorkflowRun))]
 public sealed class ResumeVelaWorkflowCommand : WorkflowControlCmdlet
 {
     /// <summary>Resume only this suspended step (default: every suspended step).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(StepCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Step { get; set; }
 
@@ -70,7 +54,7 @@ public sealed class ResumeVelaWorkflowCommand : WorkflowControlCmdlet
 /// <summary>
 /// <para type="synopsis">Terminates a workflow: no further step runs until it is restarted or the application's spec changes.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Stop, "VelaWorkflow", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Stop, "VelaWorkflow", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Stop-VelaWorkflow.md")]
 [OutputType(typeof(VelaWorkflowRun))]
 public sealed class StopVelaWorkflowCommand : WorkflowControlCmdlet
 {
@@ -82,12 +66,13 @@ public sealed class StopVelaWorkflowCommand : WorkflowControlCmdlet
 /// <summary>
 /// <para type="synopsis">Restarts a workflow from the start, or from one step; the next delivery pass runs it.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Restart, "VelaWorkflow", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Restart, "VelaWorkflow", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Restart-VelaWorkflow.md")]
 [OutputType(typeof(VelaWorkflowRun))]
 public sealed class RestartVelaWorkflowCommand : WorkflowControlCmdlet
 {
     /// <summary>Restart from this step (it and every later step run again); default: from the start.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(StepCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Step { get; set; }
 

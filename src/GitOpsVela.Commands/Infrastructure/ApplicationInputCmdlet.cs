@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Loading.Model;
 
@@ -25,6 +25,7 @@ public abstract class ApplicationInputCmdlet : VelaCmdlet
     /// <summary>Application files or folders (wildcards allowed).</summary>
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
+    [ArgumentCompleter(typeof(ApplicationPathCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
@@ -45,7 +46,7 @@ public abstract class ApplicationInputCmdlet : VelaCmdlet
             foreach (var app in Application!)
             {
                 if (app.Model is not null) models.Add(app.Model);
-                else WriteError(VelaErrors.Create(ErrorIds.Record.SpecUnavailable, ErrorCategory.InvalidArgument,
+                else WriteVelaError(VelaErrors.Create(ErrorIds.Record.SpecUnavailable, ErrorCategory.InvalidArgument,
                     $"application {app.Namespace}/{app.Name} was read from a cluster and has no spec here; pipe it from its files (Get-VelaApplication -Path)", app));
             }
             return models;
@@ -54,8 +55,15 @@ public abstract class ApplicationInputCmdlet : VelaCmdlet
         var paths = PathResolution.Resolve(this, literal ? LiteralPath : Path, literal);
         if (paths.Count == 0) return [];
         var result = ApplicationLoader.Load(paths, Output);
-        foreach (var problem in result.Problems) WriteProblem(problem);
+        foreach (var problem in result.Problems.OrderBy(p => p.Location.File, StringComparer.Ordinal).ThenBy(p => p.Location.Line).ThenBy(p => p.Location.Column))
+            WriteProblem(problem);
         loadProblems = result.Problems.Count;
+        if (result.Applications.Count == 0 && result.Problems.Count == 0)
+        {
+            WriteVelaError(VelaErrors.Create(ErrorIds.Load.ApplicationNoneFound, ErrorCategory.ObjectNotFound,
+                $"no KubeVela Application (apiVersion core.oam.dev/v1beta1, kind Application) found in {string.Join(", ", paths.Select(p => $"'{p}'"))}", paths[0]));
+            loadProblems = 1;
+        }
         return result.Applications;
     }
 }

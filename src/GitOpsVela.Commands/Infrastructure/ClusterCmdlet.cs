@@ -1,54 +1,34 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 using GitOpsVela.Engine.Composition;
-using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Diagnostics;
 
 namespace GitOpsVela.Commands.Infrastructure;
 
-/// <summary>Completes -Context with the kubeconfig's context names, without calling any cluster.</summary>
-public sealed class KubeContextCompleter : IArgumentCompleter
-{
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var kubeconfig = fakeBoundParameters["Kubeconfig"] as string;
-        IReadOnlyList<string> contexts;
-        try
-        {
-            contexts = KubeDelivery.ListContexts(kubeconfig);
-        }
-        catch (Exception)
-        {
-            yield break;
-        }
-        var pattern = WildcardPattern.Get((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        foreach (var context in contexts.Where(c => pattern.IsMatch(c)))
-        {
-            var text = context.Any(ch => char.IsWhiteSpace(ch) || ch is '\'' or '"' or '$' or '`') ? $"'{context.Replace("'", "''")}'" : context;
-            yield return new CompletionResult(text, context, CompletionResultType.ParameterValue, context);
-        }
-    }
-}
-
-/// <summary>Opens the cluster connection once per cmdlet invocation and reports failure as a terminating error.</summary>
+/// <summary>
+/// Opens the cluster connection once per cmdlet invocation. A failure (unreachable server, unknown context, bad
+/// kubeconfig) is written once as a non-terminating error; later inputs of the same invocation stop quietly.
+/// </summary>
 internal sealed class ClusterConnection(VelaCmdlet cmdlet)
 {
     private DeliveryTarget? _target;
+    private bool _failed;
 
     public DeliveryTarget Open(string? kubeconfig, string? context)
     {
         if (_target is not null) return _target;
+        if (_failed) throw new ReportedFailureException();
         var path = kubeconfig is null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(kubeconfig);
         try
         {
             _target = KubeDelivery.Open(path, context, cmdlet.Output);
         }
-        catch (Engine.Diagnostics.VelaProblemException ex)
+        catch (VelaProblemException ex)
         {
-            cmdlet.ThrowTerminatingError(VelaErrors.FromProblem(ex.Problem, context));
+            _failed = true;
+            cmdlet.WriteProblem(ex.Problem, context);
+            throw new ReportedFailureException();
         }
-        return _target!;
+        return _target;
     }
 
     public void Close()
@@ -68,11 +48,13 @@ public abstract class ClusterCmdlet : VelaCmdlet
 
     /// <summary>The application's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ApplicationNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
     /// <summary>The application's namespace (default: default).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
     [AllowNull]
     public string? Namespace { get; set; }
 
@@ -91,11 +73,7 @@ public abstract class ClusterCmdlet : VelaCmdlet
 
     internal string EffectiveNamespace => Namespace ?? Engine.Loading.Model.Application.DefaultNamespace;
 
-    protected override void EndProcessing()
-    {
-        base.EndProcessing();
-        _connection?.Close();
-    }
+    protected override void EndVelaProcessing() => _connection?.Close();
 }
 
 /// <summary>Base of the cmdlets that deliver applications (from the pipeline or files) to a cluster.</summary>
@@ -116,9 +94,5 @@ public abstract class ClusterApplicationCmdlet : ApplicationInputCmdlet
 
     internal DeliveryTarget Target => (_connection ??= new ClusterConnection(this)).Open(Kubeconfig, Context);
 
-    protected override void EndProcessing()
-    {
-        base.EndProcessing();
-        _connection?.Close();
-    }
+    protected override void EndVelaProcessing() => _connection?.Close();
 }

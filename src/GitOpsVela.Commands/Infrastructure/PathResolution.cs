@@ -6,7 +6,7 @@ namespace GitOpsVela.Commands.Infrastructure;
 /// <summary>Resolves -Path (wildcards) and -LiteralPath to file-system paths the engine reads, reporting what does not exist.</summary>
 internal static class PathResolution
 {
-    public static List<string> Resolve(PSCmdlet cmdlet, string[]? paths, bool literal)
+    public static List<string> Resolve(VelaCmdlet cmdlet, string[]? paths, bool literal)
     {
         var result = new List<string>();
         foreach (var path in paths ?? [])
@@ -24,7 +24,7 @@ internal static class PathResolution
                     var resolved = cmdlet.GetResolvedProviderPathFromPSPath(path, out var provider);
                     if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                     {
-                        cmdlet.WriteError(VelaErrors.Create(ErrorIds.Load.PathNotFileSystem, ErrorCategory.InvalidArgument,
+                        cmdlet.WriteVelaError(VelaErrors.Create(ErrorIds.Load.PathNotFileSystem, ErrorCategory.InvalidArgument,
                             $"'{path}' is not a file-system path.", path));
                         continue;
                     }
@@ -40,7 +40,7 @@ internal static class PathResolution
         return result;
     }
 
-    private static void WriteNotFound(PSCmdlet cmdlet, string path) =>
-        cmdlet.WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
+    private static void WriteNotFound(VelaCmdlet cmdlet, string path) =>
+        cmdlet.WriteVelaError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
             ErrorIds.Load.PathNotFound, ErrorCategory.ObjectNotFound, path));
 }

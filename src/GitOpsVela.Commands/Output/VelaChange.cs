@@ -35,4 +35,15 @@ public sealed class VelaChange
     public string[] Changes { get; }
 
     public override string ToString() => Namespace is null ? $"{Kind}/{Name}" : $"{Kind}/{Namespace}/{Name}";
+
+    /// <summary>One line for -WhatIf: "Update Deployment/default/web (cluster local): spec.replicas: 1 -> 2; ...".</summary>
+    internal string Describe()
+    {
+        var where = $"{Action} {this}{(Cluster is null or "local" ? "" : $" (cluster {Cluster})")}";
+        // Only updates list fields (a create is the whole object); a long list is cut, the object has them all.
+        if (Action != "Update" || Changes.Length == 0) return where;
+        const int shown = 5;
+        var fields = string.Join("; ", Changes.Take(shown));
+        return $"{where}: {fields}{(Changes.Length > shown ? $"; and {Changes.Length - shown} more (Compare-VelaApplication lists them)" : "")}";
+    }
 }

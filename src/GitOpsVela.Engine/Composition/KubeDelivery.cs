@@ -101,7 +101,11 @@ public sealed class DeliveryTarget : IDisposable
     internal KubeClusterGateway Gateway { get; }
 
     internal ApplicationDelivery CreateDelivery(IEngineOutput output, HttpClient? http = null) =>
-        new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway), output: output);
+        new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway, SentLog), output: output);
+
+    /// <summary>Notifications already sent, per kubeconfig context (records live per cluster, so do their runs).</summary>
+    private FileSentLog SentLog => new(Path.Combine(FileSentLog.DefaultRoot,
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Gateway.LocalClient.Server + "|" + Context)))[..16]));
 
     /// <summary>Delivers one application: plans its release, runs its workflow (one pass, or until done with <see cref="DeliveryOptions.Wait"/>), records it.</summary>
     public Task<DeliveryResult> DeliverAsync(Application app, DeliveryOptions options, IEngineOutput output, CancellationToken ct) =>
@@ -113,6 +117,9 @@ public sealed class DeliveryTarget : IDisposable
     /// <summary>The records of delivered applications with their live health (<c>vela ls</c>).</summary>
     public Task<IReadOnlyList<ApplicationRecord>> ReadStatusAsync(string? @namespace, CancellationToken ct) =>
         new Status.ApplicationStatusReader(Gateway, Gateway).ReadAsync(@namespace, ct);
+
+    /// <summary>The records of delivered applications alone, without live health (what completers list: names, namespaces, steps).</summary>
+    public Task<IReadOnlyList<ApplicationRecord>> ListRecordsAsync(string? @namespace, CancellationToken ct) => Gateway.ListAsync(@namespace, ct);
 
     /// <summary>One application's record, or null when it has not been delivered here.</summary>
     public Task<ApplicationRecord?> LoadRecordAsync(string @namespace, string name, CancellationToken ct) => Gateway.LoadAsync(@namespace, name, ct);
@@ -146,11 +153,11 @@ public sealed class DeliveryTarget : IDisposable
 
     private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    private static IEnumerable<IStepExecutor> HttpSteps(HttpClient http, KubeClusterGateway secrets) =>
+    private static IEnumerable<IStepExecutor> HttpSteps(HttpClient http, KubeClusterGateway secrets, ISentLog sent) =>
     [
-        new WebhookStep(http, secrets),
-        new NotificationStep(http, secrets),
-        new NotificationStep(http, secrets, "webhook-notification"),
+        new WebhookStep(http, secrets, sent),
+        new NotificationStep(http, secrets, sent: sent),
+        new NotificationStep(http, secrets, "webhook-notification", sent),
         new RequestStep(http),
     ];
 
@@ -163,7 +170,7 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
     private readonly ClusterSessions _sessions;
     private readonly IEngineOutput _output;
     private readonly ConcurrentDictionary<string, StoredRecord> _read = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (LiveObjectCache Cache, Applier Applier, HealthReader Health)> _pass = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (LiveObjectCache Cache, Applier Applier, HealthReader Health, Planner Planner)> _pass = new(StringComparer.Ordinal);
 
     public KubeClusterGateway(ClusterSessions sessions, IReadOnlyList<ClusterInfo> clusters, IEngineOutput output)
     {
@@ -192,10 +199,10 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
     }
 
     /// <summary>Live state for the current pass: shared by every application in it (one list per kind and namespace).</summary>
-    private (LiveObjectCache Cache, Applier Applier, HealthReader Health) Pass(string cluster) => _pass.GetOrAdd(cluster, c =>
+    private (LiveObjectCache Cache, Applier Applier, HealthReader Health, Planner Planner) Pass(string cluster) => _pass.GetOrAdd(cluster, c =>
     {
         var session = Session(c);
-        return (session.Live, session.Applier, session.Health);
+        return (session.Live, session.Applier, session.Health, session.Planner);
     });
 
     /// <summary>Forgets live state read so far (between the passes of a waiting workflow, so health is read afresh).</summary>
@@ -206,7 +213,7 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
             var client = Session(cluster).Client;
             client.ForgetUnserved();
             var cache = new LiveObjectCache(client);
-            _pass[cluster] = (cache, new Applier(client, _output, cache), new HealthReader(client, cache));
+            _pass[cluster] = (cache, new Applier(client, _output, cache), new HealthReader(client, cache), new Planner(client, cache));
         }
     }
 
@@ -247,9 +254,8 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
 
     public async Task<IReadOnlyList<ObjectChange>> DiffAsync(string cluster, IReadOnlyList<RenderedManifest> manifests, CancellationToken cancellationToken)
     {
-        var session = Session(cluster);
         var first = manifests.FirstOrDefault();
-        var planned = await session.Planner.PlanAsync(manifests.Select(m => m.Object), first?.Application ?? "", first?.Namespace ?? "", cluster, [], new ApplyOptions(), cancellationToken).ConfigureAwait(false);
+        var planned = await Pass(cluster).Planner.PlanAsync(manifests.Select(m => m.Object), first?.Application ?? "", first?.Namespace ?? "", cluster, [], new ApplyOptions(), cancellationToken).ConfigureAwait(false);
         var byKey = manifests.GroupBy(m => ObjectRef.Of(m.Object) is var r ? $"{r.Group}/{r.Kind}/{r.Name}" : "").ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var changes = new List<ObjectChange>();
         foreach (var p in planned)

@@ -30,6 +30,9 @@ public static class ErrorIds
         /// <summary>A -Path on a PowerShell drive that is not the file system.</summary>
         public const string PathNotFileSystem = "Load.PathNotFileSystem";
 
+        /// <summary>A file or folder given to a cmdlet holds no KubeVela Application.</summary>
+        public const string ApplicationNoneFound = "Load.ApplicationNoneFound";
+
         /// <summary>A file that exists but cannot be read.</summary>
         public const string FileUnreadable = "Load.FileUnreadable";
 
@@ -107,6 +110,12 @@ public static class ErrorIds
 
         /// <summary>The API server did not answer in time.</summary>
         public const string Timeout = "Cluster.Timeout";
+
+        /// <summary>The API server's TLS certificate is not trusted by the kubeconfig's CA (or does not name the server).</summary>
+        public const string CertificateNotTrusted = "Cluster.CertificateNotTrusted";
+
+        /// <summary>The API server throttles requests (429 TooManyRequests, with its Retry-After).</summary>
+        public const string Throttled = "Cluster.Throttled";
 
         /// <summary>An object the API server refuses as invalid (422) or without apiVersion/kind/name.</summary>
         public const string ObjectInvalid = "Cluster.ObjectInvalid";
@@ -254,5 +263,15 @@ public static class ErrorIds
 
         /// <summary>Any other registry error.</summary>
         public const string Error = "Registry.Error";
+    }
+
+    /// <summary>Credentials from PowerShell SecretManagement (the cmdlets' -GitSecretName, -RegistrySecretName).</summary>
+    public static class Secret
+    {
+        /// <summary>A secret was named but SecretManagement's Get-Secret is not installed.</summary>
+        public const string ManagementMissing = "Secret.ManagementMissing";
+
+        /// <summary>Get-Secret found no such secret, or it is of a kind that is no credential.</summary>
+        public const string NotFound = "Secret.NotFound";
     }
 }

@@ -14,6 +14,12 @@ public sealed record VelaProblem(
     string? Component = null,
     string? Property = null)
 {
+    /// <summary>The same action may succeed later with nothing changed (an API server outage, 429, 5xx, a timeout); false: it fails the same way until someone acts.</summary>
+    public bool Transient { get; init; }
+
+    /// <summary>For a transient problem: how long the server asked to wait before trying again, when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>"file:line:col: application 'x', component 'y', property 'z': message".</summary>
     public override string ToString()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution.Apply;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Execution.Steps;
 using GitOpsVela.Engine.Kube;
@@ -47,6 +48,9 @@ public sealed record DeliveryResult(
     bool StartedRevision,
     bool RecordWritten)
 {
+    /// <summary>Objects of a finished revision found changed in the cluster and put back, with the fields that drifted.</summary>
+    public IReadOnlyList<string> Drift { get; init; } = [];
+
     public WorkflowState? Workflow => Record?.Workflow;
 }
 
@@ -201,15 +205,18 @@ internal sealed class ApplicationDelivery
             Plan = release,
         };
         var pruned = new List<InventoryEntry>();
+        var drift = new List<string>();
         try
         {
             if (record.Workflow!.Finished && !started)
             {
+                if (record.Workflow.Phase is ApplicationPhase.Running or ApplicationPhase.Unhealthy)
+                    drift.AddRange(await KeepStateAsync(run, cancellationToken).ConfigureAwait(false));
                 await RecordHealth.RefreshAsync(_gateway, record, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                var store = new RecordStateStore(record, saver);
+                var store = new RecordStateStore(record, saver, _output);
                 var runner = new WorkflowRunner(_executors(run), store, _clock, _output);
                 while (true)
                 {
@@ -240,7 +247,37 @@ internal sealed class ApplicationDelivery
         {
             problems = [.. problems, ex.Problem with { Application = ex.Problem.Application ?? app.Name }];
         }
-        return new DeliveryResult(app, record, problems, pruned, started, saver.Writes > 0);
+        return new DeliveryResult(app, record, problems, pruned, started, saver.Writes > 0) { Drift = drift };
+    }
+
+    /// <summary>
+    /// KubeVela's state keep: a finished, successful revision's objects are applied again whenever the cluster no longer
+    /// holds them as rendered (changed by hand, scaled, deleted), so the spec wins; objects as rendered are not written.
+    /// Fields an apply-once rule leaves to others stay as they are; <c>apply-once</c> with no rules turns it off.
+    /// Returns what drifted, and fails on what could not be put back (a field another manager owns: take it over).
+    /// </summary>
+    private async Task<IReadOnlyList<string>> KeepStateAsync(DeliveryRun run, CancellationToken ct)
+    {
+        var app = run.Application;
+        var applyOnce = app.PoliciesOf<ApplyOnceSpec>().FirstOrDefault();
+        if (applyOnce is { Enable: true, Rules.Count: 0 }) return [];
+        var drift = new List<string>();
+        var problems = new List<VelaProblem>();
+        foreach (var deployment in run.Plan.Deployments)
+        foreach (var component in deployment.Components.Where(c => c.Succeeded))
+        {
+            var outcome = await ComponentDelivery.ApplyAsync(run, component, deployment.Placement.Cluster, ApplyStage.StateKeep, ct).ConfigureAwait(false);
+            problems.AddRange(outcome.Problems);
+            foreach (var o in outcome.Objects.Where(o => o.Action is ApplyAction.Created or ApplyAction.Configured))
+            {
+                var what = $"{o.Manifest.Kind}/{o.Manifest.Name}{(deployment.Placement.Cluster == _gateway.LocalCluster ? "" : " @" + deployment.Placement.Cluster)}";
+                var change = o.Action == ApplyAction.Created ? $"{what} was missing and is created again" : $"{what}: {o.Message ?? "changed in the cluster; applied again"}";
+                drift.Add(change);
+                _output.Warning($"{app}: {change}");
+            }
+        }
+        if (problems.Count > 0) throw new VelaProblemException(problems[0] with { Application = problems[0].Application ?? app.Name });
+        return drift;
     }
 
     /// <summary>Progress per step (Write-Progress in the cmdlets, and the same milestone as verbose text).</summary>
@@ -303,9 +340,16 @@ internal sealed class ApplicationDelivery
     }
 
     /// <summary>Saves the workflow state into the application record after every step transition.</summary>
-    private sealed class RecordStateStore(ApplicationRecord record, RecordSaver saver) : IWorkflowStateStore
+    /// <remarks>
+    /// A save that fails transiently (the API server went away) does not stop the run: the state stays in memory, the
+    /// next save writes it, and until then the stored record still shows the last state it held — never a step that did
+    /// not finish.
+    /// </remarks>
+    private sealed class RecordStateStore(ApplicationRecord record, RecordSaver saver, IEngineOutput output) : IWorkflowStateStore
     {
-        public Task SaveAsync(Application application, WorkflowState state, CancellationToken cancellationToken)
+        private bool _warned;
+
+        public async Task SaveAsync(Application application, WorkflowState state, CancellationToken cancellationToken)
         {
             lock (record)
             {
@@ -314,7 +358,16 @@ internal sealed class ApplicationDelivery
                 record.Message = state.Message;
                 if (state.Phase == ApplicationPhase.WorkflowFailed) record.Healthy = false;
             }
-            return saver.SaveIfChangedAsync(cancellationToken);
+            try
+            {
+                await saver.SaveIfChangedAsync(cancellationToken).ConfigureAwait(false);
+                _warned = false;
+            }
+            catch (VelaProblemException ex) when (ex.Problem.Transient || ex.Problem.Category is ProblemCategory.ConnectionError or ProblemCategory.OperationTimeout)
+            {
+                if (!_warned) output.Warning($"{application}: the record could not be saved, it is saved once the cluster answers: {ex.Problem.Message}");
+                _warned = true;
+            }
         }
     }
 

@@ -55,6 +55,7 @@ public static class WorkflowControl
             state.Outputs.Clear();
             state.StartTime = now;
         }
+        state.Restarts++;
         state.Finished = state.Terminated = state.Suspended = false;
         state.EndTime = null;
         state.Message = null;
@@ -67,8 +68,9 @@ public static class WorkflowControl
         s.Phase = StepPhase.Pending;
         s.Message = null;
         s.Reason = null;
-        s.FirstExecuteTime = s.LastExecuteTime = s.SuspendUntil = null;
+        s.FirstExecuteTime = s.LastExecuteTime = s.SuspendUntil = s.NextAttemptTime = null;
         s.Resumed = false;
+        s.FailedAttempts = 0;
         foreach (var sub in s.SubSteps) Reset(sub);
     }
 

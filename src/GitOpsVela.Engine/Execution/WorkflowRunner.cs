@@ -86,6 +86,39 @@ internal sealed class WorkflowRunner
 
     private Task SaveAsync(Application app, WorkflowState state, CancellationToken ct) => _store.SaveAsync(app, state, ct);
 
+    /// <summary>KubeVela's retry limit (kubevela/workflow <c>MaxWorkflowStepErrorRetryTimes</c>): the 11th failed attempt ends the step.</summary>
+    public const int MaxRetries = 10;
+
+    /// <summary>The longest wait between attempts (kubevela/workflow <c>MaxWorkflowFailedBackoffTime</c>).</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The wait before attempt <paramref name="failedAttempts"/> + 1, as kubevela/workflow computes it: ⌊2ⁿ × 0.05⌋ seconds,
+    /// at least 1 s and at most <see cref="MaxBackoff"/> (1, 1, 1, 1, 1, 3, 6, 12, 25, 51 s for the ten retries), and never
+    /// sooner than the server's Retry-After.
+    /// </summary>
+    public static TimeSpan Backoff(int failedAttempts, TimeSpan? retryAfter = null)
+    {
+        var seconds = Math.Clamp(Math.Floor(Math.Pow(2, failedAttempts) * 0.05), 1, MaxBackoff.TotalSeconds);
+        var wait = TimeSpan.FromSeconds(seconds);
+        return retryAfter is { } asked && asked > wait ? (asked < MaxBackoff ? asked : MaxBackoff) : wait;
+    }
+
+    /// <summary>A transient failure: the step waits and runs again, until the retries run out (reason <c>FailedAfterRetries</c>).</summary>
+    private StepOutcome RetryOrGiveUp(StepState state, StepOutcome outcome)
+    {
+        state.FailedAttempts++;
+        if (state.FailedAttempts > MaxRetries)
+        {
+            state.NextAttemptTime = null;
+            return StepOutcome.Failed($"failed after {MaxRetries} retries: {outcome.Message}", "FailedAfterRetries");
+        }
+        var next = _clock.GetUtcNow() + Backoff(state.FailedAttempts, outcome.RetryAfter);
+        state.NextAttemptTime = next;
+        return new StepOutcome(StepPhase.Running,
+            $"attempt {state.FailedAttempts} of {MaxRetries + 1} failed, trying again at {next:u}: {outcome.Message}", "Execute");
+    }
+
     private sealed class Pass(WorkflowRunner runner, Application app, WorkflowState workflow, CancellationToken ct)
     {
         private readonly HashSet<StepState> _executed = [];
@@ -150,6 +183,12 @@ internal sealed class WorkflowRunner
                 await runner.SaveAsync(app, workflow, ct).ConfigureAwait(false);
                 return;
             }
+            if (state.Phase == StepPhase.Running && state.NextAttemptTime is { } due && now < due)
+            {
+                // Retrying after a transient fault: not due yet.
+                runner._output.Verbose($"{app}: step '{step.Name}' tries again at {due:u} (attempt {state.FailedAttempts + 1})");
+                return;
+            }
             if (state.Phase == StepPhase.Pending) state.Phase = StepPhase.Running;
             runner._output.Verbose($"{app}: step '{step.Name}' ({step.Type}) {state.Phase.ToKubeVela()}");
 
@@ -196,9 +235,19 @@ internal sealed class WorkflowRunner
                 }
                 catch (VelaProblemException ex)
                 {
-                    outcome = StepOutcome.Failed(ex.Problem.Message);
+                    outcome = StepOutcome.From(ex.Problem);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or IOException or TimeoutException)
+                catch (TaskCanceledException ex) when (!ct.IsCancellationRequested && ex.InnerException is TimeoutException)
+                {
+                    // An HTTP client's timeout (a webhook that does not answer): worth trying again.
+                    outcome = StepOutcome.Retry("timed out");
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException)
+                {
+                    // Network faults pass by themselves; the message names no host (a URL may come from a Secret).
+                    outcome = StepOutcome.Retry(ex is HttpRequestException { HttpRequestError: var error } ? $"the request failed: {error}" : ex.GetType().Name);
+                }
+                catch (InvalidOperationException ex)
                 {
                     outcome = StepOutcome.Failed(ex.Message);
                 }
@@ -226,6 +275,10 @@ internal sealed class WorkflowRunner
                     }
                 }
             }
+            if (outcome is { Phase: StepPhase.Failed, Transient: true })
+                outcome = runner.RetryOrGiveUp(state, outcome);
+            else if (outcome.Phase != StepPhase.Running)
+                state.NextAttemptTime = null;
             if (outcome.Phase is StepPhase.Succeeded or StepPhase.Failed or StepPhase.Skipped)
                 Finish(state, outcome.Phase, outcome.Message, outcome.Reason, runner._clock.GetUtcNow());
             else

@@ -222,12 +222,20 @@ public static class ImageCommitter
     public static readonly (string Name, string Email) Author = ("kubevelabot", "kubevelabot@users.noreply.github.com");
 
     /// <summary>Commits what <paramref name="applyEdits"/> changes (called again on every retry); returns the pushed commit, or null when nothing changed.</summary>
-    public static string? CommitAndPush(string path, string message, GitCredentials? credentials, bool push, Func<bool> applyEdits, int attempts = 3)
+    /// <remarks>
+    /// <paramref name="branch"/> (a name or <c>refs/heads/name</c>, as CI systems give it) is where the commit goes; without it the
+    /// checked-out branch. A detached checkout (what Azure DevOps and GitHub Actions make) needs it named.
+    /// </remarks>
+    public static string? CommitAndPush(string path, string message, GitCredentials? credentials, bool push, Func<bool> applyEdits, int attempts = 3, string? branch = null)
     {
         var root = Repository.Discover(path) ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Source.RepositoryNotFound, ProblemCategory.ObjectNotFound,
             $"'{path}' is not inside a git repository", new SourceLocation(path, 0, 0)));
         using var repo = new Repository(root);
-        var branch = repo.Head.FriendlyName;
+        if (branch is { Length: > 0 }) branch = branch.StartsWith("refs/heads/", StringComparison.Ordinal) ? branch["refs/heads/".Length..] : branch;
+        else if (repo.Info.IsHeadDetached && push)
+            throw new VelaProblemException(new VelaProblem("VelaBranchUnknown", ProblemCategory.InvalidOperation,
+                "the working copy has a detached HEAD (as CI checkouts do): name the branch to push to (Update-VelaImageTag -Branch, e.g. $env:BUILD_SOURCEBRANCH)", new SourceLocation(path, 0, 0)));
+        else branch = repo.Head.FriendlyName;
         LibGit2Sharp.Handlers.CredentialsHandler? handler = credentials is null ? null
             : (_, _, _) => new UsernamePasswordCredentials { Username = credentials.Username, Password = credentials.Password };
         for (var attempt = 1; ; attempt++)
@@ -238,6 +246,8 @@ public static class ImageCommitter
             var signature = new Signature(Author.Name, Author.Email, DateTimeOffset.Now);
             var commit = repo.Commit(message, signature, signature);
             if (!push) return commit.Sha;
+            // The local branch of that name points at the new commit (created for a detached checkout), and is what is pushed.
+            if (repo.Head.FriendlyName != branch) repo.Refs.Add($"refs/heads/{branch}", commit.Id, allowOverwrite: true);
             string? rejected = null;
             try
             {

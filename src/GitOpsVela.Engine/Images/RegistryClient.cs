@@ -67,7 +67,8 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
         return (plain ? "http://" : "https://") + host;
     }
 
-    public async Task<IReadOnlyList<string>> ListTagsAsync(ImageReference image, RegistryCredentials? credentials, CancellationToken ct)
+    /// <summary>Every tag of the image's repository, page by page; <paramref name="progress"/> hears (pages read, tags so far) after each page.</summary>
+    public async Task<IReadOnlyList<string>> ListTagsAsync(ImageReference image, RegistryCredentials? credentials, CancellationToken ct, Action<int, int>? progress = null)
     {
         var tags = new List<string>();
         string? bearer = null;
@@ -91,6 +92,7 @@ public sealed partial class RegistryClient(HttpClient http, Func<TimeSpan, Cance
             // An empty repository lists "tags": null (docker distribution).
             if (doc?["tags"] is JsonArray list) tags.AddRange(list.Select(t => t?.GetValue<string>()).OfType<string>());
             next = NextLink(response.Message, next);
+            progress?.Invoke(pages, tags.Count);
         }
         return tags;
     }

@@ -37,8 +37,11 @@ internal sealed class KubeClient : IDisposable
     private readonly ConcurrentDictionary<string, Task<IReadOnlyList<ApiResource>?>> _discovery = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<KubeClientRequest> _requests = new();
 
+    private readonly KubernetesClientConfiguration _config;
+
     internal KubeClient(KubernetesClientConfiguration config, string context, string? defaultNamespace, TimeSpan timeout)
     {
+        _config = config;
         _kubernetes = new Kubernetes(config);
         Context = context;
         DefaultNamespace = string.IsNullOrEmpty(defaultNamespace) ? "default" : defaultNamespace;
@@ -223,7 +226,7 @@ internal sealed class KubeClient : IDisposable
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        var path = pathAndQuery.Split('?')[0];
+        var call = KubeRequestTarget.Of(method.Method, pathAndQuery.Split('?')[0], verb);
         try
         {
             if (_kubernetes.Credentials is not null)
@@ -235,58 +238,43 @@ internal sealed class KubeClient : IDisposable
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // An exec plugin or token file that fails: say so without what it returned.
-                    _requests.Enqueue(new KubeClientRequest(method.Method, path, verb, 0));
-                    throw new KubeApiException(401, "CredentialsUnavailable", $"cannot get credentials for context '{Context}': {e.GetType().Name}: {FirstLine(e.Message)}") { IsCredentials = true };
+                    _requests.Enqueue(new KubeClientRequest(method.Method, call.Path, verb, 0));
+                    throw new KubeApiException(401, "CredentialsUnavailable", $"cannot get credentials for context '{Context}': {e.GetType().Name}: {FirstLine(e.Message)}")
+                    { IsCredentials = true, Request = call };
                 }
             }
             using var response = await _kubernetes.HttpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            _requests.Enqueue(new KubeClientRequest(method.Method, path, verb, (int)response.StatusCode));
+            _requests.Enqueue(new KubeClientRequest(method.Method, call.Path, verb, (int)response.StatusCode));
             if (response.IsSuccessStatusCode || (allowNotFound && response.StatusCode == HttpStatusCode.NotFound)) return (response.StatusCode, body);
-            throw KubeApiException.FromResponse((int)response.StatusCode, body);
+            throw KubeApiException.FromResponse((int)response.StatusCode, body, call, RetryAfterOf(response));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            _requests.Enqueue(new KubeClientRequest(method.Method, path, verb, 0));
-            throw new KubeApiException(0, "Timeout", $"the API server did not answer {method.Method} {path} within {Timeout.TotalSeconds:0.#}s") { IsTimeout = true };
+            _requests.Enqueue(new KubeClientRequest(method.Method, call.Path, verb, 0));
+            throw new KubeApiException(0, "Timeout", $"timed out after {Seconds(Timeout)} calling {call}") { IsTimeout = true, Request = call };
         }
         catch (HttpRequestException e)
         {
-            _requests.Enqueue(new KubeClientRequest(method.Method, path, verb, 0));
-            var reason = e.InnerException?.Message ?? e.Message;
-            throw new KubeApiException(0, "Unreachable", reason) { IsTransport = true };
+            _requests.Enqueue(new KubeClientRequest(method.Method, call.Path, verb, 0));
+            if (ServerCertificateCheck.IsUntrusted(e))
+            {
+                var why = await ServerCertificateCheck.DescribeAsync(new Uri(_baseUrl), _config.SslCaCerts, cancellationToken).ConfigureAwait(false);
+                throw new KubeApiException(0, "CertificateNotTrusted", $"the server's certificate is not trusted by the kubeconfig's CA: {why}")
+                { IsUntrustedCertificate = true, Request = call };
+            }
+            throw new KubeApiException(0, "Unreachable", KubeApiException.DescribeTransport(e, new Uri(_baseUrl))) { IsTransport = true, Request = call };
         }
     }
-}
 
-/// <summary>A failed API request: the HTTP status and the metav1.Status the server sent (reason, message, causes).</summary>
-internal sealed class KubeApiException(int statusCode, string reason, string message) : Exception(message)
-{
-    public int StatusCode { get; } = statusCode;
-    public string Reason { get; } = reason;
-    public IReadOnlyList<(string Field, string Message)> Causes { get; init; } = [];
-    public bool IsTransport { get; init; }
-    public bool IsTimeout { get; init; }
-    /// <summary>The kubeconfig's credentials could not be obtained (exec plugin, token file): nothing was sent.</summary>
-    public bool IsCredentials { get; init; }
+    /// <summary>"30 s", "0.3 s".</summary>
+    internal static string Seconds(TimeSpan t) => $"{t.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s";
 
-    public static KubeApiException FromResponse(int code, string body)
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
-        try
-        {
-            if (JsonNode.Parse(body) is JsonObject { } status && status["kind"]?.GetValue<string>() == "Status")
-            {
-                var causes = (status["details"]?["causes"] as JsonArray ?? []).OfType<JsonObject>()
-                    .Select(c => (c["field"]?.GetValue<string>() ?? string.Empty, c["message"]?.GetValue<string>() ?? string.Empty)).ToList();
-                return new KubeApiException(code, status["reason"]?.GetValue<string>() ?? string.Empty,
-                    status["message"]?.GetValue<string>() ?? $"HTTP {code}")
-                { Causes = causes };
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        var text = body.Length > 200 ? body[..200] : body;
-        return new KubeApiException(code, ((HttpStatusCode)code).ToString(), string.IsNullOrWhiteSpace(text) ? $"HTTP {code}" : text.Trim());
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date) return date - DateTimeOffset.UtcNow;
+        return null;
     }
 }

@@ -16,6 +16,9 @@ internal static class Kubeconfig
 {
     public const string EnvironmentVariable = "KUBECONFIG";
 
+    /// <summary>How long one API request may take unless the caller says otherwise (-TimeoutSec): then it fails as "timed out after 30 s calling VERB PATH".</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The files to read, in merge order. Empty when nothing exists.</summary>
     public static IReadOnlyList<string> ResolvePaths(string? explicitPath = null, string? kubeconfigVariable = null, string? homeDirectory = null)
     {
@@ -59,7 +62,7 @@ internal static class Kubeconfig
         catch (Exception e) when (e is not VelaProblemException)
         {
             throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.KubeconfigInvalid, ProblemCategory.InvalidData,
-                $"cannot read kubeconfig {string.Join(Path.PathSeparator, paths)}: {e.Message}", new SourceLocation(paths[0], 0, 0)));
+                $"cannot read kubeconfig {string.Join(Path.PathSeparator, paths)}: {OneLine(e.Message)}", new SourceLocation(paths[0], 0, 0)));
         }
     }
 
@@ -107,13 +110,15 @@ internal static class Kubeconfig
         {
             // The user's credential plugin (exec) failed: an authentication problem, not a broken file.
             throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.CredentialsUnavailable, ProblemCategory.AuthenticationError,
-                $"cannot get credentials for context '{name}': {e.Message.Split('\n', 2)[0].Trim()}", SourceLocation.None));
+                $"cannot get credentials for context '{name}': {OneLine(e.Message)}", SourceLocation.None));
         }
         catch (Exception e)
         {
             throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.KubeconfigInvalid, ProblemCategory.InvalidData,
-                $"context '{name}' cannot be used: {e.Message}", SourceLocation.None));
+                $"context '{name}' cannot be used: {OneLine(e.Message)}", SourceLocation.None));
         }
-        return new KubeClient(clientConfig, name, entry.ContextDetails?.Namespace, timeout ?? TimeSpan.FromSeconds(30));
+        return new KubeClient(clientConfig, name, entry.ContextDetails?.Namespace, timeout ?? DefaultTimeout);
     }
+
+    private static string OneLine(string message) => message.Split('\n', 2)[0].Trim();
 }

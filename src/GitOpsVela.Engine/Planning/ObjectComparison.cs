@@ -47,6 +47,9 @@ internal static class ObjectComparison
         return copy;
     }
 
+    /// <summary>True when GitOpsVela applied the live object (it carries the applied-hash annotation).</summary>
+    public static bool WasApplied(JsonObject live) => live["metadata"]?["annotations"]?[AppliedHashAnnotation] is not null;
+
     public static bool IsUnchanged(JsonObject desiredWithHash, JsonObject live)
     {
         var want = desiredWithHash["metadata"]?["annotations"]?[AppliedHashAnnotation]?.GetValue<string>();
@@ -77,9 +80,10 @@ internal static class ObjectComparison
                 if (live is not JsonObject l) return false;
                 foreach (var (k, v) in d)
                 {
-                    if (!l.TryGetPropertyValue(k, out var lv))
+                    if (!l.TryGetPropertyValue(k, out var lv) || lv is null)
                     {
-                        if (v is null) continue;
+                        // A real API server drops empty maps and lists of built-in kinds (Go's omitempty): `data: {}` reads back absent.
+                        if (v is null or JsonObject { Count: 0 } or JsonArray { Count: 0 }) continue;
                         return false;
                     }
                     if (!IsSubset(v, lv)) return false;
@@ -132,6 +136,32 @@ internal static class ObjectComparison
                 return n * factor;
         }
         return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain) ? plain : null;
+    }
+
+    /// <summary>
+    /// The fields of <paramref name="desired"/> whose live value differs (live -> desired): what someone changed in the
+    /// cluster since GitOpsVela applied it (<c>kubectl scale</c>, <c>kubectl set image</c>). Empty when the live object
+    /// carries another manifest hash (that is an update, not drift) or matches.
+    /// </summary>
+    public static IReadOnlyList<FieldChange> Drift(JsonObject desiredWithHash, JsonObject live)
+    {
+        var want = desiredWithHash["metadata"]?["annotations"]?[AppliedHashAnnotation]?.GetValue<string>();
+        var have = live["metadata"]?["annotations"]?[AppliedHashAnnotation]?.GetValue<string>();
+        if (want is null || want != have) return [];
+        var desired = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var current = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        Flatten(Clean(ForComparison(desiredWithHash)), string.Empty, desired);
+        Flatten(Clean(live), string.Empty, current);
+        var drift = new List<FieldChange>();
+        foreach (var (path, value) in desired)
+        {
+            current.TryGetValue(path, out var now);
+            if (now == value || now is null && value is "{}" or "[]") continue;
+            // A quantity written another way ("0.5" vs "500m") is the same value.
+            if (now is not null && JsonNode.Parse(now) is { } n && JsonNode.Parse(value) is { } v && IsSubset(v, n)) continue;
+            drift.Add(new FieldChange(path, now, value));
+        }
+        return drift;
     }
 
     /// <summary>Field-level differences between two versions of an object, ignoring server bookkeeping (resourceVersion, managedFields, ...).</summary>

@@ -64,6 +64,26 @@ public sealed partial class GitSourceCache(string? root = null, TimeProvider? cl
 
     private sealed record State(string Url, string? Revision, string? PreviousRevision, DateTimeOffset? LastFetch, string? Reference);
 
+    private int _lastPercent = -2;
+
+    /// <summary>Write-Progress for a clone or fetch: objects received, then indexed (the first half), a step per percent; false stops it on Ctrl+C.</summary>
+    private LibGit2Sharp.Handlers.TransferProgressHandler TransferProgress(string activity, CancellationToken cancellationToken) => progress =>
+    {
+        if (progress.TotalObjects > 0)
+        {
+            var percent = (progress.ReceivedObjects + progress.IndexedObjects) * 50 / (2 * progress.TotalObjects);
+            ReportProgress(activity, $"{progress.ReceivedObjects}/{progress.TotalObjects} objects, {progress.ReceivedBytes / 1024} KiB", percent);
+        }
+        return !cancellationToken.IsCancellationRequested;
+    };
+
+    private void ReportProgress(string activity, string status, int percent)
+    {
+        if (percent == _lastPercent && percent != 100) return;
+        _lastPercent = percent;
+        _output.Progress(activity, status, percent);
+    }
+
     public GitSyncResult Sync(GitSyncRequest request, CancellationToken cancellationToken = default)
     {
         var url = request.Url;
@@ -87,7 +107,8 @@ public sealed partial class GitSourceCache(string? root = null, TimeProvider? cl
             var options = new CloneOptions
             {
                 Checkout = request.Reference.Branch is not null || request.Reference is { Tag: null, Commit: null, SemVer: null, Ref: null },
-                FetchOptions = { CredentialsProvider = Credentials(request.Credentials), TagFetchMode = TagFetchMode.All },
+                FetchOptions = { CredentialsProvider = Credentials(request.Credentials), TagFetchMode = TagFetchMode.All, OnTransferProgress = TransferProgress($"Cloning {shown}", cancellationToken) },
+                OnCheckoutProgress = (path, done, total) => ReportProgress($"Cloning {shown}", $"checking out {done}/{total} files", total == 0 ? -1 : 50 + done * 50 / total),
             };
             if (options.Checkout) options.BranchName = request.Reference.Branch ?? "main";
             Guard(shown, () =>
@@ -103,6 +124,7 @@ public sealed partial class GitSourceCache(string? root = null, TimeProvider? cl
                     throw NotFound($"branch '{options.BranchName}' is not in {shown}");
                 }
             });
+            ReportProgress($"Cloning {shown}", "done", 100);
             fetched = true;
         }
         using var repo = new Repository(repoPath);
@@ -114,7 +136,9 @@ public sealed partial class GitSourceCache(string? root = null, TimeProvider? cl
                 CredentialsProvider = Credentials(request.Credentials),
                 TagFetchMode = TagFetchMode.All,
                 Prune = true,
+                OnTransferProgress = TransferProgress($"Fetching {shown}", cancellationToken),
             }, null));
+            ReportProgress($"Fetching {shown}", "done", 100);
             fetched = true;
         }
         else if (!fetched)

@@ -67,7 +67,7 @@ public sealed class WorkflowCmdletTests : IClassFixture<WorkflowCmdletTests.Fixt
         var ns = _f.Cluster.Namespace();
         var file = Write("settings.yaml", SettingsApp(ns, "blue"));
 
-        var run = Run($"Get-VelaApplication -Path $file | Invoke-VelaWorkflow {_f.Cluster.Arguments} -Wait -PollSeconds 0.05", ("file", file))
+        var run = Run($"Get-VelaApplication -Path $file | Invoke-VelaWorkflow {_f.Cluster.Arguments} -Wait -PollInterval 50ms", ("file", file))
             .ThrowOnError().Of("VelaWorkflowRun").Single();
         Assert.Equal("running", run.P("Phase"));
         Assert.Equal(true, run.P("Healthy"));
@@ -98,7 +98,7 @@ public sealed class WorkflowCmdletTests : IClassFixture<WorkflowCmdletTests.Fixt
     {
         var ns = _f.Cluster.Namespace();
         var file = Write("settings.yaml", SettingsApp(ns, "blue"));
-        Run($"Invoke-VelaWorkflow -Path $file {_f.Cluster.Arguments} -Wait -PollSeconds 0.05", ("file", file)).ThrowOnError();
+        Run($"Invoke-VelaWorkflow -Path $file {_f.Cluster.Arguments} -Wait -PollInterval 50ms", ("file", file)).ThrowOnError();
         File.WriteAllText(file, SettingsApp(ns, "green"));
 
         var changes = Run($"Compare-VelaApplication -Path $file {_f.Cluster.Arguments} | Where-Object Action -ne 'Unchanged'", ("file", file))
@@ -108,8 +108,9 @@ public sealed class WorkflowCmdletTests : IClassFixture<WorkflowCmdletTests.Fixt
         Assert.Contains("data.mode: \"blue\" -> \"green\"", (string[])change.P("Changes")!);
 
         var preview = Run($"Invoke-VelaWorkflow -Path $file {_f.Cluster.Arguments} -WhatIf", ("file", file)).ThrowOnError();
-        Assert.Contains(preview.Of("VelaChange"), c => (string?)c.P("Action") == "Update");
-        Assert.Empty(preview.Of("VelaWorkflowRun"));
+        // -WhatIf: the plan as "What if:" information lines, and nothing written as if it had been done.
+        Assert.Empty(preview.Output);
+        Assert.Contains(preview.Information!, l => l.StartsWith("What if: Update ConfigMap/", StringComparison.Ordinal) && l.Contains("data.mode: \"blue\" -> \"green\""));
         var still = Run($"Compare-VelaApplication -Path $file {_f.Cluster.Arguments} -ExcludeUnchanged", ("file", file)).ThrowOnError().Of("VelaChange");
         Assert.Single(still); // the preview applied nothing
     }
@@ -133,7 +134,7 @@ public sealed class WorkflowCmdletTests : IClassFixture<WorkflowCmdletTests.Fixt
 
         var resumed = Run($"Resume-VelaWorkflow -Name settings -Namespace $ns {_f.Cluster.Arguments}", ("ns", ns)).ThrowOnError().Of("VelaWorkflowRun").Single();
         Assert.Equal("runningWorkflow", resumed.P("Phase"));
-        var done = Run($"Invoke-VelaWorkflow -Path $file {_f.Cluster.Arguments} -Wait -PollSeconds 0.05", ("file", file)).ThrowOnError().Of("VelaWorkflowRun").Single();
+        var done = Run($"Invoke-VelaWorkflow -Path $file {_f.Cluster.Arguments} -Wait -PollInterval 50ms", ("file", file)).ThrowOnError().Of("VelaWorkflowRun").Single();
         Assert.Equal("running", done.P("Phase"));
         Assert.Equal(["approve:succeeded", "apply:succeeded"], Steps(done));
 
@@ -162,7 +163,7 @@ public sealed class WorkflowCmdletTests : IClassFixture<WorkflowCmdletTests.Fixt
                   properties: {port: 80}
             """);
 
-        var result = Run($"Get-VelaApplication -Path $dir | Invoke-VelaWorkflow {_f.Cluster.Arguments} -Wait -PollSeconds 0.05", ("dir", _dir));
+        var result = Run($"Get-VelaApplication -Path $dir | Invoke-VelaWorkflow {_f.Cluster.Arguments} -Wait -PollInterval 50ms", ("dir", _dir));
 
         var error = Assert.Single(result.Errors);
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);

@@ -73,7 +73,7 @@ public sealed class HelpTests : IClassFixture<HelpTests.Session>
 
         Assert.Contains("about_GitOpsVela", text);
         Assert.Contains("GITOPSVELA_TEST_KUBECONFIG", text);
-        Assert.Contains("Cluster.ContextNotFound", text);
+        Assert.Contains("about_GitOpsVela_Troubleshooting", text);
     }
 
     [Fact]

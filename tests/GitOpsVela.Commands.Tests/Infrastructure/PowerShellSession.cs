@@ -9,7 +9,8 @@ public sealed record ScriptResult(
     IReadOnlyList<PSObject> Output,
     IReadOnlyList<ErrorRecord> Errors,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<string> Verbose)
+    IReadOnlyList<string> Verbose,
+    IReadOnlyList<string>? Information = null)
 {
     public IEnumerable<T> Objects<T>() => Output.Select(o => o.BaseObject).OfType<T>();
 
@@ -53,7 +54,8 @@ public sealed class PowerShellSession : IDisposable
             output.Where(o => o is not null).ToList(),
             ps.Streams.Error.ToList(),
             Texts(ps.Streams.Warning),
-            Texts(ps.Streams.Verbose));
+            Texts(ps.Streams.Verbose),
+            ps.Streams.Information.Select(r => r.MessageData?.ToString() ?? "").ToList());
     }
 
     private static List<string> Texts<T>(PSDataCollection<T> records) where T : InformationalRecord =>

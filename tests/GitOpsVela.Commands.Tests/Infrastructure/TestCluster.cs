@@ -20,7 +20,7 @@ public sealed class TestCluster : IDisposable
         if (!string.IsNullOrWhiteSpace(real))
         {
             Kubeconfig = real;
-            Context = null;
+            Context = CurrentContext(real);
             return;
         }
         _dir = Directory.CreateTempSubdirectory("gitopsvela-cluster-").FullName;
@@ -42,11 +42,18 @@ public sealed class TestCluster : IDisposable
 
     public string Kubeconfig { get; }
 
-    /// <summary>The context to pass as -Context; null against a real cluster (its current context).</summary>
-    public string? Context { get; }
+    /// <summary>The context to pass as -Context: the test server's, or the real kubeconfig's current-context (cluster reads such as Get-VelaApplication need one).</summary>
+    public string Context { get; }
 
-    /// <summary>"-Kubeconfig '...' [-Context '...']" for scripts.</summary>
-    public string Arguments => $"-Kubeconfig '{Kubeconfig}'" + (Context is null ? "" : $" -Context '{Context}'");
+    /// <summary>"-Kubeconfig '...' -Context '...'" for scripts.</summary>
+    public string Arguments => $"-Kubeconfig '{Kubeconfig}' -Context '{Context}'";
+
+    private static string CurrentContext(string kubeconfig)
+    {
+        var line = File.ReadLines(kubeconfig).FirstOrDefault(l => l.StartsWith("current-context:", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{Variable} names a kubeconfig without a current-context: {kubeconfig}");
+        return line["current-context:".Length..].Trim().Trim('"', '\'');
+    }
 
     public string Namespace() => "gv-cmd-" + Guid.NewGuid().ToString("N")[..8];
 

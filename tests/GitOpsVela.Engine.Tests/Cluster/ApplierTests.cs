@@ -151,7 +151,7 @@ public sealed class ApplierTests : IAsyncLifetime
         Assert.Equal("Cluster.ApplyConflict", conflict.Problem!.Id);
         Assert.Contains("\"kubectl\"", conflict.Problem.Message);
         Assert.Contains(".data.color", conflict.Problem.Message);
-        Assert.Contains("-Force", conflict.Problem.Message);
+        Assert.Contains("-TakeOwnership", conflict.Problem.Message);
         Assert.Equal(ApplyAction.Created, result.Outcomes.Single(o => o.Object.Name == "mine").Action);
 
         var forced = await Apply(client, [Manifests.ConfigMap(ns, "shared", "my-app", ("color", "blue"))], new ApplyOptions { Force = true });

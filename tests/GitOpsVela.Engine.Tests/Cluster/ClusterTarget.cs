@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Kube;
 using GitOpsVela.TestKube;
 using Xunit;
+using k8s;
+using k8s.Models;
 
 namespace GitOpsVela.Engine.Tests.Cluster;
 
@@ -17,6 +20,7 @@ public sealed class ClusterTarget : IAsyncLifetime
 
     private readonly List<string> _namespaces = [];
     private readonly List<string> _crds = [];
+    private readonly List<TcpOutageProxy> _proxies = [];
     private string? _dir;
 
     /// <summary>The test server, or null against a real cluster.</summary>
@@ -45,6 +49,77 @@ public sealed class ClusterTarget : IAsyncLifetime
 
     internal KubeClient Connect(TimeSpan? timeout = null) => GitOpsVela.Engine.Kube.Kubeconfig.Connect(Kubeconfig, Context, timeout);
 
+    /// <summary>
+    /// A TCP proxy in front of this cluster and a kubeconfig (a copy of this one, in a temp folder) whose current context
+    /// reaches the cluster through it: cutting the proxy is an API server outage, for the test server and a real one alike.
+    /// </summary>
+    public async Task<(TcpOutageProxy Proxy, string Kubeconfig)> ProxyAsync()
+    {
+        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(Kubeconfig), useRelativePaths: false);
+        var context = config.Contexts.Single(c => c.Name == Context);
+        var cluster = config.Clusters.Single(c => c.Name == context.ContextDetails.Cluster);
+        var server = new Uri(cluster.ClusterEndpoint.Server);
+        var proxy = new TcpOutageProxy(server.Host, server.Port);
+        cluster.ClusterEndpoint.Server = $"{server.Scheme}://{proxy.Address}";
+        // The certificate names the real host: keep checking it against that name.
+        if (server.HostNameType == UriHostNameType.Dns) cluster.ClusterEndpoint.TlsServerName ??= server.Host;
+        config.CurrentContext = Context;
+        _dir ??= Directory.CreateTempSubdirectory("gitopsvela-kube-").FullName;
+        var path = Path.Combine(_dir, $"proxied-{proxy.Port}");
+        await File.WriteAllTextAsync(path, KubernetesYaml.Serialize(config));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        _proxies.Add(proxy);
+        return (proxy, path);
+    }
+
+    /// <summary>
+    /// A kubeconfig (in a temp folder) whose current context is a user RBAC limits to <paramref name="ns"/>: on a real
+    /// cluster a ServiceAccount there with a Role granting everything in that namespace only, and a short-lived token from
+    /// the TokenRequest API; on the test server a bearer token its Forbidden fault denies everything outside
+    /// <paramref name="ns"/>. Returns the kubeconfig, its context and the user name RBAC denials name.
+    /// </summary>
+    public async Task<(string Kubeconfig, string Context, string User)> LimitedUserAsync(string ns)
+    {
+        const string account = "gitopsvela-limited";
+        var user = $"system:serviceaccount:{ns}:{account}";
+        _dir ??= Directory.CreateTempSubdirectory("gitopsvela-kube-").FullName;
+        var path = Path.Combine(_dir, $"limited-{ns}");
+        string token;
+        if (Server is not null)
+        {
+            token = "limited-" + Guid.NewGuid().ToString("N");
+            Server.Faults.Add(new KubeFault { Kind = FaultKind.Forbidden, Token = token, OutsideNamespace = ns, User = user });
+        }
+        else
+        {
+            using var kube = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig, Context));
+            await kube.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = account } }, ns);
+            await kube.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
+            {
+                Metadata = new V1ObjectMeta { Name = account },
+                Rules = [new V1PolicyRule { ApiGroups = ["*"], Resources = ["*"], Verbs = ["*"] }],
+            }, ns);
+            await kube.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+            {
+                Metadata = new V1ObjectMeta { Name = account },
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = account },
+                Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = account, NamespaceProperty = ns }],
+            }, ns);
+            var request = await kube.CoreV1.CreateNamespacedServiceAccountTokenAsync(
+                new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { ExpirationSeconds = 600 } }, account, ns);
+            token = request.Status.Token;
+        }
+        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(Kubeconfig), useRelativePaths: false);
+        var cluster = config.Clusters.Single(c => c.Name == config.Contexts.Single(x => x.Name == Context).ContextDetails.Cluster);
+        config.Clusters = [cluster];
+        config.Users = [new k8s.KubeConfigModels.User { Name = account, UserCredentials = new k8s.KubeConfigModels.UserCredentials { Token = token } }];
+        config.Contexts = [new k8s.KubeConfigModels.Context { Name = account, ContextDetails = new k8s.KubeConfigModels.ContextDetails { Cluster = cluster.Name, User = account, Namespace = ns } }];
+        config.CurrentContext = account;
+        await File.WriteAllTextAsync(path, KubernetesYaml.Serialize(config));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return (path, account, user);
+    }
+
     /// <summary>A fresh namespace name (not created): tests that apply a Namespace object create it themselves.</summary>
     public string NamespaceName()
     {
@@ -62,15 +137,81 @@ public sealed class ClusterTarget : IAsyncLifetime
         return name;
     }
 
+    /// <summary>
+    /// Makes a Deployment report every replica ready, as a kubelet would. The test server has no controllers, so its status
+    /// is written directly; a real cluster's deployment controller would overwrite that, so there the Deployment's pods (made
+    /// by its ReplicaSet) are reported Running and Ready and the controller itself updates the Deployment. Returns once the
+    /// Deployment's status says so (bounded by <paramref name="timeout"/>).
+    /// </summary>
+    public async Task MarkDeploymentReadyAsync(string ns, string name, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        using var client = Connect();
+        var deployments = (await client.ResolveAsync("apps/v1", "Deployment", default))!;
+        var deployment = await client.GetAsync(deployments, ns, name, default) ?? throw new InvalidOperationException($"deployment {ns}/{name} does not exist");
+        var replicas = deployment["spec"]?["replicas"]?.GetValue<int>() ?? 1;
+        using var kube = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig, Context));
+        if (!IsRealCluster || !await OwnsReplicaSetAsync(client, deployment))
+        {
+            var generation = deployment["metadata"]?["generation"]?.GetValue<long>() ?? 1;
+            var status = new JsonObject
+            {
+                ["status"] = new JsonObject
+                {
+                    ["observedGeneration"] = generation, ["replicas"] = replicas, ["readyReplicas"] = replicas,
+                    ["updatedReplicas"] = replicas, ["availableReplicas"] = replicas,
+                },
+            };
+            await kube.AppsV1.PatchNamespacedDeploymentStatusAsync(new V1Patch(status.ToJsonString(), V1Patch.PatchType.MergePatch), name, ns);
+            return;
+        }
+        var selector = string.Join(",", (deployment["spec"]?["selector"]?["matchLabels"] as JsonObject ?? []).Select(kv => $"{kv.Key}={kv.Value}"));
+        var pods = (await client.ResolveAsync("v1", "Pod", default))!;
+        while (true)
+        {
+            var live = await client.GetAsync(deployments, ns, name, default);
+            var st = live?["status"];
+            if (st?["observedGeneration"]?.GetValue<long>() == live?["metadata"]?["generation"]?.GetValue<long>()
+                && st?["readyReplicas"]?.GetValue<int>() == replicas && st?["updatedReplicas"]?.GetValue<int>() == replicas)
+                return;
+            var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            JsonObject Condition(string type) => new() { ["type"] = type, ["status"] = "True", ["lastTransitionTime"] = now };
+            var ready = new JsonObject { ["status"] = new JsonObject { ["phase"] = "Running", ["conditions"] = new JsonArray(Condition("Ready"), Condition("ContainersReady")) } };
+            foreach (var pod in await client.ListAsync(pods, ns, selector, default))
+                if (pod["status"]?["phase"]?.GetValue<string>() != "Running" && pod["metadata"]?["deletionTimestamp"] is null)
+                    await kube.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(ready.ToJsonString(), V1Patch.PatchType.MergePatch), pod["metadata"]!["name"]!.GetValue<string>(), ns);
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"deployment {ns}/{name} did not report {replicas} ready replica(s) in time: {st?.ToJsonString()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Whether a ReplicaSet owned by <paramref name="deployment"/> shows up within 5 s (a real cluster without a controller-manager, KUBEREAL_NO_KCM, makes none).</summary>
+    private static async Task<bool> OwnsReplicaSetAsync(KubeClient client, JsonObject deployment)
+    {
+        var sets = (await client.ResolveAsync("apps/v1", "ReplicaSet", default))!;
+        var ns = deployment["metadata"]?["namespace"]?.GetValue<string>();
+        var uid = deployment["metadata"]?["uid"]?.GetValue<string>();
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var owned = (await client.ListAsync(sets, ns, null, default))
+                .Any(rs => (rs["metadata"]?["ownerReferences"] as JsonArray ?? []).Any(o => o?["uid"]?.GetValue<string>() == uid));
+            if (owned || DateTime.UtcNow > until) return owned;
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Remembers a CRD to delete afterwards (against a real cluster).</summary>
     public void TrackCrd(string name) => _crds.Add(name);
 
     public async Task DisposeAsync()
     {
+        foreach (var proxy in _proxies) await proxy.DisposeAsync();
+        if (_dir is not null) Directory.Delete(_dir, true);
         if (Server is not null)
         {
             await Server.DisposeAsync();
-            if (_dir is not null) Directory.Delete(_dir, true);
             return;
         }
         using var client = Connect();

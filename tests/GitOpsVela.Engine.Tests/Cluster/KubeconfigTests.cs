@@ -89,4 +89,20 @@ public sealed class KubeconfigTests : IDisposable
         Assert.Equal("Cluster.KubeconfigNotFound", e.Problem.Id);
         Assert.Equal(ProblemCategory.ObjectNotFound, e.Problem.Category);
     }
+
+    [Theory]
+    [InlineData("garbage", "clusters: [\n  - name: x\n\tbad")]
+    [InlineData("not-a-config", "just some text")]
+    [InlineData("wrong-shape", "clusters: 7\ncontexts: {a: b}\n")]
+    public void A_kubeconfig_that_cannot_be_read_fails_at_once_in_one_line(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<VelaProblemException>(() => KubeconfigFiles.Connect(path, "prod"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Contains(e.Problem.Id, new[] { "Cluster.KubeconfigInvalid", "Cluster.ContextNotFound" });
+        Assert.DoesNotContain("\n", e.Problem.Message);
+        Assert.Contains(e.Problem.Id == "Cluster.KubeconfigInvalid" ? path : "'prod'", e.Problem.Message);
+    }
 }

@@ -17,6 +17,15 @@ public sealed class ObjectComparisonTests
     }
 
     [Fact]
+    public void Empty_maps_and_lists_the_server_drops_are_not_differences_but_missing_content_is()
+    {
+        Assert.True(ObjectComparison.IsSubset(JsonNode.Parse("""{"data":{},"metadata":{"labels":{}},"spec":{"ports":[]}}"""), JsonNode.Parse("""{"metadata":{},"spec":{}}""")));
+        Assert.True(ObjectComparison.IsSubset(JsonNode.Parse("""{"data":{}}"""), JsonNode.Parse("""{"data":null}""")));
+        Assert.False(ObjectComparison.IsSubset(JsonNode.Parse("""{"data":{"a":"1"}}"""), JsonNode.Parse("""{}""")));
+        Assert.False(ObjectComparison.IsSubset(JsonNode.Parse("""{"spec":{"ports":[{"port":80}]}}"""), JsonNode.Parse("""{"spec":{}}""")));
+    }
+
+    [Fact]
     public void Quantities_compare_by_value_as_the_API_server_canonicalises_them()
     {
         Assert.True(ObjectComparison.IsSubset(JsonNode.Parse("""{"cpu":"0.5","memory":"1024Mi","n":1}"""), JsonNode.Parse("""{"cpu":"500m","memory":"1Gi","n":"1"}""")));

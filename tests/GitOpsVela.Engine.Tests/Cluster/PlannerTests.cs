@@ -68,7 +68,7 @@ public sealed class PlannerTests : IAsyncLifetime
         var conflict = plan.Single(p => p.Name == "shared");
         Assert.Equal(ChangeAction.Blocked, conflict.Action);
         Assert.Equal("Cluster.ApplyConflict", conflict.Problem!.Id);
-        Assert.Contains("-Force", conflict.Problem.Message);
+        Assert.Contains("-TakeOwnership", conflict.Problem.Message);
         var notServed = plan.Single(p => p.Object.Kind == "Thing");
         Assert.Equal(ChangeAction.Blocked, notServed.Action);
         Assert.Equal("Cluster.KindNotServed", notServed.Problem!.Id);

@@ -24,6 +24,9 @@ internal sealed class InMemoryCluster : IClusterGateway, IRecordStore
     public int RecordWrites { get; private set; }
     public Func<RenderedManifest, Exception?>? FailApply { get; set; }
 
+    /// <summary>When set, a record save throws what it returns (an API server that went away).</summary>
+    public Func<ApplicationRecord, Exception?>? FailSave { get; set; }
+
     public string LocalCluster => "kind-local";
 
     public IReadOnlyList<ClusterInfo> Clusters { get; set; } =
@@ -113,6 +116,7 @@ internal sealed class InMemoryCluster : IClusterGateway, IRecordStore
 
     public Task SaveAsync(ApplicationRecord record, CancellationToken cancellationToken)
     {
+        if (FailSave?.Invoke(record) is { } ex) throw ex;
         Records[$"{record.Namespace}/{record.Name}"] = record.ToJson();
         RecordWrites++;
         return Task.CompletedTask;

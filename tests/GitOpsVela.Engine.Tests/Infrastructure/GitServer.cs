@@ -33,6 +33,7 @@ public sealed class GitServer : IDisposable
 
     public static GitServer Start(string? user = null, string? password = null)
     {
+        RequiredParts.Check("the real git server (apache2 + git-http-backend)", RequiredParts.GitServer);
         var dir = Directory.CreateTempSubdirectory("gitopsvela-git-").FullName;
         Directory.CreateDirectory(Path.Combine(dir, "repos"));
         // apache's workers run as www-data when started as root: they must reach and write the repositories.

@@ -39,6 +39,7 @@ public sealed class OciRegistry : IDisposable
 
     public static OciRegistry Start(string? user = null, string? password = null)
     {
+        RequiredParts.Check("the real OCI registry (docker-registry)", RequiredParts.Registry);
         var dir = Directory.CreateTempSubdirectory("gitopsvela-registry-").FullName;
         int port;
         using (var l = new TcpListener(IPAddress.Loopback, 0))

@@ -172,8 +172,7 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(_cluster.Kubeconfig, _cluster.Context);
         using var kube = new Kubernetes(config);
         var patch = new V1Patch(statusJson, V1Patch.PatchType.MergePatch);
-        if (group == "apps") await kube.AppsV1.PatchNamespacedDeploymentStatusAsync(patch, name, ns);
-        else await kube.CustomObjects.PatchNamespacedCustomObjectStatusAsync(patch, group, version, ns, plural, name);
+        await kube.CustomObjects.PatchNamespacedCustomObjectStatusAsync(patch, group, version, ns, plural, name);
     }
 
     private async Task InstallCrdAsync(string group, string version, string plural, string kind)
@@ -243,8 +242,7 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
         await PatchStatusAsync("helm.toolkit.fluxcd.io", "v2beta1", "helmreleases", ns, "mysql-controller", ready);
         await PatchStatusAsync("source.toolkit.fluxcd.io", "v1beta2", "helmrepositories", ns, "mysql-controller", ready);
         await InstallCrdAsync("mysql.presslabs.org", "v1alpha1", "mysqlclusters", "MysqlCluster");
-        await PatchStatusAsync("apps", "v1", "deployments", ns, "my-server",
-            """{"status":{"replicas":1,"readyReplicas":1,"updatedReplicas":1,"availableReplicas":1,"observedGeneration":1}}""");
+        await _cluster.MarkDeploymentReadyAsync(ns, "my-server");
         await Pass();
         await Pass();
 

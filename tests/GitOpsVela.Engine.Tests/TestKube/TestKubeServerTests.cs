@@ -194,6 +194,18 @@ public sealed class TestKubeServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Empty_maps_of_built_in_kinds_read_back_absent_as_the_real_server_drops_them()
+    {
+        var body = JsonNode.Parse("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"empty","namespace":"team","labels":{},"annotations":{}},"data":{}}""")!;
+        var applied = await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch), "empty", "team", fieldManager: "gitopsvela");
+        Assert.Null(applied.Data);
+        Assert.Null(applied.Metadata.Labels);
+        Assert.Null(applied.Metadata.Annotations);
+        var read = await _client.CoreV1.ReadNamespacedConfigMapAsync("empty", "team");
+        Assert.Null(read.Data);
+    }
+
+    [Fact]
     public async Task Apply_after_an_update_by_another_manager_conflicts_on_the_changed_field()
     {
         await _client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(Deployment("web", 2, "nginx:1"), V1Patch.PatchType.ApplyPatch), "web", "team", fieldManager: "gitopsvela");

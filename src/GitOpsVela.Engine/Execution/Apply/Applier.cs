@@ -19,6 +19,9 @@ internal enum ApplyAction
 
 internal sealed record ApplyOutcome(ObjectRef Object, ApplyAction Action, string? Message = null, VelaProblem? Problem = null, JsonObject? Live = null)
 {
+    /// <summary>Fields someone changed in the cluster that this apply put back (live -> desired).</summary>
+    public IReadOnlyList<FieldChange> Drift { get; init; } = [];
+
     /// <summary>The component (and trait) that rendered the object, when applied from <see cref="RenderedManifest"/>s.</summary>
     public string? Component { get; init; }
     public string? Trait { get; init; }
@@ -124,7 +127,21 @@ internal sealed class Applier(KubeClient client, IEngineOutput output, LiveObjec
         if (current is not null && ObjectComparison.IsUnchanged(desired, current))
             return new ApplyOutcome(target, ApplyAction.Unchanged, Live: current);
 
-        var applied = await client.ApplyAsync(resource, desired, options.FieldManager, options.Force, options.DryRun, cancellationToken).ConfigureAwait(false);
+        var drift = current is null ? [] : ObjectComparison.Drift(desired, current);
+        JsonObject applied;
+        try
+        {
+            applied = await client.ApplyAsync(resource, desired, options.FieldManager, options.Force, options.DryRun, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.StatusCode == 409 && !options.Force && current is not null && ObjectComparison.WasApplied(current)
+                                         && ConflictManagers(e) is { Count: > 0 } managers && managers.All(IsKubectl))
+        {
+            // Someone changed fields of an object GitOpsVela applied by hand with kubectl (scale, edit, set image): the spec
+            // wins, as KubeVela and Flux keep it. Objects it never applied are not adopted this way.
+            // Fields another tool or controller owns stay a conflict, to be taken over with -TakeOwnership.
+            output.Verbose($"{target}: taking back from {string.Join(", ", managers)} the fields changed by hand");
+            applied = await client.ApplyAsync(resource, desired, options.FieldManager, force: true, options.DryRun, cancellationToken).ConfigureAwait(false);
+        }
         if (!options.DryRun) live.Update(resource, applied);
         if (target.Kind == "CustomResourceDefinition" && !options.DryRun)
         {
@@ -136,8 +153,20 @@ internal sealed class Applier(KubeClient client, IEngineOutput output, LiveObjec
                     if (v["name"]?.GetValue<string>() is { } version) client.ForgetDiscovery($"{group}/{version}");
             }
         }
-        return new ApplyOutcome(target, current is null ? ApplyAction.Created : ApplyAction.Configured, Live: applied);
+        return new ApplyOutcome(target, current is null ? ApplyAction.Created : ApplyAction.Configured,
+            drift.Count == 0 ? null : "corrected drift: " + string.Join(", ", drift.Take(5)) + (drift.Count > 5 ? $" (+{drift.Count - 5} more)" : ""), Live: applied)
+        {
+            Drift = drift,
+        };
     }
+
+    /// <summary>The field managers a server-side apply conflict names (<c>conflict with "kubectl-scale" using apps/v1</c>).</summary>
+    internal static IReadOnlyList<string> ConflictManagers(KubeApiException e) =>
+        System.Text.RegularExpressions.Regex.Matches(e.Message + "\n" + string.Join("\n", e.Causes.Select(c => c.Message)), "conflicts? with \"([^\"]+)\"")
+            .Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>kubectl's own managers (kubectl, kubectl-edit, kubectl-scale, kubectl-set, kubectl-patch, kubectl-client-side-apply, ...): hands, not controllers.</summary>
+    private static bool IsKubectl(string manager) => manager == "kubectl" || manager.StartsWith("kubectl-", StringComparison.Ordinal);
 
     /// <summary>Kubernetes' own API groups (core, apps, batch, *.k8s.io): a missing version there is not a missing CRD.</summary>
     internal static bool IsBuiltInGroup(string group) => group.Length == 0 || !group.Contains('.') || group.EndsWith(".k8s.io", StringComparison.Ordinal);

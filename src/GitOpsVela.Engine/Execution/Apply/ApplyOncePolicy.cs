@@ -5,13 +5,16 @@ using GitOpsVela.Engine.Rendering;
 
 namespace GitOpsVela.Engine.Execution.Apply;
 
+/// <summary>When an apply happens: a workflow step delivering a revision, or the state keep of a finished one.</summary>
+internal enum ApplyStage { Dispatch, StateKeep }
+
 /// <summary>
-/// KubeVela's <c>apply-once</c> policy (vela-templates/definitions/internal/policy/apply-once.cue). GitOpsVela applies an
-/// application's objects once per revision anyway (a finished workflow is not re-applied until the spec changes), which is
-/// what <c>enable: true</c> asks for. Its <c>rules</c> name fields to leave to others — <c>strategy.path</c>, e.g.
-/// <c>spec.replicas</c> scaled by an HPA — for the objects their <c>selector</c> matches: those fields are left out of what
-/// is applied when the object already exists (<c>affect: onUpdate</c>, the default) or always (<c>affect: always</c>), so
-/// the live values stay and the field manager <c>gitopsvela</c> never takes them back.
+/// KubeVela's <c>apply-once</c> policy (vela-templates/definitions/internal/policy/apply-once.cue; pkg/resourcekeeper).
+/// <c>enable: true</c> with no rules turns the state keep off: a finished revision is not applied again when the cluster
+/// drifts. Its <c>rules</c> name fields to leave to others — <c>strategy.path</c>, e.g. <c>spec.replicas</c> scaled by an
+/// HPA — for the objects their <c>selector</c> matches (the first matching rule): once the object exists, those fields are
+/// left out of what is applied, so the live values stay and the field manager <c>gitopsvela</c> never takes them back;
+/// <c>affect</c> says when: always (empty), <c>onUpdate</c> (workflow applies) or <c>onStateKeep</c> (drift correction).
 /// </summary>
 internal sealed partial class ApplyOncePolicy
 {
@@ -29,15 +32,14 @@ internal sealed partial class ApplyOncePolicy
     public bool HasRules => _rules.Count > 0;
 
     /// <summary>The manifest without the fields the rules leave alone (a copy; the rendered one is not changed).</summary>
-    public RenderedManifest Filter(RenderedManifest manifest, string? componentType, bool exists)
+    public RenderedManifest Filter(RenderedManifest manifest, string? componentType, bool exists, ApplyStage stage)
     {
-        JsonObject? copy = null;
         var identity = new ResourceIdentity(manifest.Component, componentType, manifest.Trait, manifest.Kind, manifest.Name);
         var rule = _rules.FirstOrDefault(r => r.Selector.Matches(identity));
-        if (rule is null) return manifest;
-        var affect = rule.Affect is "" ? "onUpdate" : rule.Affect;
-        if (!exists && affect != "always") return manifest;
-        copy = (JsonObject)manifest.Object.DeepClone();
+        // affect: "" and "always" at both stages, "onUpdate" when a workflow applies, "onStateKeep" when a finished revision is kept.
+        if (rule is null || !exists) return manifest;
+        if (rule.Affect == "onUpdate" && stage != ApplyStage.Dispatch || rule.Affect == "onStateKeep" && stage != ApplyStage.StateKeep) return manifest;
+        var copy = (JsonObject)manifest.Object.DeepClone();
         foreach (var path in rule.Paths) Remove(copy, path);
         return manifest with { Object = copy };
     }

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
@@ -15,11 +17,19 @@ internal sealed record StoredRecord(ApplicationRecord Record, string ResourceVer
 /// <summary>
 /// Keeps each application's <see cref="ApplicationRecord"/> in one ConfigMap in the application's namespace
 /// (<c>gitopsvela.&lt;app&gt;</c>, as Helm keeps releases), written with the resourceVersion it was read at so two
-/// writers never silently overwrite each other. Unchanged records are not written again.
+/// writers never silently overwrite each other. Unchanged records are not written again. The record's JSON is stored
+/// gzip-compressed in <c>binaryData</c> (<see cref="CompressedKey"/>), as Helm compresses releases, so a
+/// 1,000-component application stays far below the 1 MiB object limit; records of the first format (plain JSON in
+/// <c>data</c>, <see cref="DataKey"/>) are still read, and the next write stores them compressed.
 /// </summary>
 internal sealed class RecordStore(KubeClient client)
 {
+    /// <summary>The first format: the record's JSON as text in <c>data</c>.</summary>
     public const string DataKey = "record.json";
+
+    /// <summary>The record's JSON, gzip-compressed, in <c>binaryData</c> (base64 on the wire):
+    /// <c>kubectl get cm gitopsvela.APP -o jsonpath='{.binaryData.record\.json\.gz}' | base64 -d | gunzip</c>.</summary>
+    public const string CompressedKey = "record.json.gz";
     public const string RecordLabel = "gitopsvela.io/record";
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
 
@@ -63,7 +73,7 @@ internal sealed class RecordStore(KubeClient client)
                     ["app.oam.dev/name"] = record.Name,
                 },
             },
-            ["data"] = new JsonObject { [DataKey] = json },
+            ["binaryData"] = new JsonObject { [CompressedKey] = Convert.ToBase64String(Compress(json)) },
         };
         if (resourceVersion is not null) cm["metadata"]!["resourceVersion"] = resourceVersion;
         try
@@ -77,7 +87,7 @@ internal sealed class RecordStore(KubeClient client)
         {
             throw new VelaProblemException(new VelaProblem(ErrorIds.Record.Changed, ProblemCategory.ResourceExists,
                 $"the record of application '{record.Name}' in namespace '{record.Namespace}' was changed by someone else since it was read (another reconcile running?); run again",
-                SourceLocation.None, record.Name));
+                SourceLocation.None, record.Name) { Transient = true });
         }
         catch (KubeApiException e)
         {
@@ -102,18 +112,35 @@ internal sealed class RecordStore(KubeClient client)
 
     private static StoredRecord? Parse(JsonObject cm)
     {
-        var json = cm["data"]?[DataKey]?.GetValue<string>();
+        var name = cm["metadata"]?["name"]?.GetValue<string>();
         var rv = cm["metadata"]?["resourceVersion"]?.GetValue<string>() ?? string.Empty;
-        if (json is null) return null;
         try
         {
+            var json = cm["binaryData"]?[CompressedKey]?.GetValue<string>() is { } compressed
+                ? Decompress(Convert.FromBase64String(compressed))
+                : cm["data"]?[DataKey]?.GetValue<string>();
+            if (json is null) return null;
             return new StoredRecord(ApplicationRecord.FromJson(json), rv) { StoredJson = json };
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
         {
-            var name = cm["metadata"]?["name"]?.GetValue<string>();
             throw new VelaProblemException(new VelaProblem(ErrorIds.Record.Invalid, ProblemCategory.InvalidData,
                 $"the record ConfigMap '{name}' does not hold a valid record: {e.Message}", SourceLocation.None));
         }
+    }
+
+    internal static byte[] Compress(string json)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
+            gzip.Write(Encoding.UTF8.GetBytes(json));
+        return buffer.ToArray();
+    }
+
+    private static string Decompress(byte[] data)
+    {
+        using var gzip = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip, Encoding.UTF8);
+        return reader.ReadToEnd();
     }
 }

@@ -38,6 +38,12 @@ public sealed class StepState
     public DateTimeOffset? SuspendUntil { get; set; }
     /// <summary>Set by Resume-VelaWorkflow for a manual suspend step.</summary>
     public bool Resumed { get; set; }
+
+    /// <summary>How many times the step failed in a way worth trying again (a transient fault), this run.</summary>
+    public int FailedAttempts { get; set; }
+
+    /// <summary>While retrying after a transient fault: when the next attempt is due (the step does not run before).</summary>
+    public DateTimeOffset? NextAttemptTime { get; set; }
     public List<StepState> SubSteps { get; init; } = [];
 
     [JsonIgnore]
@@ -61,6 +67,9 @@ public sealed class WorkflowState
     public DateTimeOffset? StartTime { get; set; }
     public DateTimeOffset? EndTime { get; set; }
     public List<StepState> Steps { get; init; } = [];
+    /// <summary>How often the run was restarted (Restart-VelaWorkflow); with the spec hash it names a run, so a restart sends its notifications again.</summary>
+    public int Restarts { get; set; }
+
     /// <summary>Named outputs produced so far (step/component <c>outputs</c>), consumed by <c>inputs</c>.</summary>
     public Dictionary<string, JsonNode?> Outputs { get; init; } = new(StringComparer.Ordinal);
 

@@ -10,36 +10,41 @@ using GitOpsVela.Engine.Rendering;
 
 namespace GitOpsVela.Engine.Execution.Steps;
 
-/// <summary>Applies rendered components and judges their health; shared by apply-component and deploy.</summary>
+/// <summary>Applies rendered components and judges their health; shared by apply-component, deploy and the state keep.</summary>
 internal static class ComponentDelivery
 {
     /// <summary>Applies one rendered component to a cluster, then reads its health. Null outcome means healthy.</summary>
     public static async Task<StepOutcome?> ApplyAndCheckAsync(DeliveryRun run, RenderedComponent component, string cluster, CancellationToken ct)
     {
         if (!component.Succeeded) return StepOutcome.Failed(string.Join("; ", component.Problems.Select(p => p.ToString())), "Render");
-        foreach (var ns in component.Manifests.Select(m => m.Namespace).OfType<string>().Distinct())
-            await run.Gateway.EnsureNamespaceAsync(cluster, ns, ct).ConfigureAwait(false);
-        var manifests = component.Manifests;
-        if (ApplyOncePolicy.From(run.Application) is { HasRules: true } applyOnce)
-        {
-            // Fields the apply-once rules leave to others are not applied to objects that already exist.
-            var filtered = new List<RenderedManifest>();
-            foreach (var m in manifests)
-            {
-                var exists = await run.Gateway.GetAsync(cluster, m.ApiVersion, m.Kind, m.Namespace, m.Name, ct).ConfigureAwait(false) is not null;
-                filtered.Add(applyOnce.Filter(m, component.Type, exists));
-            }
-            manifests = filtered;
-        }
-        var report = await run.Gateway.ApplyAsync(cluster, manifests, run.Force, ct).ConfigureAwait(false);
+        var report = await ApplyAsync(run, component, cluster, ApplyStage.Dispatch, ct).ConfigureAwait(false);
         run.RecordApplied(cluster, report.Objects);
-        if (report.Problems.Count > 0) return StepOutcome.Failed(string.Join("; ", report.Problems.Select(p => p.Message)), "Apply");
+        if (report.Problems.Count > 0) return StepOutcome.From(report.Problems, "Apply");
         var waiting = report.Objects.FirstOrDefault(o => o.Action == ApplyAction.Waiting);
         if (waiting is not null) return StepOutcome.Waiting(waiting.Message ?? $"waiting for the definition of {waiting.Manifest.Kind}");
         var health = await run.Gateway.HealthAsync(cluster, component.Manifests, ct).ConfigureAwait(false);
         run.RecordHealth(component, cluster, health);
         var unhealthy = health.FirstOrDefault(h => !h.Healthy);
         return unhealthy is null ? null : StepOutcome.Waiting($"component '{component.Name}' is not healthy yet: {DeliveryRun.Describe(unhealthy)}");
+    }
+
+    /// <summary>Applies one rendered component (namespaces first), leaving out the fields apply-once rules leave to others.</summary>
+    public static async Task<ApplyReport> ApplyAsync(DeliveryRun run, RenderedComponent component, string cluster, ApplyStage stage, CancellationToken ct)
+    {
+        foreach (var ns in component.Manifests.Select(m => m.Namespace).OfType<string>().Distinct())
+            await run.Gateway.EnsureNamespaceAsync(cluster, ns, ct).ConfigureAwait(false);
+        var manifests = component.Manifests;
+        if (ApplyOncePolicy.From(run.Application) is { HasRules: true } applyOnce)
+        {
+            var filtered = new List<RenderedManifest>();
+            foreach (var m in manifests)
+            {
+                var exists = await run.Gateway.GetAsync(cluster, m.ApiVersion, m.Kind, m.Namespace, m.Name, ct).ConfigureAwait(false) is not null;
+                filtered.Add(applyOnce.Filter(m, component.Type, exists, stage));
+            }
+            manifests = filtered;
+        }
+        return await run.Gateway.ApplyAsync(cluster, manifests, run.Force, ct).ConfigureAwait(false);
     }
 }
 
@@ -154,7 +159,7 @@ internal sealed class ApplyObjectStep(DeliveryRun run) : IStepExecutor
         if (!report.Succeeded)
             return report.Objects.FirstOrDefault(o => o.Action == ApplyAction.Waiting) is { } w
                 ? StepOutcome.Waiting(w.Message ?? "waiting for the object's definition")
-                : StepOutcome.Failed(string.Join("; ", report.Problems.Select(p => p.Message)), "Apply");
+                : StepOutcome.From(report.Problems, "Apply");
         return StepOutcome.Succeeded($"applied {manifest.Kind}/{manifest.Name}", new JsonObject { ["value"] = value.DeepClone() });
     }
 }

@@ -9,7 +9,7 @@ using GitOpsVela.Engine.Loading.Model;
 namespace GitOpsVela.Engine.Execution.Steps;
 
 /// <summary>Shared by the steps that send HTTP: resolves <c>{value}</c> / <c>{secretRef: {name, key}}</c> URLs and posts JSON.</summary>
-internal abstract class HttpStepBase(HttpClient http, ISecretReader? secrets) : IStepExecutor
+internal abstract class HttpStepBase(HttpClient http, ISecretReader? secrets, ISentLog? sent = null) : IStepExecutor
 {
     public abstract string Type { get; }
 
@@ -29,19 +29,40 @@ internal abstract class HttpStepBase(HttpClient http, ISecretReader? secrets) : 
         throw new InvalidOperationException($"{where} must be {UrlSource.AcceptedForms}");
     }
 
-    /// <summary>POSTs JSON; fails the step on a status >= 400 (the URL, which may carry a token, is never in the message).</summary>
-    protected async Task<StepOutcome> PostJsonAsync(string url, JsonNode body, string what, CancellationToken ct)
+    /// <summary>
+    /// POSTs JSON once per run of a revision (see <see cref="ISentLog"/>). A 5xx or 429 answer, or a network fault, is
+    /// worth trying again; another status >= 400 fails the step. The URL, which may carry a token or come from a Secret,
+    /// is never in a message.
+    /// </summary>
+    protected async Task<StepOutcome> PostJsonAsync(string url, JsonNode body, string what, StepContext context, CancellationToken ct)
     {
+        var key = $"{context.Application.Namespace}/{context.Application.Name}/{context.Workflow.SpecHash}/{context.Workflow.Restarts}/{context.Step.Name}/{what}";
+        if (sent?.WasSent(key) == true) return StepOutcome.Succeeded($"{what} already sent for this revision");
         using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(url, content, ct).ConfigureAwait(false);
-        if ((int)response.StatusCode >= 400)
-            return StepOutcome.Failed($"{what} was refused: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync(url, content, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            return StepOutcome.Retry($"{what} could not be sent: {e.HttpRequestError}");
+        }
+        using (response)
+        {
+            var code = (int)response.StatusCode;
+            if (code >= 500 || code == 429)
+                return StepOutcome.Retry($"{what} was not accepted: HTTP {code} {response.ReasonPhrase}", response.Headers.RetryAfter?.Delta);
+            if (code >= 400)
+                return StepOutcome.Failed($"{what} was refused: HTTP {code} {response.ReasonPhrase}");
+        }
+        sent?.MarkSent(key);
         return StepOutcome.Succeeded($"{what} sent");
     }
 }
 
 /// <summary><c>webhook</c> (webhook.cue): POSTs <c>data</c> (or the application) as JSON to <c>url</c>.</summary>
-internal sealed class WebhookStep(HttpClient http, ISecretReader? secrets = null) : HttpStepBase(http, secrets)
+internal sealed class WebhookStep(HttpClient http, ISecretReader? secrets = null, ISentLog? sent = null) : HttpStepBase(http, secrets, sent)
 {
     public override string Type => "webhook";
 
@@ -50,7 +71,7 @@ internal sealed class WebhookStep(HttpClient http, ISecretReader? secrets = null
         var spec = (WebhookSpec)context.Spec;
         var url = await ResolveUrlAsync(spec.Url, context, "url", cancellationToken).ConfigureAwait(false);
         var data = spec.Data?.DeepClone() ?? context.Application.Document.DeepClone();
-        return await PostJsonAsync(url, data, "webhook", cancellationToken).ConfigureAwait(false);
+        return await PostJsonAsync(url, data, "webhook", context, cancellationToken).ConfigureAwait(false);
     }
 }
 
@@ -58,7 +79,7 @@ internal sealed class WebhookStep(HttpClient http, ISecretReader? secrets = null
 /// <c>notification</c> (notification.cue) and its alias <c>webhook-notification</c>: Slack, DingTalk and Lark messages
 /// posted as JSON to their URLs. Email (SMTP) is not sent: the step fails saying so.
 /// </summary>
-internal sealed class NotificationStep(HttpClient http, ISecretReader? secrets = null, string type = "notification") : HttpStepBase(http, secrets)
+internal sealed class NotificationStep(HttpClient http, ISecretReader? secrets = null, string type = "notification", ISentLog? sent = null) : HttpStepBase(http, secrets, sent)
 {
     public override string Type => type;
 
@@ -70,9 +91,9 @@ internal sealed class NotificationStep(HttpClient http, ISecretReader? secrets =
         {
             var url = await ResolveUrlAsync(channel.Url, context, $"{channel.Kind}.url", cancellationToken).ConfigureAwait(false);
             var message = channel.Message?.DeepClone() ?? new JsonObject();
-            var outcome = await PostJsonAsync(url, message, $"{channel.Kind} notification", cancellationToken).ConfigureAwait(false);
-            if (outcome.Phase == StepPhase.Failed) return outcome;
-            sent.Add(channel.Kind);
+            var outcome = await PostJsonAsync(url, message, $"{channel.Kind} notification", context, cancellationToken).ConfigureAwait(false);
+            if (outcome.Phase != StepPhase.Succeeded) return outcome;
+            sent.Add(outcome.Message is { } said && said.Contains("already sent", StringComparison.Ordinal) ? $"{channel.Kind} (already sent for this revision)" : channel.Kind);
         }
         if (spec.Email is not null)
             return StepOutcome.Failed("email notifications are not supported by GitOpsVela (no SMTP client); use slack, dingding, lark or a webhook step");

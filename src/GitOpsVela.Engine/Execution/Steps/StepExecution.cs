@@ -9,6 +9,30 @@ namespace GitOpsVela.Engine.Execution.Steps;
 /// <summary>What one execution of a step came to. <see cref="Output"/> is the object <c>outputs[].valueFrom</c> reads as <c>output</c>.</summary>
 internal sealed record StepOutcome(StepPhase Phase, string? Message = null, string? Reason = null, JsonNode? Output = null, DateTimeOffset? SuspendUntil = null)
 {
+    /// <summary>A failure that may pass by itself (an API server outage, 429, 5xx, a timeout): the step is tried again with backoff.</summary>
+    public bool Transient { get; init; }
+
+    /// <summary>For a transient failure: how long the server asked to wait before trying again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>A failure worth trying again later (see <see cref="Transient"/>).</summary>
+    public static StepOutcome Retry(string message, TimeSpan? retryAfter = null) => new(StepPhase.Failed, message, "Execute") { Transient = true, RetryAfter = retryAfter };
+
+    /// <summary>The outcome of a problem met while executing: transient problems are retried, others fail the step at once.</summary>
+    public static StepOutcome From(VelaProblem problem, string reason = "Execute") =>
+        problem.Transient || problem.Category is ProblemCategory.ConnectionError or ProblemCategory.OperationTimeout
+            ? Retry(problem.Message, problem.RetryAfter)
+            : Failed(problem.Message, reason);
+
+    /// <summary>The outcome of several problems: transient when every one of them is.</summary>
+    public static StepOutcome From(IReadOnlyList<VelaProblem> problems, string reason)
+    {
+        var message = string.Join("; ", problems.Select(p => p.Message));
+        return problems.All(p => From(p).Transient)
+            ? Retry(message, problems.Select(p => p.RetryAfter).Max())
+            : Failed(message, reason);
+    }
+
     public static StepOutcome Succeeded(string? message = null, JsonNode? output = null) => new(StepPhase.Succeeded, message, null, output);
     public static StepOutcome Failed(string message, string reason = "Execute") => new(StepPhase.Failed, message, reason);
     /// <summary>Not done yet (e.g. applied, waiting for health): the step is executed again on the next pass.</summary>

@@ -1,17 +1,11 @@
 #Requires -Version 7.4
 # Pester 5 tests of the cmdlet surface, in a real pwsh with the full set of standard cmdlets.
-# Run by `./build.ps1 -Test` (after the build laid out out/GitOpsVela), or: Invoke-Pester ./tests/pester
+# Run by the README's test command (tests/GitOpsVela.Pester.Tests), or: dotnet pwsh -File tests/pester/run.ps1
 
 BeforeAll {
-    $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..' '..')).Path
-    $manifest = Join-Path $repoRoot 'out' 'GitOpsVela' 'GitOpsVela.psd1'
-    if (-not (Test-Path $manifest)) { throw "build the module first (dotnet build or ./build.ps1): $manifest not found" }
-    Import-Module $manifest -Force -ErrorAction Stop
-    $examples = Join-Path $repoRoot 'examples' 'gitops-repo'
-}
-
-AfterAll {
-    Remove-Module GitOpsVela -ErrorAction SilentlyContinue
+    . (Join-Path $PSScriptRoot 'Support.ps1')
+    $manifest = $Manifest
+    $examples = $GitOpsRepo
 }
 
 Describe 'The module' {
@@ -97,7 +91,7 @@ Describe 'Get-VelaApplication on the example config repository' {
         $result = Get-VelaApplication -Path (Join-Path $examples 'apps'), (Join-Path $examples 'nope.yaml') -ErrorVariable problems -ErrorAction SilentlyContinue
         $result.Name | Should -Be @('my-app')
         $problems.Count | Should -Be 1
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'VelaPathNotFound,*'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'Load.PathNotFound,*'
     }
 
     It 'prints the vela ls table through the module view' {
@@ -106,37 +100,6 @@ Describe 'Get-VelaApplication on the example config repository' {
         $lines[0] | Should -Match '^APP\s+COMPONENT\s+TYPE\s+TRAITS\s+PHASE\s+HEALTHY\s+STATUS\s+CREATED-TIME'
         $lines | Should -Contain ($lines | Where-Object { $_ -match '^mysql\s+mysql-controller\s+helm' })
         ($lines | Where-Object { $_ -match '^└─\s+mysql-cluster\s+raw' }) | Should -Not -BeNullOrEmpty
-    }
-}
-
-Describe 'The vela ls view in pwsh' {
-    BeforeAll {
-        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("gitopsvela-view-" + [guid]::NewGuid())
-        New-Item -ItemType Directory -Path $dir | Out-Null
-        Set-Content -LiteralPath (Join-Path $dir 'long.yaml') -Value @(
-            'apiVersion: core.oam.dev/v1beta1', 'kind: Application', 'metadata:', '  name: long', 'spec:', '  components:'
-            foreach ($i in 1..3) { "    - name: a-component-with-a-long-name-$i", '      type: worker', '      properties:', '        image: busybox' })
-    }
-
-    AfterAll {
-        Remove-Item -LiteralPath $dir -Recurse -Force
-        Remove-Variable GitOpsVelaFullCells -Scope Global -ErrorAction SilentlyContinue
-    }
-
-    It 'keeps every column on a 120-column console and cuts long names with an ellipsis so rows stay aligned' {
-        $lines = @((Get-VelaApplication -Path $dir | Out-String -Width 120) -split "`r?`n" | Where-Object { $_.Trim() })
-        $lines[0] | Should -Match 'CREATED-TIME'
-        $lines.Count | Should -Be 5
-        $lines[2] | Should -Match '^long\s+a-component-with-…\s+worker'
-        $lines[3] | Should -Match '^├─\s+a-component-with-…\s+worker'
-        $lines[4] | Should -Match '^└─\s+a-component-with-…\s+worker'
-    }
-
-    It 'shows whole values when $GitOpsVelaFullCells is set' {
-        $global:GitOpsVelaFullCells = $true
-        $text = Get-VelaApplication -Path $dir | Out-String -Width 200
-        $text | Should -Match 'long-name-3'   # wrapped inside its column, not cut
-        $text | Should -Not -Match '…'
     }
 }
 
@@ -153,7 +116,7 @@ Describe 'Validation and rendering pipelines' {
         try {
             Test-VelaApplication -Path $file -Quiet | Should -BeFalse
             $null = Test-VelaApplication -Path $file -ErrorVariable problems -ErrorAction SilentlyContinue
-            $problems.FullyQualifiedErrorId | Should -Contain 'VelaComponentTypeUnknown,GitOpsVela.Commands.Cmdlets.TestVelaApplicationCommand'
+            $problems.FullyQualifiedErrorId | Should -Contain 'Render.ComponentTypeUnknown,GitOpsVela.Commands.Cmdlets.TestVelaApplicationCommand'
             "$($problems[0])" | Should -Match ([regex]::Escape($file) + ':8:')
         }
         finally {
@@ -179,27 +142,86 @@ Describe 'Validation and rendering pipelines' {
     }
 }
 
-Describe 'Help examples of the offline cmdlets run' {
-    It 'runs every example of <Name> from the repository root without an error' -ForEach @(
-        @{ Name = 'Get-VelaApplication' }
-        @{ Name = 'Test-VelaApplication' }
-        @{ Name = 'ConvertTo-VelaManifest' }
-    ) {
-        $ran = 0
-        Push-Location $repoRoot
+
+Describe 'Loading and unloading' {
+    It 'imports, removes and imports again (and -Force re-imports) in one session, and the cmdlets work each time' {
+        $r = Invoke-ChildPwsh -Command @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$Manifest'
+`$a = @(Get-VelaApplication -Path '$GitOpsRepo').Count
+Remove-Module GitOpsVela
+if (Get-Command Get-VelaApplication -ErrorAction SilentlyContinue) { throw 'still there after Remove-Module' }
+Import-Module '$Manifest'
+`$b = @(Get-VelaApplication -Path '$GitOpsRepo').Count
+Import-Module '$Manifest' -Force
+`$c = @(Test-VelaApplication -Path '$GitOpsRepo').Count
+"counts:`$a,`$b,`$c"
+"@
+        $r.Error | Should -BeNullOrEmpty
+        $r.Output | Should -Match 'counts:4,4,4'
+        $r.ExitCode | Should -Be 0
+    }
+
+    It 'loads beside a module that already loaded another YamlDotNet, and both copies work' {
+        $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget' 'packages' }
+        $other = Join-Path $packages 'yamldotnet' '13.7.1' 'lib' 'net6.0' 'YamlDotNet.dll'
+        Test-Path $other | Should -BeTrue -Because 'tests/GitOpsVela.Pester.Tests downloads YamlDotNet 13.7.1'
+        $r = Invoke-ChildPwsh -Command @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -Path '$other'
+`$theirs = [YamlDotNet.Serialization.Deserializer]::new().Deserialize[object]('a: 1')
+Import-Module '$Manifest'
+`$ours = @(Get-VelaApplication -Path '$GitOpsRepo').Count
+`$versions = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'YamlDotNet' } | ForEach-Object { `$_.GetName().Version.Major }) | Sort-Object -Unique
+"theirs:`$(`$theirs['a']) ours:`$ours versions:`$(`$versions -join ',')"
+"@
+        $r.Error | Should -BeNullOrEmpty
+        $r.Output | Should -Match 'theirs:1 ours:4 versions:13,\d+'
+    }
+}
+
+Describe 'Installable the PowerShell way' {
+    BeforeAll { $data = Import-PowerShellDataFile $Manifest }
+
+    It 'has complete PSData: tags, license, project URI, release notes, and the LICENSE file the license URI names' {
+        $psData = $data.PrivateData.PSData
+        @($psData.Tags).Count | Should -BeGreaterThan 3
+        $psData.Tags | Should -Contain 'PSEdition_Core'
+        $psData.ProjectUri | Should -Match '^https://'
+        $psData.LicenseUri | Should -Match '^https://.*/LICENSE$'
+        Test-Path (Join-Path $RepoRoot 'LICENSE') | Should -BeTrue
+        (Get-Content (Join-Path $RepoRoot 'LICENSE') -TotalCount 5) -join ' ' | Should -Match 'Apache License\s+Version 2\.0'
+        $psData.ReleaseNotes | Should -Match 'Invoke-VelaReconcile'
+    }
+
+    It 'publishes to a local file repository, Install-PSResource installs it into a fresh user, and it imports and runs' {
+        $home2 = New-TestFolder 'gitopsvela-install-'
         try {
-            foreach ($example in (Get-Help $Name -Examples).examples.example) {
-                $code = [string]$example.code
-                if ($code -match '-Context') { continue }   # needs a cluster: covered by the cluster tests
-                $Error.Clear()
-                $null = & ([scriptblock]::Create($code))
-                $Error.Count | Should -Be 0 -Because "example '$code' runs cleanly"
-                $ran++
-            }
+            $repo = Join-Path $home2 'repo'
+            New-Item -ItemType Directory $repo | Out-Null
+            # A child pwsh with its own HOME and XDG folders: the user's modules and repositories are not touched.
+            # (PSResourceGet installs under $HOME/.local/share whatever XDG_DATA_HOME says; pwsh looks there too when it is unset.)
+            $environment = @{ HOME = $home2; XDG_DATA_HOME = ''; XDG_CONFIG_HOME = (Join-Path $home2 '.config'); XDG_CACHE_HOME = (Join-Path $home2 '.cache'); PSModulePath = '' }
+            # .NET names a user folder only once it exists (GetFolderPath gives '' otherwise).
+            foreach ($folder in '.local/share', '.config', '.cache') { New-Item -ItemType Directory (Join-Path $home2 $folder) -Force | Out-Null }
+            $r = Invoke-ChildPwsh -Environment $environment -Command @"
+`$ErrorActionPreference = 'Stop'
+`$ProgressPreference = 'SilentlyContinue'
+Register-PSResourceRepository -Name GitOpsVelaLocal -Uri '$repo' -Trusted
+Publish-PSResource -Path '$ModuleFolder' -Repository GitOpsVelaLocal
+Install-PSResource -Name GitOpsVela -Repository GitOpsVelaLocal -Scope CurrentUser -TrustRepository
+`$installed = Get-InstalledPSResource -Name GitOpsVela
+Import-Module GitOpsVela
+"installed:`$(`$installed.Version) at:`$((Get-Module GitOpsVela).ModuleBase)"
+"apps:`$(@(Get-VelaApplication -Path '$GitOpsRepo').Count)"
+"package:`$((Get-ChildItem '$repo' -Filter *.nupkg).Name)"
+"@
+            $r.Error | Should -BeNullOrEmpty
+            $r.Output | Should -Match "installed:$([regex]::Escape($data.ModuleVersion))"
+            $r.Output | Should -Match ([regex]::Escape($home2))
+            $r.Output | Should -Match 'apps:4'
+            $r.Output | Should -Match 'package:GitOpsVela\.[0-9.]+\.nupkg'
         }
-        finally {
-            Pop-Location
-        }
-        $ran | Should -BeGreaterThan 1
+        finally { Remove-Item -LiteralPath $home2 -Recurse -Force -ErrorAction SilentlyContinue }
     }
 }

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Management.Automation;
+using GitOpsVela.Engine.Semantics;
+
+namespace GitOpsVela.Commands.Infrastructure;
+
+/// <summary>
+/// Lets a TimeSpan parameter take what KubeVela and Flux users write: a Go duration ('30s', '5m', '1h30m'), as well
+/// as a TimeSpan or its text ('00:05:00'). A bare number is refused (seconds or ticks? say '30s').
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class DurationTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    {
+        var value = inputData is PSObject p ? p.BaseObject : inputData;
+        switch (value)
+        {
+            case TimeSpan span:
+                return span;
+            case string text:
+                if (GoDuration.TryParse(text.Trim(), out var duration, out _)) return duration;
+                if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var parsed)) return parsed;
+                throw new ArgumentTransformationMetadataException(
+                    $"'{text}' is not a duration: write a Go duration such as '30s', '5m' or '1h30m', or a TimeSpan such as '00:05:00'.");
+            case int or long or double or float or decimal:
+                throw new ArgumentTransformationMetadataException(
+                    $"{value} has no unit: write a Go duration such as '{value}s' or '{value}m', or a TimeSpan.");
+            default:
+                return inputData;
+        }
+    }
+}

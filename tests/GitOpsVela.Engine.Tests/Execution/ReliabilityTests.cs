@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Sockets;
+using GitOpsVela.Engine.Diagnostics;
+using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Execution.Steps;
+using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Tests.Delivery;
+using GitOpsVela.Engine.Tests.Rendering;
+using Xunit;
+
+namespace GitOpsVela.Engine.Tests.Execution;
+
+/// <summary>
+/// Faults as KubeVela's workflow treats them: a transient one (an outage, 429, 5xx, a timeout) is retried with kubevela/workflow's
+/// backoff until its retry limit — 10 retries, the 11th failure ends the step <c>FailedAfterRetries</c> —, a permanent one fails
+/// at once; the record never claims a step that did not finish, and a notification is not sent twice for one run.
+/// </summary>
+public sealed class ReliabilityTests
+{
+    private readonly InMemoryCluster _cluster = new();
+    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
+
+    private ApplicationDelivery Delivery(Func<DeliveryRun, IEnumerable<IStepExecutor>>? extra = null) =>
+        new(_cluster, _cluster, extra, clock: _clock, registry: TestRegistry.Create());
+
+    private static Application Load(string spec) => ApplicationLoader.LoadText($"""
+        apiVersion: core.oam.dev/v1beta1
+        kind: Application
+        metadata: {"{"}name: shop, namespace: prod{"}"}
+        spec:
+        {spec}
+        """, "shop.yaml").Applications.Single();
+
+    private static readonly Application TwoSteps = Load("""
+          components:
+            - {name: db, type: box, properties: {image: mysql}}
+            - {name: web, type: box, properties: {image: nginx}}
+          workflow:
+            steps:
+              - {name: one, type: apply-component, properties: {component: db}}
+              - {name: two, type: apply-component, properties: {component: web}}
+        """);
+
+    private static VelaProblemException Fault(bool transient) => new(new VelaProblem(
+        transient ? ErrorIds.Cluster.RequestFailed : ErrorIds.Cluster.ObjectInvalid,
+        transient ? ProblemCategory.ResourceUnavailable : ProblemCategory.InvalidData,
+        transient ? "Internal error occurred: failed calling webhook \"validate.example.com\"" : "Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1",
+        SourceLocation.None) { Transient = transient });
+
+    private Task<DeliveryResult> Pass(Application app, Func<DeliveryRun, IEnumerable<IStepExecutor>>? extra = null) =>
+        Delivery(extra).DeliverAsync(app, new DeliveryOptions(), CancellationToken.None);
+
+    public ReliabilityTests() => _cluster.Ready.UnionWith(["kind-local/Deployment/prod/db", "kind-local/Deployment/prod/web"]);
+
+    [Fact]
+    public async Task A_transient_fault_is_retried_after_its_backoff_and_the_workflow_then_succeeds()
+    {
+        var applies = 0;
+        _cluster.FailApply = m => m.Component == "web" ? (applies++ < 1 ? Fault(transient: true) : null) : null;
+
+        var first = await Pass(TwoSteps);
+        var web = first.Workflow!.Find("two")!;
+        Assert.Equal(StepPhase.Running, web.Phase);
+        Assert.Equal(1, web.FailedAttempts);
+        Assert.Equal(_clock.Now + TimeSpan.FromSeconds(1), web.NextAttemptTime);
+        Assert.StartsWith("attempt 1 of 11 failed", web.Message);
+        Assert.Contains("failed calling webhook", web.Message);
+        Assert.Equal(ApplicationPhase.RunningWorkflow, first.Record!.Phase);
+        // What the record holds says the same: the step is not done.
+        Assert.Equal(StepPhase.Running, ApplicationRecord.FromJson(_cluster.Records["prod/shop"]).Workflow!.Find("two")!.Phase);
+
+        // Before the attempt is due nothing is tried.
+        await Pass(TwoSteps);
+        Assert.Equal(1, applies);
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await Pass(TwoSteps);
+        Assert.Equal(StepPhase.Succeeded, second.Workflow!.Find("two")!.Phase);
+        Assert.Equal(ApplicationPhase.Running, second.Record!.Phase);
+        Assert.Empty(second.Problems);
+    }
+
+    [Fact]
+    public async Task A_permanent_fault_fails_the_step_at_once_with_the_servers_message()
+    {
+        _cluster.FailApply = m => m.Component == "web" ? Fault(transient: false) : null;
+
+        var result = await Pass(TwoSteps);
+
+        var web = result.Workflow!.Find("two")!;
+        Assert.Equal(StepPhase.Failed, web.Phase);
+        Assert.Equal(0, web.FailedAttempts);
+        Assert.Contains("spec.replicas: Invalid value: -1", web.Message);
+        Assert.Equal(ApplicationPhase.WorkflowFailed, result.Record!.Phase);
+    }
+
+    [Fact]
+    public async Task After_ten_retries_on_kubevelas_backoff_the_step_fails_after_retries_and_a_new_spec_starts_afresh()
+    {
+        _cluster.FailApply = m => m.Component == "web" ? Fault(transient: true) : null;
+        var waits = new List<double>();
+        DeliveryResult result = await Pass(TwoSteps);
+        for (var attempt = 1; attempt <= 10; attempt++)
+        {
+            var step = result.Workflow!.Find("two")!;
+            Assert.Equal(attempt, step.FailedAttempts);
+            waits.Add((step.NextAttemptTime!.Value - _clock.Now).TotalSeconds);
+            _clock.Advance(step.NextAttemptTime!.Value - _clock.Now);
+            result = await Pass(TwoSteps);
+        }
+
+        Assert.Equal([1, 1, 1, 1, 1, 3, 6, 12, 25, 51], waits);
+        var web = result.Workflow!.Find("two")!;
+        Assert.Equal(StepPhase.Failed, web.Phase);
+        Assert.Equal("FailedAfterRetries", web.Reason);
+        Assert.StartsWith("failed after 10 retries: ", web.Message);
+        Assert.Equal(ApplicationPhase.WorkflowFailed, result.Record!.Phase);
+
+        // A new spec is a new run with a fresh count.
+        _cluster.FailApply = null;
+        var changed = Load("""
+              components:
+                - {name: db, type: box, properties: {image: mysql}}
+                - {name: web, type: box, properties: {image: "nginx:2"}}
+              workflow:
+                steps:
+                  - {name: one, type: apply-component, properties: {component: db}}
+                  - {name: two, type: apply-component, properties: {component: web}}
+            """);
+        var fresh = await Pass(changed);
+        Assert.Equal(StepPhase.Succeeded, fresh.Workflow!.Find("two")!.Phase);
+        Assert.Equal(0, fresh.Workflow.Find("two")!.FailedAttempts);
+    }
+
+    [Fact]
+    public async Task A_notification_sent_while_the_record_could_not_be_saved_is_not_sent_again()
+    {
+        var port = FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var posts = 0;
+        _ = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                var ctx = await listener.GetContextAsync();
+                Interlocked.Increment(ref posts);
+                ctx.Response.StatusCode = 200;
+                ctx.Response.Close();
+            }
+        });
+        var app = Load("""
+              components:
+                - {name: db, type: box, properties: {image: mysql}}
+              workflow:
+                steps:
+                  - {name: one, type: apply-component, properties: {component: db}}
+                  - {name: tell, type: notification, properties: {slack: {url: {value: "http://127.0.0.1:PORT/hook"}, message: {text: done}}}}
+            """.Replace("PORT", port.ToString()));
+        using var http = new HttpClient();
+        var sent = new MemorySentLog();
+        IEnumerable<IStepExecutor> Steps(DeliveryRun run) => [new NotificationStep(http, sent: sent)];
+
+        // The API server goes away once the message is out: the record cannot say the step finished.
+        _cluster.FailSave = r => r.Workflow?.Find("tell")?.Phase == StepPhase.Succeeded
+            ? new VelaProblemException(new VelaProblem(ErrorIds.Cluster.Unreachable, ProblemCategory.ConnectionError, "connection refused", SourceLocation.None) { Transient = true })
+            : null;
+        var during = await Pass(app, Steps);
+        Assert.Equal(1, posts);
+        Assert.Contains(during.Problems, p => p.Id == ErrorIds.Cluster.Unreachable);
+        Assert.NotEqual(StepPhase.Succeeded, ApplicationRecord.FromJson(_cluster.Records["prod/shop"]).Workflow!.Find("tell")!.Phase);
+
+        _cluster.FailSave = null;
+        var after = await Pass(app, Steps);
+        Assert.Equal(StepPhase.Succeeded, after.Workflow!.Find("tell")!.Phase);
+        Assert.Contains("already sent", after.Workflow.Find("tell")!.Message);
+        Assert.Equal(1, posts);
+        Assert.Equal(ApplicationPhase.Running, after.Record!.Phase);
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
