@@ -476,8 +476,7 @@ internal sealed class ServiceBindingTrait : ITraitType
                 ["secretKeyRef"] = new JsonObject { ["name"] = m.Value!["secret"]?.DeepClone(), ["key"] = m.Value["key"]?.DeepClone() ?? m.Key },
             },
         }).ToList();
-        if (container["env"] is JsonArray env) foreach (var item in items) JsonPatching.MergeByKey(env, item);
-        else container["env"] = new JsonArray(items.Select(i => (JsonNode)i).ToArray());
+        JsonPatching.PatchList(container, "env", items);
     }
 }
 

@@ -305,11 +305,6 @@ internal sealed class HostAliasTrait : ITraitType
 
     public void Apply(TraitRender render)
     {
-        var given = (render.Properties["hostAliases"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        var pod = render.PodSpec();
-        if (pod["hostAliases"] is JsonArray existing)
-            foreach (var alias in given) JsonPatching.MergeByKey(existing, alias, key: "ip");
-        else
-            pod["hostAliases"] = new JsonArray(given.Select(a => a.DeepClone()).ToArray());
+        JsonPatching.PatchList(render.PodSpec(), "hostAliases", (render.Properties["hostAliases"] as JsonArray ?? []).OfType<JsonObject>().ToList(), patchKey: "ip");
     }
 }

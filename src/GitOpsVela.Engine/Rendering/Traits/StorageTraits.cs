@@ -172,18 +172,12 @@ internal sealed class StorageTrait : ITraitType
             var list = JsonPatching.List(pod, "volumes");
             foreach (var v in podVolumes) JsonPatching.MergeByKey(list, v);
         }
-        // containers: [{...}, ...] patches the first container. Empty lists are not written (an API server drops them).
-        var first = (pod["containers"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault() ?? throw render.Problem("the pod has no container to mount into");
-        // +patchKey=name merges into the container's own list; with no list to merge into, the patch's list is taken as it
-        // is (one pvc mounted at two paths keeps both mounts).
-        foreach (var (key, items) in new[] { ("env", env), ("volumeDevices", devices), ("volumeMounts", mounts) })
-        {
-            if (items.Count == 0) continue;
-            if (first[key] is JsonArray list)
-                foreach (var item in items) JsonPatching.MergeByKey(list, item);
-            else
-                first[key] = new JsonArray(items.Select(i => (JsonNode)i).ToArray());
-        }
+        // containers: [{...}, ...] patches the first container. Empty lists are not written (an API server drops them);
+        // a pvc mounted at two paths keeps both mounts when the container has no mounts of its own to merge into.
+        var first = FirstContainer.Of(render);
+        JsonPatching.PatchList(first, "env", env);
+        JsonPatching.PatchList(first, "volumeDevices", devices);
+        JsonPatching.PatchList(first, "volumeMounts", mounts);
 
         // Outputs are keyed <kind>-<name>: a claim mounted twice is one PVC.
         foreach (var v in Items("pvc").Where(v => !v.Bool("mountOnly")).DistinctBy(v => v.Str("name")))
@@ -224,22 +218,9 @@ internal sealed class StorageTrait : ITraitType
     }
 }
 
-/// <summary>Patching the first container and the pod's volumes, as the deprecated storage traits do.</summary>
+/// <summary>The first container of the pod, which the storage traits mount into (<c>containers: [{...}, ...]</c>).</summary>
 internal static class FirstContainer
 {
-    /// <summary>
-    /// Merges <paramref name="items"/> by name into <paramref name="key"/> of <paramref name="owner"/>; with no list there,
-    /// the items are the list (<c>+patchKey=name</c> with nothing to merge into).
-    /// </summary>
-    public static void MergeList(JsonObject owner, string key, IReadOnlyList<JsonObject> items)
-    {
-        if (items.Count == 0) return;
-        if (owner[key] is JsonArray list)
-            foreach (var item in items) JsonPatching.MergeByKey(list, item);
-        else
-            owner[key] = new JsonArray(items.Select(i => (JsonNode)i).ToArray());
-    }
-
     public static JsonObject Of(TraitRender render) =>
         (render.PodSpec()["containers"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault() ?? throw render.Problem("the pod has no container to mount into");
 }
@@ -268,13 +249,13 @@ internal sealed class ConfigMapTrait : ITraitType
     public void Apply(TraitRender render)
     {
         var volumes = (render.Properties["volumes"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        FirstContainer.MergeList(FirstContainer.Of(render), "volumeMounts", volumes.Select(v => new JsonObject
+        JsonPatching.PatchList(FirstContainer.Of(render), "volumeMounts", volumes.Select(v => new JsonObject
         {
             ["name"] = $"volume-{v.Str("name")}",
             ["mountPath"] = v.Clone("mountPath"),
             ["readOnly"] = v.Bool("readOnly"),
         }).ToList());
-        FirstContainer.MergeList(render.PodSpec(), "volumes", volumes.Select(v => new JsonObject
+        JsonPatching.PatchList(render.PodSpec(), "volumes", volumes.Select(v => new JsonObject
         {
             ["name"] = $"volume-{v.Str("name")}",
             ["configMap"] = new JsonObject { ["name"] = v.Clone("name") },
@@ -336,10 +317,10 @@ internal sealed class PvcTrait : ITraitType
         var mounts = (p["volumesToMount"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         var first = FirstContainer.Of(render);
         if (mode == "Block")
-            FirstContainer.MergeList(first, "volumeDevices", mounts.Select(v => new JsonObject { ["name"] = v.Clone("name"), ["devicePath"] = v.Clone("devicePath") }).ToList());
+            JsonPatching.PatchList(first, "volumeDevices", mounts.Select(v => new JsonObject { ["name"] = v.Clone("name"), ["devicePath"] = v.Clone("devicePath") }).ToList());
         else if (mode == "Filesystem")
-            FirstContainer.MergeList(first, "volumeMounts", mounts.Select(v => new JsonObject { ["name"] = v.Clone("name"), ["mountPath"] = v.Clone("mountPath") }).ToList());
-        FirstContainer.MergeList(render.PodSpec(), "volumes", mounts.Select(v => new JsonObject
+            JsonPatching.PatchList(first, "volumeMounts", mounts.Select(v => new JsonObject { ["name"] = v.Clone("name"), ["mountPath"] = v.Clone("mountPath") }).ToList());
+        JsonPatching.PatchList(render.PodSpec(), "volumes", mounts.Select(v => new JsonObject
         {
             ["name"] = v.Clone("name"),
             ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = claim },
@@ -390,6 +371,6 @@ internal sealed class VolumesTrait : ITraitType
     });
 
     public void Apply(TraitRender render) =>
-        FirstContainer.MergeList(render.PodSpec(), "volumes",
+        JsonPatching.PatchList(render.PodSpec(), "volumes",
             (render.Properties["volumes"] as JsonArray ?? []).OfType<JsonObject>().Select(v => (JsonObject)PodTemplate.LegacyVolume(v)).ToList());
 }
