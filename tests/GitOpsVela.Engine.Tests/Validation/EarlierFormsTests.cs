@@ -241,6 +241,31 @@ public sealed class EarlierFormsTests
     }
 
     [Fact]
+    public void A_container_trait_in_neither_of_its_forms_is_refused_with_both_at_its_line()
+    {
+        var load = ApplicationLoader.LoadText("""
+            apiVersion: core.oam.dev/v1beta1
+            kind: Application
+            metadata: {name: shop}
+            spec:
+              components:
+                - name: web
+                  type: webservice
+                  properties: {image: nginx}
+                  traits:
+                    - type: env
+                      properties:
+                        containerName: web
+                        containers: [{containerName: web, env: {A: "1"}}]
+            """, "shop.yaml");
+        var p = Assert.Single(ReleasePlanner.Check(load.Applications.Single()).Problems);
+        Assert.Contains("does not match any form trait 'env' accepts", p.Message);
+        Assert.Contains("for one container", p.Message);
+        Assert.Contains("{containers: [{containerName: <name>, ...}, ...]}", p.Message);
+        Assert.Equal(12, p.Location.Line); // where the trait's properties start
+    }
+
+    [Fact]
     public void The_guides_notification_reads_its_url_from_the_secret_it_names()
     {
         // KubeVela's GitOps guide era (v1.1): webhook-notification with slack.url.fromSecret.

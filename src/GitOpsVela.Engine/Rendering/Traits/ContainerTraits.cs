@@ -26,7 +26,7 @@ internal sealed class EnvTrait : ITraitType
         ["unset"] = Schema.Array(Schema.String()),
     };
 
-    public Schema Schema { get; } = new() { OneOf = [Schema.Object(Params), Schema.Object(new() { ["containers"] = Schema.Array(Schema.Object(Params), required: true) })] };
+    public Schema Schema { get; } = ContainerTargets.Forms(Params);
 
     public void Apply(TraitRender render)
     {
@@ -218,7 +218,7 @@ internal sealed class ContainerImageTrait : ITraitType
         ["imagePullPolicy"] = Schema.String(@default: "", @enum: ["", "IfNotPresent", "Always", "Never"]),
     };
 
-    public Schema Schema { get; } = new() { OneOf = [Schema.Object(Params), Schema.Object(new() { ["containers"] = Schema.Array(Schema.Object(Params), required: true) })] };
+    public Schema Schema { get; } = ContainerTargets.Forms(Params);
 
     public void Apply(TraitRender render)
     {
@@ -250,7 +250,7 @@ internal sealed class CommandTrait : ITraitType
         ["delArgs"] = Schema.Array(Schema.String()),
     };
 
-    public Schema Schema { get; } = new() { OneOf = [Schema.Object(Params), Schema.Object(new() { ["containers"] = Schema.Array(Schema.Object(Params), required: true) })] };
+    public Schema Schema { get; } = ContainerTargets.Forms(Params);
 
     public void Apply(TraitRender render)
     {
@@ -308,7 +308,7 @@ internal sealed class StartupProbeTrait : ITraitType
         ["tcpSocket"] = Schema.Object(new() { ["port"] = Schema.Int(required: true), ["host"] = Schema.String() }),
     };
 
-    public Schema Schema { get; } = new() { OneOf = [Schema.Object(Params), Schema.Object(new() { ["probes"] = Schema.Array(Schema.Object(Params), required: true) })] };
+    public Schema Schema { get; } = ContainerTargets.Forms(Params, "probes");
 
     public void Apply(TraitRender render)
     {
@@ -397,7 +397,7 @@ internal sealed class ContainerPortsTrait : ITraitType
         })),
     };
 
-    public Schema Schema { get; } = new() { OneOf = [Schema.Object(Params), Schema.Object(new() { ["containers"] = Schema.Array(Schema.Object(Params), required: true) })] };
+    public Schema Schema { get; } = ContainerTargets.Forms(Params);
 
     private static string Key(JsonObject port) => (port.Str("protocol") ?? "TCP").ToLowerInvariant() + port.Long("containerPort");
 
@@ -483,6 +483,18 @@ internal sealed class ServiceBindingTrait : ITraitType
 /// <summary>Which containers a container-patching trait acts on.</summary>
 internal static class ContainerTargets
 {
+    /// <summary>
+    /// The two forms of a container-patching trait's properties (CUE <c>#PatchParams | close({containers: [...#PatchParams]})</c>):
+    /// the parameters for one container, or a list of them, each naming its container; a value in neither form is
+    /// refused with both.
+    /// </summary>
+    public static Schema Forms(Dictionary<string, Schema> parameters, string listKey = "containers") => new()
+    {
+        OneOf = [Schema.Object(parameters), Schema.Object(new() { [listKey] = Schema.Array(Schema.Object(parameters), required: true) })],
+        Description = $"{{{string.Join(", ", parameters.Keys)}}} for one container (containerName defaults to the component's), " +
+                      $"or {{{listKey}: [{{containerName: <name>, ...}}, ...]}}",
+    };
+
     /// <summary>The parameter sets a container-patching trait acts on: one (containerName defaulting to the component) or <c>containers[]</c>.</summary>
     public static IEnumerable<(string Name, JsonObject Params)> ContainerParams(this TraitRender render, string listKey = "containers")
     {

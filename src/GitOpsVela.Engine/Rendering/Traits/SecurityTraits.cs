@@ -30,7 +30,7 @@ internal sealed class SecurityContextTrait : ITraitType
         ["runAsGroup"] = Schema.Int(),
     };
 
-    public Schema Schema { get; } = new() { OneOf = [Schema.Object(Params), Schema.Object(new() { ["containers"] = Schema.Array(Schema.Object(Params), required: true) })] };
+    public Schema Schema { get; } = ContainerTargets.Forms(Params);
 
     public void Apply(TraitRender render)
     {
