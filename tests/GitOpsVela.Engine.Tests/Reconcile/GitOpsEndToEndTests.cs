@@ -9,6 +9,7 @@ using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Tests.Cluster;
 using GitOpsVela.Engine.Tests.Infrastructure;
+using GitOpsVela.Engine.Tests.Delivery;
 using Xunit;
 using k8s;
 using k8s.Models;
