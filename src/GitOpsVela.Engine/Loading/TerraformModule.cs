@@ -30,12 +30,18 @@ internal sealed class TerraformModule
     public static TerraformModule Read(string hcl)
     {
         var tokens = new Lexer(hcl).Tokens();
-        return new Parser(tokens).Module();
+        return new Parser(tokens, hcl).Module();
     }
 
     private enum T { Ident, Number, String, Heredoc, Punct, Newline, End }
 
-    private sealed record Token(T Type, string Text, int Line, int Column, JsonNode? Value = null);
+    private sealed record Token(T Type, string Text, int Line, int Column, JsonNode? Value = null)
+    {
+        /// <summary>Where the token starts and ends in the text.</summary>
+        public int Start { get; init; }
+
+        public int End { get; init; }
+    }
 
     private sealed class Lexer(string text)
     {
@@ -48,11 +54,12 @@ internal sealed class TerraformModule
         {
             while (_pos < text.Length)
             {
+                _start = _pos;
                 var c = text[_pos];
                 if (c == '\n')
                 {
-                    Add(T.Newline, "\n", _line, _col);
                     Advance(1);
+                    _tokens.Add(new Token(T.Newline, "\n", _line - 1, 0) { Start = _start, End = _pos });
                 }
                 else if (c is ' ' or '\t' or '\r') Advance(1);
                 else if (c == '#' || c == '/' && Peek(1) == '/') SkipLine();
@@ -68,13 +75,15 @@ internal sealed class TerraformModule
                     if (two is "==" or "!=" or "<=" or ">=" or "&&" or "||" or "=>" or "..")
                     {
                         var dots = two == ".." && Peek(2) == '.' ? "..." : two;
-                        Add(T.Punct, dots, _line, _col);
+                        var (line, col) = (_line, _col);
                         Advance(dots.Length);
+                        Add(T.Punct, dots, line, col);
                     }
                     else
                     {
-                        Add(T.Punct, c.ToString(), _line, _col);
+                        var (line, col) = (_line, _col);
                         Advance(1);
+                        Add(T.Punct, c.ToString(), line, col);
                     }
                 }
             }
@@ -84,7 +93,10 @@ internal sealed class TerraformModule
 
         private char Peek(int ahead) => _pos + ahead < text.Length ? text[_pos + ahead] : '\0';
 
-        private void Add(T type, string value, int line, int col, JsonNode? json = null) => _tokens.Add(new Token(type, value, line, col, json));
+        private int _start;
+
+        private void Add(T type, string value, int line, int col, JsonNode? json = null) =>
+            _tokens.Add(new Token(type, value, line, col, json) { Start = _start, End = _pos });
 
         private void Advance(int n)
         {
@@ -256,7 +268,7 @@ internal sealed class TerraformModule
         }
     }
 
-    private sealed class Parser(List<Token> tokens)
+    private sealed class Parser(List<Token> tokens, string text)
     {
         private int _i;
 
@@ -291,7 +303,7 @@ internal sealed class TerraformModule
                 if (name.Text == "variable")
                 {
                     if (labels.Count != 1) throw Error(name, "a variable block takes exactly one label, its name");
-                    var variable = Variable(labels[0].Text);
+                    var variable = Variable(labels[0].Text, open);
                     if (!names.Add(variable.Name)) throw Error(labels[0], $"variable \"{variable.Name}\" is declared more than once");
                     variables.Add(variable);
                 }
@@ -308,7 +320,7 @@ internal sealed class TerraformModule
             return new TerraformModule { Variables = variables, Outputs = outputs };
         }
 
-        private TerraformVariable Variable(string name)
+        private TerraformVariable Variable(string name, Token open)
         {
             string? type = null;
             string? description = null;
@@ -322,7 +334,7 @@ internal sealed class TerraformModule
                     _i++;
                     break;
                 }
-                if (Current.Type == T.End) throw Error(Current, $"the variable \"{name}\" block is not closed");
+                if (Current.Type == T.End) throw Error(open, $"the variable \"{name}\" block is not closed ('}}' missing)");
                 var key = Expect(T.Ident, "an attribute or block in the variable block");
                 if (Is(T.Punct, "="))
                 {
@@ -365,20 +377,21 @@ internal sealed class TerraformModule
                     // A nested block (validation { ... }).
                     while (Current.Type is T.String or T.Ident) _i++;
                     if (!Is(T.Punct, "{")) throw Error(Current, $"expected '=' or a block after '{key.Text}' in variable \"{name}\"");
-                    var open = Current;
+                    var nested = Current;
                     _i++;
-                    SkipBody(open);
+                    SkipBody(nested);
                 }
             }
             return new TerraformVariable(name, type, @default, hasDefault, description);
         }
 
-        /// <summary>The type expression as terraform-config-inspect reports it: its text without spaces; a legacy quoted type without its quotes.</summary>
+        /// <summary>The type expression as terraform-config-inspect reports it: its source text; a legacy quoted type without its quotes.</summary>
         private string TypeText(int start, int end)
         {
             var parts = tokens.Skip(start).Take(end - start).Where(t => t.Type != T.Newline).ToList();
+            if (parts.Count == 0) return "";
             if (parts.Count == 1 && parts[0].Type == T.String) return parts[0].Text;
-            return string.Concat(parts.Select(t => t.Type == T.String ? $"\"{t.Text}\"" : t.Text));
+            return text[parts[0].Start..parts[^1].End].Trim();
         }
 
         /// <summary>A literal value (string, number, bool, null, list, object); <paramref name="literal"/> false for anything computed.</summary>

@@ -38,7 +38,7 @@ internal sealed class DefinitionRegistry
     private Application? _resolvedFor;
     private DefinitionRegistry? _root;
 
-    private static readonly IReadOnlyList<IDefinedComponentFactory> Factories = Discover<IDefinedComponentFactory>(typeof(DefinitionRegistry).Assembly);
+    private static readonly IReadOnlyList<IDefinedComponentFactory> Factories = DiscoverFactories(typeof(DefinitionRegistry).Assembly);
 
     public static DefinitionRegistry BuiltIn { get; } = Discover(typeof(DefinitionRegistry).Assembly);
 
@@ -241,7 +241,7 @@ internal sealed class DefinitionRegistry
         return registry;
     }
 
-    private static IReadOnlyList<T> Discover<T>(Assembly assembly) => assembly.GetTypes()
-        .Where(t => !t.IsAbstract && !t.IsInterface && typeof(T).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
-        .Select(t => (T)Activator.CreateInstance(t)!).ToList();
+    private static IReadOnlyList<IDefinedComponentFactory> DiscoverFactories(Assembly assembly) => assembly.GetTypes()
+        .Where(t => !t.IsAbstract && !t.IsInterface && typeof(IDefinedComponentFactory).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+        .Select(t => (IDefinedComponentFactory)Activator.CreateInstance(t)!).ToList();
 }

@@ -148,7 +148,7 @@ internal sealed class TerraformComponentType : IComponentType
     /// <summary>A variable's schema by KubeVela's mapping (pkg/controller/utils/capability.go <c>GetOpenAPISchemaFromTerraformComponentDefinition</c>).</summary>
     private static Schema VariableSchema(TerraformVariable variable)
     {
-        var type = variable.Type?.Replace(" ", "", StringComparison.Ordinal);
+        var type = variable.Type is null ? null : string.Concat(variable.Type.Where(c => !char.IsWhiteSpace(c)));
         SchemaType kind = type switch
         {
             "string" => SchemaType.String,
