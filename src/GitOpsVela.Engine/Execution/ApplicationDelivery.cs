@@ -89,7 +89,7 @@ internal sealed class ApplicationDelivery
     private static IEnumerable<IStepExecutor> StandardExecutors(DeliveryRun run) =>
     [
         new ApplyComponentStep(run), new DeployStep(run), new ApplyObjectStep(run), new ReadObjectStep(run), new DependsOnAppStep(run),
-        new SuspendStep(), new PrintMessageStep(),
+        new SuspendStep(), new PrintMessageStep(), new ApplyTerraformConfigStep(run), new ApplyTerraformProviderStep(run),
     ];
 
     /// <summary>

@@ -159,6 +159,15 @@ internal static class ApplicationValidator
                         add($"step '{step.Name}' names policy '{name}' of type '{policy.Type}'; deploy takes topology, override and replication policies", location, property: $"{where}.properties.policies");
                 }
                 break;
+            case "apply-terraform-provider" when step.Spec is ApplyTerraformProviderSpec { Type: "azure" }:
+                add("apply-terraform-provider cannot configure Azure: KubeVela's #AzureProvider has no type field, so the step cannot name its config template (terraform-<type>); KubeVela v1.10.9 fails the same way",
+                    step.PropertiesSource.Location, property: $"{where}.properties", id: ErrorIds.Load.StepInvalid);
+                break;
+            case "apply-terraform-provider" when app.Namespace != Application.DefaultNamespace:
+                add($"apply-terraform-provider would wait forever in namespace '{app.Namespace}': KubeVela's terraform provider config templates (kubevela/catalog addons/terraform-<cloud>) "
+                    + "create the Provider in namespace default, and the step waits for it in the application's namespace; deliver this application in namespace default",
+                    step.Source.ValueLocation("type"), property: $"{where}.type", id: ErrorIds.Load.StepInvalid);
+                break;
             case "suspend" when step.Properties["duration"] is JsonValue d && d.TryGetValue<string>(out var duration) && !GoDuration.TryParse(duration, out _, out var durationError):
                 add($"suspend duration '{duration}' is not a duration: {durationError}", step.PropertiesSource.ValueLocation("duration"), property: $"{where}.properties.duration");
                 break;
