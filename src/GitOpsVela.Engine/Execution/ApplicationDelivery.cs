@@ -124,7 +124,7 @@ internal sealed class ApplicationDelivery
         if (registry.Fingerprint is { } definitions) hash = ApplicationRecord.CombineHash(hash, definitions);
         // The revision the run will be at: the recorded one for the same spec, the next one for a new spec.
         var revision = existing is null ? 1 : existing.SpecHash == hash ? Math.Max(existing.Revision, 1) : existing.Revision + 1;
-        var plan = ReleasePlanner.Plan(app, new ReleaseContext
+        var context = new ReleaseContext
         {
             LocalCluster = _gateway.LocalCluster,
             Clusters = _gateway.Clusters,
@@ -132,7 +132,16 @@ internal sealed class ApplicationDelivery
             SourceObjects = sourceObjects,
             Registry = registry,
             Validated = true,
-        });
+        };
+        // Kinds written in the version the target cluster serves (Flux's): ask each cluster the app deploys to.
+        if (ReleasePlanner.VersionedKinds(app, registry) is { Count: > 0 } kinds)
+        {
+            var served = new Dictionary<string, ServedApiVersions>(StringComparer.Ordinal);
+            foreach (var cluster in ReleasePlanner.Clusters(app, context))
+                served[cluster] = await _gateway.ServedVersionsAsync(cluster, kinds, ct).ConfigureAwait(false);
+            context = context with { ServedVersions = c => served.GetValueOrDefault(c) ?? ServedApiVersions.Unknown };
+        }
+        var plan = ReleasePlanner.Plan(app, context);
         foreach (var note in plan.DefinitionNotes)
         {
             if (note.Warning) _output.Warning($"{app}: {note.Message}");

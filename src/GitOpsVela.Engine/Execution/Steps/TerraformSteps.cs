@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Execution.Apply;
+using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Rendering;
 
@@ -17,7 +18,8 @@ namespace GitOpsVela.Engine.Execution.Steps;
 /// is stored. The Configuration carries the application's labels and is removed with it. A Configuration the controller
 /// failed to apply fails the step with the controller's message. Outputs read the live Configuration as
 /// <c>apply.$returns.value</c> (v1.10) or <c>apply.value</c> (earlier), e.g.
-/// <c>valueFrom: apply.value.status.apply.outputs.DB_HOST.value</c>.
+/// <c>valueFrom: apply.value.status.apply.outputs.DB_HOST.value</c>; since the status holds every Terraform output,
+/// sensitive ones too, they are treated as values read from a Secret (never recorded).
 /// </summary>
 internal sealed class ApplyTerraformConfigStep(DeliveryRun run) : IStepExecutor
 {
@@ -31,7 +33,12 @@ internal sealed class ApplyTerraformConfigStep(DeliveryRun run) : IStepExecutor
         var configuration = Render(app, context.Step.Name, spec);
         if (spec.JobEnv is not null || spec.Region is not null)
             context.Output.Verbose($"{app}: step '{context.Step.Name}': jobEnv and region are not fields of the v1beta2 Configuration (JobEnv, customRegion); the API server would drop them, so they are left out as in KubeVela's result");
-        return await TerraformObjects.ApplyAndWaitAsync(run, context, configuration, "apply", "Configuration", cancellationToken).ConfigureAwait(false);
+        var outcome = await TerraformObjects.ApplyAndWaitAsync(run, context, configuration, "apply", "Configuration", cancellationToken).ConfigureAwait(false);
+        // terraform-controller writes every Terraform output into the status, sensitive ones too: outputs read from it are
+        // kept as from a Secret (in memory; the record names where they came from, and this step reads them again later).
+        return outcome.Phase == StepPhase.Succeeded
+            ? outcome with { SecretSource = $"Configuration {app.Namespace}/{app.Name}-{context.Step.Name} status.apply.outputs" }
+            : outcome;
     }
 
     /// <summary>The Configuration the step's template renders (without the fields the API server drops).</summary>
