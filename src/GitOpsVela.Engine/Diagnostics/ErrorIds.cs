@@ -173,6 +173,9 @@ public static class ErrorIds
         /// <summary>The application's workflow has not run yet.</summary>
         public const string NotStarted = "Workflow.NotStarted";
 
+        /// <summary>A workflow ended failed: a step failed for good, after its retries, or timed out.</summary>
+        public const string Failed = "Workflow.Failed";
+
         /// <summary>A step name the workflow does not have.</summary>
         public const string StepNotFound = "Workflow.StepNotFound";
     }

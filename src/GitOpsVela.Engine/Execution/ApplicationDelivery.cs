@@ -273,6 +273,14 @@ internal sealed class ApplicationDelivery
         {
             problems = [.. problems, ex.Problem with { Application = ex.Problem.Application ?? app.Name }];
         }
+        // A failed workflow is an error of this pass, not only a phase: scheduled tasks and pipelines must see it.
+        if (record.Workflow is { Phase: ApplicationPhase.WorkflowFailed } failed && problems.All(p => p.Id != ErrorIds.Workflow.Failed))
+        {
+            var step = failed.AllSteps().FirstOrDefault(s => s.Phase == StepPhase.Failed);
+            problems = [.. problems, new VelaProblem(ErrorIds.Workflow.Failed, ProblemCategory.InvalidOperation,
+                $"the workflow of revision {record.RevisionName} failed" + (step is null ? "" : $" at step '{step.Name}'{(step.Reason is { } r ? $" ({r})" : "")}: {step.Message}"),
+                app.Location, app.Name)];
+        }
         return new DeliveryResult(app, record, problems, pruned, started, saver.Writes > 0) { Drift = drift };
     }
 
