@@ -279,7 +279,14 @@ public sealed class TerraformDeliveryTests(TerraformCluster fixture) : IClassFix
 
         const string controllerMessage = "Error: creating RDS DB Instance (orders): InvalidParameterCombination: Cannot find version 8.0 for mysql";
         await ReportAsync(ns, "orders-db", "ApplyFailed", controllerMessage);
-        var second = await PassAsync(target, app);
+        target.Gateway.BeginPass();
+        var second = await target.CreateDelivery(NullEngineOutput.Instance).DeliverAsync(app, new DeliveryOptions(), default);
+
+        // The pass reports it as its error (what a cmdlet writes as an ErrorRecord), naming the step and the controller's words.
+        var failure = Assert.Single(second.Problems);
+        Assert.Equal(ErrorIds.Workflow.Failed, failure.Id);
+        Assert.Contains("at step 'orders-db' (Unhealthy)", failure.Message);
+        Assert.Contains(controllerMessage, failure.Message);
 
         var db = second.Workflow!.Find("orders-db")!;
         Assert.Equal(StepPhase.Failed, db.Phase);
