@@ -43,6 +43,10 @@ internal sealed class RecordStore(KubeClient client)
         return cm is null ? null : Parse(cm);
     }
 
+    /// <summary>The record ConfigMaps of <paramref name="ns"/> as listed (one request; parse each with <see cref="Parse"/>).</summary>
+    public Task<IReadOnlyList<JsonObject>> ListRawAsync(string ns, CancellationToken cancellationToken) =>
+        Call(() => client.ListAsync(ConfigMaps, ns, $"{RecordLabel}=true", cancellationToken), null);
+
     /// <summary>Every record in <paramref name="ns"/> (all namespaces when null).</summary>
     public async Task<IReadOnlyList<StoredRecord>> ListAsync(string? ns, CancellationToken cancellationToken)
     {
@@ -110,7 +114,7 @@ internal sealed class RecordStore(KubeClient client)
         }
     }
 
-    private static StoredRecord? Parse(JsonObject cm)
+    internal static StoredRecord? Parse(JsonObject cm)
     {
         var name = cm["metadata"]?["name"]?.GetValue<string>();
         var rv = cm["metadata"]?["resourceVersion"]?.GetValue<string>() ?? string.Empty;
