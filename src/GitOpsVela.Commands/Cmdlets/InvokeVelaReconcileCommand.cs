@@ -23,6 +23,16 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
+    /// <summary>With -Wait: the first wait before looking again at the workflows still waiting; each further wait is half as long again, up to 30 s.</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many applications are delivered at once (each one's own steps keep their order).</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = ReconcileOptions.DefaultThrottleLimit;
+
     /// <summary>Run pass after pass until stopped (Ctrl+C), -Interval apart.</summary>
     [Parameter]
     public SwitchParameter Loop { get; set; }
@@ -118,7 +128,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
                 else
                 {
                     WriteVelaVerbose($"reconcile pass {pass} of {names} on context '{target.Context}' started {DateTimeOffset.Now:u}");
-                    var items = Run(ct => target.ReconcileAsync(_roots, new ReconcileOptions { Force = Force, Wait = Wait }, cache, credentials, GitTokenVariable, Output, ct));
+                    var items = Run(ct => target.ReconcileAsync(_roots, new ReconcileOptions { Force = Force, Wait = Wait, PollInterval = PollInterval, ThrottleLimit = ThrottleLimit }, cache, credentials, GitTokenVariable, Output, ct));
                     foreach (var item in items) Report(item, target.Context);
                     WriteVelaVerbose($"reconcile pass {pass} finished {DateTimeOffset.Now:u}: {items.Count} applications");
                 }
