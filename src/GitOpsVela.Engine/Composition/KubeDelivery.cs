@@ -472,7 +472,8 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
             _thisPass[key] = stored;
             _read[key] = stored;
         }
-        return ApplicationRecord.FromJson(stored.StoredJson);
+        // The first reader takes the record as parsed; later ones get their own copy from the stored JSON.
+        return stored.Record;
     }
 
     public async Task SaveAsync(ApplicationRecord record, CancellationToken cancellationToken)
