@@ -15,7 +15,6 @@ public sealed class VelaManifest
         Application = manifest.Application;
         Component = manifest.Component;
         Trait = manifest.Trait;
-        Object = PowerShellValues.ToPSObject(manifest.Object);
     }
 
     public string ApiVersion { get; }
@@ -28,8 +27,11 @@ public sealed class VelaManifest
     /// <summary>The trait type that produced the object; null for the component's own objects.</summary>
     public string? Trait { get; }
 
-    /// <summary>The whole object as PowerShell objects (<c>$m.Object.spec.replicas</c>).</summary>
-    public PSObject Object { get; }
+    private PSObject? _object;
+
+    /// <summary>The whole object as PowerShell objects (<c>$m.Object.spec.replicas</c>), made when first asked for: a
+    /// pipeline that only counts, filters by kind or writes YAML never pays for it.</summary>
+    public PSObject Object => _object ??= PowerShellValues.ToPSObject(Manifest.Object);
 
     /// <summary>The object as YAML.</summary>
     public string ToYaml() => Engine.Yaml.YamlWriter.Write(Manifest.Object);
