@@ -227,6 +227,7 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
         lock (_thisPass) _thisPass.Clear();
         _recordLists.Clear();
         _namespaceLists.Clear();
+        _created.Clear();
         foreach (var cluster in _pass.Keys.ToList())
         {
             var client = Session(cluster).Client;
@@ -352,6 +353,9 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
 
     private readonly ConcurrentDictionary<string, bool> _namespaces = new(StringComparer.Ordinal);
 
+    /// <summary>Namespaces this run created (they hold no records but this run's).</summary>
+    private readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
+
     /// <summary>The namespaces of each cluster, read by one LIST per pass (null when RBAC refuses listing them).</summary>
     private readonly ConcurrentDictionary<string, Lazy<Task<HashSet<string>?>>> _namespaceLists = new(StringComparer.Ordinal);
 
@@ -383,6 +387,23 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
     public async Task EnsureNamespaceAsync(string cluster, string @namespace, CancellationToken cancellationToken)
     {
         if (_namespaces.ContainsKey($"{cluster}/{@namespace}")) return;
+        // Applications of one namespace delivered side by side: one of them asks (and creates), the others wait for it.
+        var key = $"{cluster}/{@namespace}";
+        var ensuring = _ensuring.GetOrAdd(key, _ => new Lazy<Task>(() => EnsureOnceAsync(cluster, @namespace, cancellationToken)));
+        try
+        {
+            await ensuring.Value.ConfigureAwait(false);
+        }
+        finally
+        {
+            _ensuring.TryRemove(new KeyValuePair<string, Lazy<Task>>(key, ensuring));
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _ensuring = new(StringComparer.Ordinal);
+
+    private async Task EnsureOnceAsync(string cluster, string @namespace, CancellationToken cancellationToken)
+    {
         var client = Session(cluster).Client;
         try
         {
@@ -398,6 +419,7 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
                     ["kind"] = "Namespace",
                     ["metadata"] = new JsonObject { ["name"] = @namespace },
                 }, cancellationToken).ConfigureAwait(false);
+                _created[$"{cluster}/{@namespace}"] = true;
                 _output.Warning($"namespace {@namespace} did not exist in cluster {cluster}; created it");
             }
             _namespaces[$"{cluster}/{@namespace}"] = true;
@@ -461,6 +483,8 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
         var key = $"{@namespace}/{name}";
         lock (_thisPass)
             if (_thisPass.TryGetValue(key, out var known)) return ApplicationRecord.FromJson(known.StoredJson);
+        // A namespace that did not exist when this pass began (or that this run created) holds no record but what this run wrote.
+        if (await IsNewNamespaceAsync(@namespace, cancellationToken).ConfigureAwait(false)) return null;
         var stored = await ListedRecordAsync(@namespace, name, cancellationToken).ConfigureAwait(false) is { } listed
             ? RecordStore.Parse(listed)
             : await Store.ReadAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
@@ -474,6 +498,23 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
         }
         // The first reader takes the record as parsed; later ones get their own copy from the stored JSON.
         return stored.Record;
+    }
+
+    private async Task<bool> IsNewNamespaceAsync(string @namespace, CancellationToken cancellationToken)
+    {
+        if (_created.ContainsKey($"{LocalCluster}/{@namespace}")) return true;
+        if (_namespaces.ContainsKey($"{LocalCluster}/{@namespace}")) return false;
+        var client = LocalClient;
+        try
+        {
+            var resource = await client.ResolveAsync("v1", "Namespace", cancellationToken).ConfigureAwait(false);
+            return resource is not null && await NamespacesOf(LocalCluster, client, resource, cancellationToken).ConfigureAwait(false) is { } existing
+                && !existing.Contains(@namespace);
+        }
+        catch (KubeApiException e)
+        {
+            throw new VelaProblemException(KubeFaults.ToProblem(e, client, new ObjectRef("v1", "Namespace", null, @namespace)));
+        }
     }
 
     public async Task SaveAsync(ApplicationRecord record, CancellationToken cancellationToken)
