@@ -60,6 +60,9 @@ internal sealed class ComponentRender
 
     /// <summary>CUE <c>outputs</c>: auxiliary objects by name, in insertion order (component's first, then each trait's).</summary>
     public List<RenderedOutput> Outputs { get; } = [];
+
+    /// <summary>The delivery strategy a trait (<c>kruise-rollout</c>, <c>rolling-release</c>) gives the workload; null: pod template changes roll out natively.</summary>
+    public DeliveryStrategy? Strategy { get; set; }
 }
 
 /// <summary>One trait applied to a rendered component.</summary>
