@@ -512,7 +512,8 @@ internal static class ReleaseMachine
 
             var trait = _strategy?.Trait ?? state.Trait ?? "kruise-rollout";
             actions.Add(new ApplyRelease(new RenderedManifest(
-                ReleaseObjects.CanaryDeployment(_workload.Object, state.CanaryWorkload, state.CanaryHash, state.CanaryReplicas, trait, "canary"),
+                ReleaseObjects.CanaryDeployment(_workload.Object, state.CanaryWorkload, state.CanaryHash, state.CanaryReplicas,
+                    state.Strategy == "blueGreen" ? "preview" : "canary", trait, "canary"),
                 _workload.Application, _component.Name, trait, "canary")));
             if (state.CanaryService is { } canaryService && Find("Service", state.Service) is { } stableService)
                 actions.Add(new ApplyRelease(new RenderedManifest(

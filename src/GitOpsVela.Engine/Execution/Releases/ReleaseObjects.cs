@@ -16,6 +16,9 @@ internal static class ReleaseObjects
     /// <summary>The pod label naming the template a pod was made from (Kruise pins Services the same way with pod-template-hash).</summary>
     public const string HashLabel = "gitopsvela.io/pod-template-hash";
 
+    /// <summary>The pod label of the release's own Deployment (<c>canary</c> or <c>preview</c>): its selector, which Kubernetes never lets change.</summary>
+    public const string RoleLabel = "gitopsvela.io/release";
+
     public const string NginxCanary = "nginx.ingress.kubernetes.io/canary";
     public const string NginxWeight = "nginx.ingress.kubernetes.io/canary-weight";
     public const string NginxByHeader = "nginx.ingress.kubernetes.io/canary-by-header";
@@ -42,8 +45,12 @@ internal static class ReleaseObjects
         return copy;
     }
 
-    /// <summary>The new version's Deployment: the rendered one under another name, selecting only its own pods, at <paramref name="replicas"/>.</summary>
-    public static JsonObject CanaryDeployment(JsonObject workload, string name, string hash, int replicas, string trait, string resource)
+    /// <summary>
+    /// The new version's Deployment: the rendered one under another name, at <paramref name="replicas"/>, selecting only
+    /// its own pods by <see cref="RoleLabel"/> (not by the template's hash: a selector is immutable, and a new template
+    /// mid-release changes the hash of the same Deployment).
+    /// </summary>
+    public static JsonObject CanaryDeployment(JsonObject workload, string name, string hash, int replicas, string role, string trait, string resource)
     {
         var copy = (JsonObject)workload.DeepClone();
         var metadata = (JsonObject)copy["metadata"]!;
@@ -55,8 +62,10 @@ internal static class ReleaseObjects
         spec.Remove("paused");
         if (spec["selector"] is not JsonObject selector) spec["selector"] = selector = new JsonObject();
         if (selector["matchLabels"] is not JsonObject match) selector["matchLabels"] = match = new JsonObject();
-        match[HashLabel] = hash;
-        TemplateLabels(copy)[HashLabel] = hash;
+        match[RoleLabel] = role;
+        var labels = TemplateLabels(copy);
+        labels[RoleLabel] = role;
+        labels[HashLabel] = hash;
         return copy;
     }
 
