@@ -212,7 +212,7 @@ internal static class ReleasePlanner
             {
                 // canary-deploy.cue: op.#Deploy with the step's policies plus an inline override adding rolling-release.
                 var policies = canary.Policies.Select(app.FindPolicy).OfType<Policy>().ToList();
-                var rolling = new JsonObject { ["weight"] = canary.Weight, ["rolloutType"] = canary.RolloutType };
+                var rolling = new JsonObject { ["weight"] = (long)canary.Weight, ["rolloutType"] = canary.RolloutType };
                 var inline = new Policy
                 {
                     Name = "canary",

@@ -5,6 +5,7 @@ using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Loading.Model;
+using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Tests.Cluster;
 using ManualClock = GitOpsVela.Engine.Tests.Execution.ManualClock;
 using Xunit;
@@ -635,5 +636,87 @@ public sealed class ReleaseTests : IAsyncLifetime
         Assert.Equal("web=-", await WeightsAsync());
         Assert.Null(await s.GetAsync("v1", "Service", "web-canary"));
         Assert.Equal(ApplicationPhase.Running, done.Record!.Phase);
+    }
+
+    [Fact]
+    public async Task Canary_deploy_steps_hold_the_release_at_their_weight_and_the_last_one_promotes()
+    {
+        const string workflow = """
+              workflow:
+                steps:
+                  - name: first-batch
+                    type: canary-deploy
+                    properties:
+                      weight: 20
+                  - name: manual-approval
+                    type: suspend
+                  - name: rest
+                    type: canary-deploy
+                    properties:
+                      weight: 100
+            """;
+        var ns = await _cluster.CreateNamespaceAsync();
+        using var s = new Scenario(this, ns);
+        var v1 = WebApp(ns, "nginx:1.25", "", extra: workflow);
+        await s.PassAsync(v1);
+        await s.ReadyAsync("web");
+        Assert.Equal(ApplicationPhase.WorkflowSuspending, (await s.PassAsync(v1)).Record!.Phase);
+        await s.ControlAsync(record => WorkflowControl.Resume(record));
+        Assert.Equal(ApplicationPhase.Running, (await s.PassAsync(v1)).Record!.Phase);
+
+        var v2 = WebApp(ns, "nginx:1.26", "", extra: workflow);
+        await s.PassAsync(v2);
+        Assert.Equal(1, await s.ReplicasAsync("web-canary"));
+        await s.ReadyAsync("web-canary");
+        var held = await s.PassAsync(v2);
+        Assert.Equal("20", await s.CanaryWeightAsync());
+        Assert.Equal(StepPhase.Succeeded, held.Workflow!.Find("first-batch")!.Phase);
+        Assert.Equal(ApplicationPhase.WorkflowSuspending, held.Record!.Phase);
+        Assert.Equal(ReleasePhase.Holding, s.Release(held)!.Phase);
+        Assert.Equal("nginx:1.25", await s.ImageAsync("web"));
+
+        await s.ControlAsync(record => WorkflowControl.Resume(record));
+        await s.PassAsync(v2);
+        Assert.Equal(4, await s.ReplicasAsync("web-canary"));
+        await s.ReadyAsync("web-canary");
+        await s.PassAsync(v2);
+        Assert.Equal("100", await s.CanaryWeightAsync());
+        Assert.Equal("nginx:1.26", await s.ImageAsync("web"));
+        await s.ReadyAsync("web");
+        await s.PassAsync(v2);
+        s.Clock.Advance(TimeSpan.FromSeconds(6));
+        var done = await s.PassAsync(v2);
+        Assert.Equal(StepPhase.Succeeded, done.Workflow!.Find("rest")!.Phase);
+        Assert.Equal(ApplicationPhase.Running, done.Record!.Phase);
+        Assert.Equal(ReleasePhase.Completed, s.Release(done)!.Phase);
+        Assert.Null(await s.GetAsync("apps/v1", "Deployment", "web-canary"));
+    }
+
+    [Fact]
+    public async Task WhatIf_says_what_the_next_pass_of_a_release_changes()
+    {
+        using var s = await RunningAsync(WebApp("NAMESPACE", "nginx:1.25", Nginx));
+        var v2 = WebApp(s.Namespace, "nginx:1.26", Nginx);
+        var app = ApplicationLoader.LoadText(v2, "shop.yaml").Applications.Single();
+        using var target = KubeDelivery.Open(_cluster.Kubeconfig, _cluster.Context, NullEngineOutput.Instance);
+
+        var before = await new ApplicationDelivery(target.Gateway, target.Gateway, clock: s.Clock).PreviewAsync(app, default);
+        Assert.Contains(before.Releases, r => r.Contains("canary release of Deployment/web starts"));
+        // The stable Deployment is left as it runs; the canary objects are created; the stable Service is pinned.
+        Assert.Contains(before.Changes, c => c is { Kind: "Deployment", Name: "web", Action: ChangeAction.Unchanged });
+        Assert.Contains(before.Changes, c => c is { Kind: "Deployment", Name: "web-canary", Action: ChangeAction.Create });
+        Assert.Contains(before.Changes, c => c is { Kind: "Ingress", Name: "web-canary", Action: ChangeAction.Create });
+        Assert.Contains(before.Changes, c => c.Kind == "Service" && c.Name == "web" && c.Action == ChangeAction.Update
+            && c.Fields.Any(f => f.ToString().Contains("gitopsvela.io/pod-template-hash")));
+        Assert.Null(await s.GetAsync("apps/v1", "Deployment", "web-canary")); // nothing was written
+
+        await s.PassAsync(v2);
+        await s.ReadyAsync("web-canary");
+        target.Gateway.BeginPass();
+        var next = await new ApplicationDelivery(target.Gateway, target.Gateway, clock: s.Clock).PreviewAsync(app, default);
+        Assert.Contains(next.Releases, r => r.Contains("traffic to the new version 0% -> 20%"));
+        Assert.Contains(next.Changes, c => c.Kind == "Ingress" && c.Name == "web-canary" && c.Action == ChangeAction.Update
+            && c.Fields.Any(f => f.ToString().Contains("canary-weight")));
+        Assert.Equal("0", await s.CanaryWeightAsync());
     }
 }
