@@ -61,8 +61,13 @@ public sealed class KubeApiServer : IAsyncDisposable
     /// <summary>Fault rules matched against every API request (not the admin endpoint).</summary>
     public KubeFaultSet Faults { get; } = new();
 
-    /// <summary>False while an outage keeps the listener down.</summary>
-    public bool IsListening => Volatile.Read(ref _app) is not null;
+    /// <summary>False from the moment an outage begins until the listener is back.</summary>
+    public bool IsListening => !_outageBeginning && Volatile.Read(ref _app) is not null;
+
+    /// <summary>The last outage (<see cref="BeginOutage"/>, an <see cref="FaultKind.Outage"/> fault, <c>/testkube/outage</c>): ends when the server listens again.</summary>
+    public Task Outage { get; private set; } = Task.CompletedTask;
+
+    private volatile bool _outageBeginning;
 
     /// <summary>When set, requests without <c>Authorization: Bearer &lt;token&gt;</c> get 401.</summary>
     public string? RequiredToken { get; set; }
@@ -158,9 +163,16 @@ public sealed class KubeApiServer : IAsyncDisposable
     }
 
     /// <summary>An API server outage: stops listening now and listens again after <paramref name="duration"/>; the task ends when it is back.</summary>
-    public Task BeginOutage(TimeSpan duration) => Task.Run(async () =>
+    public Task BeginOutage(TimeSpan duration)
+    {
+        _outageBeginning = true;
+        return Outage = Task.Run(async () => await OutageAsync(duration));
+    }
+
+    private async Task OutageAsync(TimeSpan duration)
     {
         await StopListeningAsync();
+        _outageBeginning = false;
         try
         {
             await Task.Delay(duration, _disposing.Token);
@@ -170,7 +182,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         {
             // Disposed during the outage.
         }
-    });
+    }
 
     /// <summary>Writes a kubeconfig whose context <paramref name="contextName"/> points here (bearer token <paramref name="token"/>).</summary>
     /// <param name="certificateAuthorityPem">The CA the kubeconfig trusts (HTTPS servers): this server's own when null.</param>
@@ -222,6 +234,13 @@ public sealed class KubeApiServer : IAsyncDisposable
             return;
         }
         var route = Route.Parse(req.Method, path, req.Query, req.ContentType);
+        if (_outageBeginning)
+        {
+            // Going down: what still arrives (HttpClient retries a request whose reused connection was cut) is cut too.
+            _requests.Enqueue(route.ToRequest(0));
+            ctx.Abort();
+            return;
+        }
         int code;
         JsonNode body;
         try
@@ -238,8 +257,9 @@ public sealed class KubeApiServer : IAsyncDisposable
                 {
                     case FaultKind.Reset or FaultKind.Outage:
                         _requests.Enqueue(route.ToRequest(0));
-                        ctx.Abort();
+                        // The outage begins before the client sees its connection cut, so it never finds the server still up.
                         if (fault.Kind == FaultKind.Outage) _ = BeginOutage(TimeSpan.FromSeconds(fault.Seconds));
+                        ctx.Abort();
                         return;
                     case FaultKind.Slow:
                         await Task.Delay(TimeSpan.FromSeconds(fault.Seconds), ctx.RequestAborted);

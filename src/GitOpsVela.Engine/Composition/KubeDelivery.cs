@@ -280,6 +280,43 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
         }).ToList();
     }
 
+    /// <summary>
+    /// Discovery of the versions the cluster serves, newest first, stopping at the first served (one request per group
+    /// version, cached by the client for the pass). A cluster that cannot be asked counts as unknown: the newest GA is
+    /// written and applying reports the cluster's answer.
+    /// </summary>
+    public async Task<ServedApiVersions> ServedVersionsAsync(string cluster, IReadOnlyList<VersionedKind> kinds, CancellationToken cancellationToken)
+    {
+        KubeClient client;
+        try
+        {
+            client = Session(cluster).Client;
+        }
+        catch (VelaProblemException ex)
+        {
+            _output.Verbose(ex.Problem.Message);
+            return ServedApiVersions.Unknown;
+        }
+        var served = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var kind in kinds)
+        {
+            try
+            {
+                foreach (var version in kind.Versions)
+                {
+                    if (await client.ResolveAsync(kind.ApiVersion(version), kind.Kind, cancellationToken).ConfigureAwait(false) is null) continue;
+                    served[kind.ToString()] = [version];
+                    break;
+                }
+            }
+            catch (KubeApiException e)
+            {
+                _output.Verbose($"{cluster}: cannot discover the versions of {kind}: {e.Message}");
+            }
+        }
+        return new ServedApiVersions(served);
+    }
+
     public async Task<JsonObject?> GetAsync(string cluster, string apiVersion, string kind, string? @namespace, string name, CancellationToken cancellationToken)
     {
         var client = Session(cluster).Client;
@@ -312,7 +349,7 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
                     ["kind"] = "Namespace",
                     ["metadata"] = new JsonObject { ["name"] = @namespace },
                 }, cancellationToken).ConfigureAwait(false);
-                _output.Verbose($"created namespace {@namespace} in {cluster}");
+                _output.Warning($"namespace {@namespace} did not exist in cluster {cluster}; created it");
             }
             _namespaces[$"{cluster}/{@namespace}"] = true;
         }

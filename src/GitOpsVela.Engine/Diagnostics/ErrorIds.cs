@@ -61,9 +61,6 @@ public static class ErrorIds
         /// <summary>A trait type that no definition renders.</summary>
         public const string TraitTypeUnknown = "Render.TraitTypeUnknown";
 
-        /// <summary>A trait attached to a workload its definition does not apply to.</summary>
-        public const string TraitNotApplicable = "Render.TraitNotApplicable";
-
         /// <summary>A trait that cannot patch what the component rendered (a container it names is missing).</summary>
         public const string TraitFailed = "Render.TraitFailed";
 

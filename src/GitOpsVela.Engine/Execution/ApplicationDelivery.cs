@@ -110,7 +110,7 @@ internal sealed class ApplicationDelivery
         if (inputsHash is { } inputs) hash = ApplicationRecord.CombineHash(hash, inputs);
         // The revision the run will be at: the recorded one for the same spec, the next one for a new spec.
         var revision = existing is null ? 1 : existing.SpecHash == hash ? Math.Max(existing.Revision, 1) : existing.Revision + 1;
-        var plan = ReleasePlanner.Plan(app, new ReleaseContext
+        var context = new ReleaseContext
         {
             LocalCluster = _gateway.LocalCluster,
             Clusters = _gateway.Clusters,
@@ -118,7 +118,16 @@ internal sealed class ApplicationDelivery
             SourceObjects = sourceObjects,
             Registry = _registry,
             Validated = true,
-        });
+        };
+        // Kinds written in the version the target cluster serves (Flux's): ask each cluster the app deploys to.
+        if (ReleasePlanner.VersionedKinds(app, _registry) is { Count: > 0 } kinds)
+        {
+            var served = new Dictionary<string, ServedApiVersions>(StringComparer.Ordinal);
+            foreach (var cluster in ReleasePlanner.Clusters(app, context))
+                served[cluster] = await _gateway.ServedVersionsAsync(cluster, kinds, ct).ConfigureAwait(false);
+            context = context with { ServedVersions = c => served.GetValueOrDefault(c) ?? ServedApiVersions.Unknown };
+        }
+        var plan = ReleasePlanner.Plan(app, context);
         return (plan, existing, hash, plan.Problems);
     }
 

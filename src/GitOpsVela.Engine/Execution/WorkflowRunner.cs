@@ -211,6 +211,7 @@ internal sealed class WorkflowRunner
             StepOutcome outcome;
             var properties = ApplyInputs(step, out var inputProblem);
             if (inputProblem is not null) outcome = StepOutcome.Failed(inputProblem, "Input");
+            else if (properties is null) outcome = StepOutcome.Waiting("waiting for a step to read a Secret again");
             else if (!runner._executors.TryGetValue(step.Type, out var executor))
                 outcome = StepOutcome.Failed($"no executor for step type '{step.Type}'", "Unknown");
             else
@@ -253,6 +254,7 @@ internal sealed class WorkflowRunner
                 }
             }
 
+            if (UsesSecrets(step)) outcome = outcome with { Message = Mask(outcome.Message) };
             state.SuspendUntil = outcome.SuspendUntil ?? state.SuspendUntil;
             if (outcome.Phase == StepPhase.Succeeded && step.Outputs.Count > 0)
             {
@@ -266,7 +268,14 @@ internal sealed class WorkflowRunner
                     }
                     try
                     {
-                        workflow.Outputs[output.Name] = expression!.Evaluate(scope);
+                        var value = expression!.Evaluate(scope);
+                        if (outcome.SecretSource is { } source)
+                        {
+                            // Derived from a Secret: the record keeps where it came from; the value stays in this process.
+                            workflow.SecretOutputs[output.Name] = value;
+                            workflow.Outputs[output.Name] = WorkflowState.SecretReference(source, step.Name);
+                        }
+                        else workflow.Outputs[output.Name] = value;
                     }
                     catch (ExpressionException ex)
                     {
@@ -328,7 +337,8 @@ internal sealed class WorkflowRunner
             }
             var inputs = new JsonObject();
             foreach (var input in step.Inputs)
-                if (workflow.Outputs.TryGetValue(input.From, out var value)) inputs[input.From] = value?.DeepClone();
+                if (workflow.Outputs.TryGetValue(input.From, out var value))
+                    inputs[input.From] = (workflow.SecretOutputs.TryGetValue(input.From, out var secret) ? secret : value)?.DeepClone();
             return new Dictionary<string, JsonNode?> { ["status"] = status, ["inputs"] = inputs, ["context"] = Context() };
         }
 
@@ -345,9 +355,66 @@ internal sealed class WorkflowRunner
                     problem = $"input '{input.From}' has not been produced by any step that ran";
                     return null;
                 }
+                if (WorkflowState.SecretProducer(value) is { } producer)
+                {
+                    if (workflow.SecretOutputs.TryGetValue(input.From, out var secret)) value = secret;
+                    else
+                    {
+                        // Read from a Secret by an earlier process: read it again before this step runs.
+                        var again = workflow.Find(producer);
+                        if (again is null)
+                        {
+                            problem = $"input '{input.From}' came from a Secret read by step '{producer}', which is not in this workflow";
+                            return null;
+                        }
+                        Reopen(again);
+                        problem = null;
+                        return null;
+                    }
+                }
                 if (input.ParameterKey is { Length: > 0 } key) SetPath(properties, key, value?.DeepClone());
             }
             return properties;
+        }
+
+        private bool UsesSecrets(PlanStep step) => step.Inputs.Any(i => workflow.SecretOutputs.ContainsKey(i.From));
+
+        /// <summary>A step's message with every value read from a Secret replaced by a mask (it goes into the record).</summary>
+        private string? Mask(string? message)
+        {
+            if (message is null) return null;
+            foreach (var secret in workflow.SecretOutputs.Values.SelectMany(Leaves).Where(s => s.Length >= 4).OrderByDescending(s => s.Length))
+                message = message.Replace(secret, "(secret)", StringComparison.Ordinal);
+            return message;
+        }
+
+        private static IEnumerable<string> Leaves(JsonNode? node) => node switch
+        {
+            JsonObject o => o.SelectMany(kv => Leaves(kv.Value)),
+            JsonArray a => a.SelectMany(Leaves),
+            JsonValue v when v.TryGetValue<string>(out var s) => [s, TryBase64(s)],
+            null => [],
+            _ => [node.ToJsonString()],
+        };
+
+        private static string TryBase64(string s)
+        {
+            try
+            {
+                return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(s));
+            }
+            catch (FormatException)
+            {
+                return s;
+            }
+        }
+
+        /// <summary>Makes a finished step run again (its output is needed and was not kept).</summary>
+        private static void Reopen(StepState state)
+        {
+            state.Phase = StepPhase.Pending;
+            state.Message = "runs again: a later step needs what it read from a Secret";
+            state.Reason = null;
         }
 
         private static void SetPath(JsonObject target, string dotted, JsonNode? value)

@@ -42,6 +42,9 @@ internal sealed class KubeClient : IDisposable
     internal KubeClient(KubernetesClientConfiguration config, string context, string? defaultNamespace, TimeSpan timeout)
     {
         _config = config;
+        // Each request is bounded by Timeout (a per-request token), not by HttpClient's own 100 s, which would cut a longer
+        // -TimeoutSec short and say nothing of what timed out.
+        config.HttpClientTimeout = System.Threading.Timeout.InfiniteTimeSpan;
         _kubernetes = new Kubernetes(config);
         Context = context;
         DefaultNamespace = string.IsNullOrEmpty(defaultNamespace) ? "default" : defaultNamespace;

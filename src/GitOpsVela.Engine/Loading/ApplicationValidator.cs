@@ -24,6 +24,7 @@ internal static class ApplicationValidator
         void Add(string message, SourceLocation location, string? component = null, string? property = null, string id = ErrorIds.Load.ApplicationInvalid) =>
             problems.Add(new VelaProblem(id, ProblemCategory.InvalidData, message, location, app.Name, component, property));
 
+        CheckNames(app, Add);
         CheckComponents(app, Add);
         CheckPolicies(app, problems, Add);
         CheckWorkflow(app, Add);
@@ -42,10 +43,8 @@ internal static class ApplicationValidator
             if (!IsDnsLabel(component.Name))
                 add($"component name '{component.Name}' must be a lowercase RFC 1123 name (a-z, 0-9, '-'; at most 63 characters)", component.Source.ValueLocation("name"), component.Name, "name");
 
-            var traitTypes = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var trait in component.Traits)
-                if (!traitTypes.Add(trait.Type))
-                    add($"trait '{trait.Type}' is attached more than once", trait.Location, component.Name, "traits");
+            // The same trait type may be attached more than once (KubeVela renders each in order; its own usage example
+            // application-with-startup-probe attaches startup-probe twice, once per container).
 
             foreach (var dep in component.DependsOn)
             {
@@ -81,9 +80,14 @@ internal static class ApplicationValidator
             {
                 foreach (var patch in overrides.Components)
                 {
-                    if (patch.Name is { } name && !name.Contains('*') && app.FindComponent(name) is null)
-                        add($"override policy '{policy.Name}' names component '{name}', which is not a component of this application",
-                            patch.Source.ValueLocation("name"), property: $"policies[{policy.Name}].properties.components");
+                    if (patch.Name is not { } name) continue;
+                    var where = $"policies[{policy.Name}].properties.components";
+                    if (ComponentPatch.NamePattern(name) is null)
+                        add($"override policy '{policy.Name}': name '{name}' is not a regular expression ('*' stands for '.*')", patch.Source.ValueLocation("name"), property: where);
+                    else if (!ComponentPatch.Selects(name, app.Components.Select(c => c.Name)).Any() && (patch.Type is null || !ComponentPatch.AddsComponent(name)))
+                        add($"override policy '{policy.Name}' names component '{name}', which matches no component of this application; " +
+                            "KubeVela adds such an entry as a new component, which needs a type and a lowercase name",
+                            patch.Source.ValueLocation("name"), property: where);
                 }
             }
             if (policy.Spec is TopologySpec { Clusters.Count: 0, ClusterLabelSelector: null, AllowEmpty: false })
@@ -123,9 +127,17 @@ internal static class ApplicationValidator
         }
         else
         {
+            // What the step's inputs set (parameterKey) is there when it runs, as in KubeVela, which checks the parameter
+            // after the inputs are filled in: a required property an input provides is not missing.
+            var provided = step.Inputs.Where(i => !string.IsNullOrEmpty(i.ParameterKey)).Select(i => $"{where}.properties.{i.ParameterKey}").ToList();
             foreach (var p in SchemaValidator.Validate(step.Properties, step.PropertiesSource, schema, $"step type '{step.Type}'", app.Name, null, $"{where}.properties",
                 step.Source.KeyLocation("properties")))
+            {
+                if (p.Message.StartsWith("is required by ", StringComparison.Ordinal) && p.Property is { } missing
+                    && provided.Any(k => k == missing || k.StartsWith(missing + ".", StringComparison.Ordinal)))
+                    continue;
                 add(p.Message, p.Location, property: p.Property, id: ErrorIds.Load.StepInvalid);
+            }
         }
 
         if (step.SubSteps.Count > 0 && step.Type != "step-group")
@@ -216,6 +228,27 @@ internal static class ApplicationValidator
             if (!state.ContainsKey(node) && Visit(node) is { } cycle) return cycle;
         return null;
     }
+
+    /// <summary>
+    /// The application's name and namespace as Kubernetes checks them, before anything is applied: the name is a DNS-1123
+    /// subdomain that also fits a label value (KubeVela labels every object with it, at most 63 characters); the namespace a
+    /// DNS-1123 label.
+    /// </summary>
+    private static void CheckNames(Application app, Reporter add)
+    {
+        var metadata = app.Source.Child("metadata");
+        if (!IsDnsSubdomain(app.Name) || app.Name.Length > 63)
+            add($"application name '{Shorten(app.Name)}' is not a valid Kubernetes name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 63 characters (it becomes the app.oam.dev/name label)",
+                metadata.ValueLocation("name"), property: "metadata.name");
+        if (!IsDnsLabel(app.Namespace))
+            add($"namespace '{Shorten(app.Namespace)}' is not a valid Kubernetes namespace: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+                metadata.ValueLocation("namespace"), property: "metadata.namespace");
+    }
+
+    private static string Shorten(string text) => text.Length <= 70 ? text : text[..67] + "...";
+
+    private static bool IsDnsSubdomain(string name) =>
+        name.Length is > 0 and <= 253 && name.Split('.').All(IsDnsLabel);
 
     private static bool IsDnsLabel(string name) =>
         name.Length is > 0 and <= 63 && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && name[0] != '-' && name[^1] != '-';

@@ -14,7 +14,7 @@ internal static class SpecReader
     public static PolicySpec Policy(string type, JsonObject p, SourceMap source) => type switch
     {
         "topology" => new TopologySpec(
-            Strings(p["clusters"]),
+            Strings(p["clusters"]) ?? Strings(p["cluster"]),
             StringMap(p["clusterLabelSelector"]) ?? StringMap(p["clusterSelector"]),
             Bool(p["allowEmpty"]) ?? false,
             NonEmpty(Str(p["namespace"])),
@@ -63,6 +63,8 @@ internal static class SpecReader
         "suspend" => new SuspendSpec(
             Str(p["duration"]) is { } d && GoDuration.TryParse(d, out var duration, out _) ? duration : null, Str(p["message"])),
         "depends-on-app" => new DependsOnAppSpec(Str(p["name"]) ?? "", Str(p["namespace"]) ?? ""),
+        // v1.1.4–v1.1.6: the properties are the object.
+        "apply-object" when p["value"] is null && Str(p["apiVersion"]) is not null && Str(p["kind"]) is not null => new ApplyObjectSpec(p, null),
         "apply-object" => new ApplyObjectSpec(p["value"] as JsonObject ?? [], NonEmpty(Str(p["cluster"]))),
         "read-object" => new ReadObjectSpec(Str(p["apiVersion"]) ?? "core.oam.dev/v1beta1", Str(p["kind"]) ?? "Application",
             Str(p["name"]) ?? "", NonEmpty(Str(p["namespace"])), NonEmpty(Str(p["cluster"]))),
@@ -70,22 +72,26 @@ internal static class SpecReader
         "notification" or "webhook-notification" => new NotificationSpec(
             new[] { "slack", "dingding", "lark" }.Where(k => p[k] is JsonObject)
                 .Select(k => new NotificationChannel(k, Url(p[k]!["url"]) ?? new UrlSource(null, null, null), p[k]!["message"])).ToList(),
-            p["email"] as JsonObject),
+            p["email"] as JsonObject) { EmailPassword = p["email"] is JsonObject email ? Url(email["from"]?["password"]) : null },
         "request" => new RequestSpec(Str(p["url"]) ?? "", Str(p["method"]) ?? "GET", p["body"],
             StringMap(p["header"]) ?? new Dictionary<string, string>()),
         "print-message-in-status" => new PrintMessageSpec(Str(p["message"]) ?? ""),
         _ => new CustomStepSpec(p),
     };
 
-    /// <summary>A URL in any form KubeVela has accepted (see <see cref="UrlSource"/>); null when it matches none.</summary>
+    /// <summary>
+    /// A URL in any form KubeVela has accepted (see <see cref="UrlSource"/>): a string; <c>{value}</c> or <c>{address}</c>
+    /// (winning over a Secret given beside it, as KubeVela's templates test them first); <c>{secretRef}</c>,
+    /// <c>{fromSecret}</c> or a bare <c>{name, key}</c>. Null when it matches none.
+    /// </summary>
     public static UrlSource? Url(JsonNode? node)
     {
         if (Str(node) is { } plain) return new UrlSource(plain, null, null);
         if (node is not JsonObject o) return null;
         if (Str(o["value"]) is { } value) return new UrlSource(value, null, null);
         if (Str(o["address"]) is { } address) return new UrlSource(address, null, null);
-        var secret = o["secretRef"] as JsonObject ?? o["fromSecret"] as JsonObject;
-        if (secret is not null && Str(secret["name"]) is { } name && Str(secret["key"]) is { } key) return new UrlSource(null, name, key);
+        var secret = o["secretRef"] as JsonObject ?? o["fromSecret"] as JsonObject ?? o;
+        if (Str(secret["name"]) is { } name && Str(secret["key"]) is { } key) return new UrlSource(null, name, key);
         return null;
     }
 

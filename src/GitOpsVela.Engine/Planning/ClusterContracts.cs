@@ -17,6 +17,13 @@ internal interface IClusterView
 
     /// <summary>What applying the objects would change (server-side dry run where supported): create, update with fields, unchanged.</summary>
     Task<IReadOnlyList<ObjectChange>> DiffAsync(string cluster, IReadOnlyList<Rendering.RenderedManifest> manifests, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Which versions <paramref name="cluster"/> serves of <paramref name="kinds"/> (discovery); unknown by default, so the
+    /// newest GA versions are written.
+    /// </summary>
+    Task<Rendering.ServedApiVersions> ServedVersionsAsync(string cluster, IReadOnlyList<Rendering.VersionedKind> kinds, CancellationToken cancellationToken) =>
+        Task.FromResult(Rendering.ServedApiVersions.Unknown);
 }
 
 /// <summary>What applying would do to one object; <see cref="Blocked"/>: it cannot be planned (kind not served, a conflict, refused), see the problem.</summary>

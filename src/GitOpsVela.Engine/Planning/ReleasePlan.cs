@@ -34,6 +34,12 @@ internal sealed record ReleaseContext
 
     /// <summary>The application already passed <see cref="ReleasePlanner.Validate"/>: do not check it again.</summary>
     public bool Validated { get; init; }
+
+    /// <summary>
+    /// Per cluster, what it serves of the kinds the components' types write in more than one version (Flux's), found by
+    /// discovery (<see cref="IClusterView.ServedVersionsAsync"/>); null offline: the newest GA versions.
+    /// </summary>
+    public Func<string, ServedApiVersions>? ServedVersions { get; init; }
 }
 
 /// <summary>
@@ -177,7 +183,33 @@ internal static class ReleasePlanner
         Namespace = context.NamespaceOverride ?? placement.Namespace,
         Cluster = placement.Cluster == context.LocalCluster ? null : placement.Cluster,
         SourceObjects = context.SourceObjects,
+        ServedVersions = context.ServedVersions?.Invoke(placement.Cluster) ?? ServedApiVersions.Unknown,
     };
+
+    /// <summary>The kinds the application's component types write in the version a cluster serves (ask discovery for these).</summary>
+    public static IReadOnlyList<VersionedKind> VersionedKinds(Application app, DefinitionRegistry registry) =>
+        app.Components.Select(c => registry.TryGetComponent(c.Type, out var type) ? type.VersionedKinds : [])
+            .SelectMany(k => k).Distinct().ToList();
+
+    /// <summary>
+    /// The clusters the application's steps deploy to, without rendering (placements that cannot be resolved are left out;
+    /// planning reports them).
+    /// </summary>
+    public static IReadOnlyList<string> Clusters(Application app, ReleaseContext context)
+    {
+        var clusters = new List<string>();
+        foreach (var step in WorkflowPlan.For(app).Steps.SelectMany(s => new[] { s }.Concat(s.SubSteps)))
+        {
+            try
+            {
+                clusters.AddRange(Placements(app, step, context).Select(p => p.Item1.Cluster));
+            }
+            catch (VelaProblemException)
+            {
+            }
+        }
+        return clusters.Distinct(StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>Where a step puts which components: apply-component by its properties, deploy by its topology and override policies.</summary>
     private static IEnumerable<(Placement, IReadOnlyList<EffectiveComponent>, string Overrides)> Placements(Application app, PlanStep step, ReleaseContext context)

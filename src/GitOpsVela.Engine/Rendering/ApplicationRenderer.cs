@@ -24,6 +24,12 @@ internal sealed record RenderOptions
     /// <summary>Objects built from the synced sources of source-backed components (kustomize), by component name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? SourceObjects { get; init; }
 
+    /// <summary>
+    /// Which versions the target cluster serves of the kinds some types write in more than one version (Flux's), by
+    /// discovery; <see cref="ServedApiVersions.Unknown"/> offline, when the newest GA versions are written.
+    /// </summary>
+    public ServedApiVersions ServedVersions { get; init; } = ServedApiVersions.Unknown;
+
     /// <summary>Components after override policies; null renders the application's components as written.</summary>
     public IReadOnlyList<EffectiveComponent>? Components { get; init; }
 }
@@ -95,6 +101,8 @@ internal static class ApplicationRenderer
             Properties = (JsonObject)component.Properties.DeepClone(),
             Namespace = ns,
             AppRevision = $"{application.Name}-v{options.Revision}",
+            Effective = component,
+            ServedVersions = options.ServedVersions,
             SourceObjects = options.SourceObjects?.GetValueOrDefault(component.Name),
         };
 
@@ -110,24 +118,19 @@ internal static class ApplicationRenderer
                     location, "traits"));
                 continue;
             }
-            if (render.Workload is not null && !AppliesTo(traitType, render.Workload, component.Type))
-            {
-                problems.Add(Problem(ErrorIds.Render.TraitNotApplicable,
-                    $"trait '{trait.Type}' does not apply to {WorkloadResource(render.Workload)} (appliesToWorkloads: {string.Join(", ", traitType.AppliesTo)})",
-                    location, "traits"));
-                continue;
-            }
+            // appliesToWorkloads is not checked: KubeVela v1.10.9 uses it only to list traits (CLI/UI), never when rendering.
             var traitRender = new TraitRender { Component = render, Trait = trait, Properties = (JsonObject)trait.Properties.DeepClone() };
             Guard(() => traitType.Apply(traitRender), location, $"traits[{trait.Type}]");
         }
         if (problems.Count > 0) return Failed();
 
+        var contract = new OamContract(application, component.Name, render.AppRevision, options.Cluster);
         var manifests = new List<RenderedManifest>();
         RenderedManifest? workload = null;
         if (render.Workload is not null)
         {
             if (!HasName(render.Workload)) SetName(render.Workload, component.Name);
-            Finish(render.Workload, application, options, ns, component.Name, workloadType: component.Type);
+            Finish(render.Workload, contract, ns, workloadType: component.Type);
             workload = new RenderedManifest(render.Workload, application.Name, component.Name, null, null);
             manifests.Add(workload);
         }
@@ -138,7 +141,7 @@ internal static class ApplicationRenderer
                 problems.Add(Problem(ErrorIds.Render.Failed, $"output '{output.Name}' of {output.Trait ?? "the component"} has no metadata.name", component.Source.Location));
                 continue;
             }
-            Finish(output.Object, application, options, ns, component.Name, traitType: output.Trait ?? KubeVelaLabels.AuxiliaryWorkload, resource: output.Name);
+            Finish(output.Object, contract, ns, traitType: output.Trait ?? KubeVelaLabels.AuxiliaryWorkload, resource: output.Name);
             manifests.Add(new RenderedManifest(output.Object, application.Name, component.Name, output.Trait, output.Name));
         }
         return problems.Count > 0 ? Failed() : new RenderedComponent(component.Name, component.Type, traitTypes, workload, manifests, problems) { Strategy = render.Strategy };
@@ -170,35 +173,6 @@ internal static class ApplicationRenderer
         }
     }
 
-    /// <summary><c>deployments.apps</c> for an apps/v1 Deployment: the form <c>appliesToWorkloads</c> uses.</summary>
-    public static string WorkloadResource(JsonObject workload)
-    {
-        var apiVersion = workload["apiVersion"]?.GetValue<string>() ?? "";
-        var kind = workload["kind"]?.GetValue<string>() ?? "";
-        var slash = apiVersion.IndexOf('/');
-        var group = slash < 0 ? "" : apiVersion[..slash];
-        var plural = Plural(kind.ToLowerInvariant());
-        return group.Length == 0 ? plural : $"{plural}.{group}";
-    }
-
-    private static string Plural(string kind) =>
-        kind.EndsWith('s') ? kind + "es" : kind.EndsWith('y') && !kind.EndsWith("ey") ? kind[..^1] + "ies" : kind + "s";
-
-    private static bool AppliesTo(ITraitType trait, JsonObject workload, string componentType)
-    {
-        if (trait.AppliesTo.Count == 0) return true;
-        var resource = WorkloadResource(workload);
-        var kindOnly = resource.Split('.')[0];
-        foreach (var entry in trait.AppliesTo)
-        {
-            if (entry == "*" || entry == componentType || entry == resource) return true;
-            // "*.apps" / "deployments" forms
-            if (entry.StartsWith("*.", StringComparison.Ordinal) && resource.EndsWith(entry[1..], StringComparison.Ordinal)) return true;
-            if (!entry.Contains('.') && entry == kindOnly) return true;
-        }
-        return false;
-    }
-
     private static bool HasName(JsonObject obj) => obj["metadata"]?["name"] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0;
 
     private static JsonObject Metadata(JsonObject obj)
@@ -211,36 +185,13 @@ internal static class ApplicationRenderer
 
     private static void SetName(JsonObject obj, string name) => Metadata(obj)["name"] = name;
 
-    private static void Finish(JsonObject obj, Application app, RenderOptions options, string ns, string component,
-        string? workloadType = null, string? traitType = null, string? resource = null)
+    private static void Finish(JsonObject obj, OamContract contract, string ns, string? workloadType = null, string? traitType = null, string? resource = null)
     {
         var metadata = Metadata(obj);
         var kind = obj["kind"]?.GetValue<string>() ?? "";
         if (KnownKinds.IsClusterScoped(kind)) metadata.Remove("namespace");
         else if (metadata["namespace"] is null) metadata["namespace"] = ns;
-
-        if (metadata["labels"] is not JsonObject labels)
-        {
-            labels = new JsonObject();
-            metadata["labels"] = labels;
-        }
-        labels[KubeVelaLabels.AppName] = app.Name;
-        labels[KubeVelaLabels.AppNamespace] = app.Namespace;
-        labels[KubeVelaLabels.AppComponent] = component;
-        labels[KubeVelaLabels.AppRevision] = $"{app.Name}-v{options.Revision}";
-        if (options.Cluster is not null) labels[KubeVelaLabels.AppCluster] = options.Cluster;
-        if (workloadType is not null)
-        {
-            labels[KubeVelaLabels.ResourceType] = KubeVelaLabels.ResourceTypeWorkload;
-            labels[KubeVelaLabels.WorkloadType] = workloadType;
-        }
-        else
-        {
-            labels[KubeVelaLabels.ResourceType] = KubeVelaLabels.ResourceTypeTrait;
-            labels[KubeVelaLabels.TraitType] = traitType;
-            labels[KubeVelaLabels.TraitResource] = resource;
-        }
-        labels[KubeVelaLabels.ManagedBy] = KubeVelaLabels.ManagedByValue;
+        contract.Apply(metadata, workloadType, traitType, resource);
         ConventionalOrder(obj);
     }
 

@@ -19,6 +19,9 @@ internal interface IComponentType
 
     /// <summary>Fills <see cref="ComponentRender.Workload"/> and <see cref="ComponentRender.Outputs"/> from <see cref="ComponentRender.Properties"/>.</summary>
     void Render(ComponentRender render);
+
+    /// <summary>Kinds this type writes in the version the cluster serves (<see cref="ComponentRender.ServedVersions"/>); none for most.</summary>
+    IReadOnlyList<VersionedKind> VersionedKinds => [];
 }
 
 /// <summary>A trait type (KubeVela TraitDefinition): patches the workload and/or adds outputs.</summary>
@@ -49,11 +52,29 @@ internal sealed class ComponentRender
     /// <summary>CUE <c>context.appRevision</c> (<c>&lt;app&gt;-v&lt;n&gt;</c>).</summary>
     public required string AppRevision { get; init; }
 
+    /// <summary>The component as deployed (after override policies); <see cref="ComponentRevision"/> is its hash.</summary>
+    public EffectiveComponent? Effective { get; init; }
+
+    private string? _componentRevision;
+
+    /// <summary>
+    /// CUE <c>context.revision</c>, the component revision: KubeVela's controller sets it to a hash of the component spec
+    /// (generator.go <c>ComputeSpecHash(comp)</c>); GitOpsVela hashes the same parts (see <see cref="ComponentHash"/>), so the
+    /// value changes exactly when the component does. Computed on first use.
+    /// </summary>
+    public string ComponentRevision => _componentRevision ??= ComponentHash.Of(Effective ?? new EffectiveComponent(Component, Component.Type, Properties, []));
+
     /// <summary>
     /// Objects a source-backed component (<c>kustomize</c>) delivers, built from its synced repository by the reconcile
     /// stage; null when rendering offline.
     /// </summary>
     public IReadOnlyList<JsonObject>? SourceObjects { get; init; }
+
+    /// <summary>
+    /// What the target cluster serves of the kinds the type writes in more than one version (<see cref="IComponentType.VersionedKinds"/>);
+    /// <see cref="ServedApiVersions.Unknown"/> offline (the newest GA versions).
+    /// </summary>
+    public ServedApiVersions ServedVersions { get; init; } = ServedApiVersions.Unknown;
 
     /// <summary>CUE <c>output</c>: the workload.</summary>
     public JsonObject? Workload { get; set; }

@@ -17,6 +17,13 @@ internal static class JsonProperties
 
     public static JsonNode? Clone(this JsonObject o, string key) => o[key]?.DeepClone();
 
+    /// <summary>
+    /// A map's entries in the order CUE's <c>for k, v in parameter.x</c> sees them in KubeVela: properties reach the
+    /// templates through Go's encoding/json, which sorts keys bytewise (so Ingress paths, env and service-binding entries
+    /// come out sorted, whatever order the file has).
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, JsonNode?>> Sorted(this JsonObject o) => o.OrderBy(p => p.Key, StringComparer.Ordinal);
+
     /// <summary>Copies <paramref name="key"/> (when set) into <paramref name="to"/>, under <paramref name="targetKey"/> if given.</summary>
     public static void CopyTo(this JsonObject from, string key, JsonObject to, string? targetKey = null)
     {

@@ -201,8 +201,8 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         Assert.All(first.Outcomes.Skip(1), o => Assert.True(o.Problem!.Transient));
         Assert.Equal(2, client.CountVerb("apply")); // c was not tried against a server that is gone
 
-        var clock = Stopwatch.StartNew();
-        while (!_server.IsListening && clock.Elapsed < TimeSpan.FromSeconds(15)) await Task.Delay(20);
+        Assert.False(_server.IsListening);
+        await _server.Outage.WaitAsync(TimeSpan.FromSeconds(15));
         using var again = Connect();
         var second = await new Applier(again, NullEngineOutput.Instance).ApplyAsync(objects, new ApplyOptions(), "my-app", default);
         Assert.Equal([ApplyAction.Unchanged, ApplyAction.Created, ApplyAction.Created], second.Outcomes.Select(o => o.Action));

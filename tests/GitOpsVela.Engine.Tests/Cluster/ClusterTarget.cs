@@ -5,6 +5,7 @@ using GitOpsVela.Engine.Kube;
 using GitOpsVela.TestKube;
 using Xunit;
 using k8s;
+using k8s.KubeConfigModels;
 using k8s.Models;
 
 namespace GitOpsVela.Engine.Tests.Cluster;
@@ -55,21 +56,30 @@ public sealed class ClusterTarget : IAsyncLifetime
     /// </summary>
     public async Task<(TcpOutageProxy Proxy, string Kubeconfig)> ProxyAsync()
     {
+        TcpOutageProxy? proxy = null;
+        var path = await WriteKubeconfigCopyAsync("proxied", (config, cluster) =>
+        {
+            var server = new Uri(cluster.ClusterEndpoint.Server);
+            proxy = new TcpOutageProxy(server.Host, server.Port);
+            cluster.ClusterEndpoint.Server = $"{server.Scheme}://{proxy.Address}";
+            // The certificate names the real host: keep checking it against that name.
+            if (server.HostNameType == UriHostNameType.Dns) cluster.ClusterEndpoint.TlsServerName ??= server.Host;
+        });
+        _proxies.Add(proxy!);
+        return (proxy!, path);
+    }
+
+    /// <summary>Writes a copy of this kubeconfig, changed by <paramref name="edit"/> (given the current context's cluster), into the temp folder, readable by its owner only.</summary>
+    private async Task<string> WriteKubeconfigCopyAsync(string name, Action<K8SConfiguration, k8s.KubeConfigModels.Cluster> edit)
+    {
         var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(Kubeconfig), useRelativePaths: false);
-        var context = config.Contexts.Single(c => c.Name == Context);
-        var cluster = config.Clusters.Single(c => c.Name == context.ContextDetails.Cluster);
-        var server = new Uri(cluster.ClusterEndpoint.Server);
-        var proxy = new TcpOutageProxy(server.Host, server.Port);
-        cluster.ClusterEndpoint.Server = $"{server.Scheme}://{proxy.Address}";
-        // The certificate names the real host: keep checking it against that name.
-        if (server.HostNameType == UriHostNameType.Dns) cluster.ClusterEndpoint.TlsServerName ??= server.Host;
         config.CurrentContext = Context;
+        edit(config, config.Clusters.Single(c => c.Name == config.Contexts.Single(x => x.Name == Context).ContextDetails.Cluster));
         _dir ??= Directory.CreateTempSubdirectory("gitopsvela-kube-").FullName;
-        var path = Path.Combine(_dir, $"proxied-{proxy.Port}");
+        var path = Path.Combine(_dir, $"{name}-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(path, KubernetesYaml.Serialize(config));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        _proxies.Add(proxy);
-        return (proxy, path);
+        return path;
     }
 
     /// <summary>
@@ -82,8 +92,6 @@ public sealed class ClusterTarget : IAsyncLifetime
     {
         const string account = "gitopsvela-limited";
         var user = $"system:serviceaccount:{ns}:{account}";
-        _dir ??= Directory.CreateTempSubdirectory("gitopsvela-kube-").FullName;
-        var path = Path.Combine(_dir, $"limited-{ns}");
         string token;
         if (Server is not null)
         {
@@ -109,14 +117,13 @@ public sealed class ClusterTarget : IAsyncLifetime
                 new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { ExpirationSeconds = 600 } }, account, ns);
             token = request.Status.Token;
         }
-        var config = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(Kubeconfig), useRelativePaths: false);
-        var cluster = config.Clusters.Single(c => c.Name == config.Contexts.Single(x => x.Name == Context).ContextDetails.Cluster);
-        config.Clusters = [cluster];
-        config.Users = [new k8s.KubeConfigModels.User { Name = account, UserCredentials = new k8s.KubeConfigModels.UserCredentials { Token = token } }];
-        config.Contexts = [new k8s.KubeConfigModels.Context { Name = account, ContextDetails = new k8s.KubeConfigModels.ContextDetails { Cluster = cluster.Name, User = account, Namespace = ns } }];
-        config.CurrentContext = account;
-        await File.WriteAllTextAsync(path, KubernetesYaml.Serialize(config));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var path = await WriteKubeconfigCopyAsync("limited", (config, cluster) =>
+        {
+            config.Clusters = [cluster];
+            config.Users = [new User { Name = account, UserCredentials = new UserCredentials { Token = token } }];
+            config.Contexts = [new Context { Name = account, ContextDetails = new ContextDetails { Cluster = cluster.Name, User = account, Namespace = ns } }];
+            config.CurrentContext = account;
+        });
         return (path, account, user);
     }
 
@@ -202,6 +209,31 @@ public sealed class ClusterTarget : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Installs a CRD as an operator would (server-side apply as <paramref name="fieldManager"/>), remembers it for
+    /// deletion, and returns once every served version is served (a real API server establishes a CRD and updates
+    /// discovery asynchronously; what <c>kubectl wait --for condition=established</c> waits for). Bounded by 30 s.
+    /// </summary>
+    public async Task InstallCrdAsync(JsonObject crd, string fieldManager = "operator")
+    {
+        using var client = Connect();
+        var crds = (await client.ResolveAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", default))!;
+        await client.ApplyAsync(crds, crd, fieldManager, force: true, dryRun: false, default);
+        TrackCrd(crd["metadata"]!["name"]!.GetValue<string>());
+        var group = crd["spec"]!["group"]!.GetValue<string>();
+        var kind = crd["spec"]!["names"]!["kind"]!.GetValue<string>();
+        var versions = (crd["spec"]!["versions"] as JsonArray ?? []).Where(v => v?["served"]?.GetValue<bool>() != false).Select(v => $"{group}/{v!["name"]}").ToList();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var apiVersion in versions)
+            while (true)
+            {
+                client.ForgetDiscovery(apiVersion);
+                if (await client.ResolveAsync(apiVersion, kind, default) is not null) break;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{apiVersion} {kind} was not served 30 s after its CRD was applied");
+                await Task.Delay(100);
+            }
+    }
+
     /// <summary>Remembers a CRD to delete afterwards (against a real cluster).</summary>
     public void TrackCrd(string name) => _crds.Add(name);
 
@@ -219,7 +251,23 @@ public sealed class ClusterTarget : IAsyncLifetime
         foreach (var name in _namespaces) await client.DeleteAsync(ns!, null, name, false, default);
         var crd = await client.ResolveAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", default);
         foreach (var name in _crds) await client.DeleteAsync(crd!, null, name, false, default);
+        // A CRD goes away asynchronously (its custom objects are cleaned up first): the next test that installs it
+        // must find it gone. Bounded by 60 s.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        foreach (var name in _crds)
+            while (await client.GetAsync(crd!, null, name, default) is not null && DateTime.UtcNow < deadline)
+                await Task.Delay(100);
     }
+}
+
+/// <summary>
+/// Test classes that install the same cluster-scoped CRDs (Flux's HelmRelease and HelmRepository, the mysql operator's
+/// MysqlCluster): on a real cluster they share those CRDs, so they run one after the other, never at once.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SharedCrdsCollection
+{
+    public const string Name = "shared cluster-scoped CRDs";
 }
 
 internal static class Manifests

@@ -18,6 +18,7 @@ namespace GitOpsVela.Engine.Tests.Delivery;
 /// the spec's mysql application waits for the operator's CRDs, then for Flux to report the release Ready, then applies
 /// the MysqlCluster; the record lives in the cluster; a second pass writes nothing.
 /// </summary>
+[Collection(SharedCrdsCollection.Name)]
 public sealed class KubeDeliveryTests : IAsyncLifetime
 {
     private readonly ClusterTarget _cluster = new();
@@ -78,13 +79,8 @@ public sealed class KubeDeliveryTests : IAsyncLifetime
         return crd;
     }
 
-    private async Task InstallCrdAsync(string group, string version, string plural, string kind)
-    {
-        using var client = _cluster.Connect();
-        var crd = await client.ResolveAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", default);
-        await client.ApplyAsync(crd!, Crd(group, version, plural, kind), "test", force: true, dryRun: false, default);
-        _cluster.TrackCrd($"{plural}.{group}");
-    }
+    private Task InstallCrdAsync(string group, string version, string plural, string kind) =>
+        _cluster.InstallCrdAsync(Crd(group, version, plural, kind), "test");
 
     private async Task MarkReadyAsync(string group, string version, string plural, string ns, string name)
     {

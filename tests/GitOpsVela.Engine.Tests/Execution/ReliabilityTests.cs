@@ -181,6 +181,70 @@ public sealed class ReliabilityTests
         Assert.Equal(ApplicationPhase.Running, after.Record!.Phase);
     }
 
+    [Fact]
+    public async Task A_value_read_from_a_Secret_flows_to_a_later_step_but_the_record_keeps_only_where_it_came_from()
+    {
+        const string Password = "planted-s3cret-value";
+        _cluster.Objects[InMemoryCluster.Key("kind-local", "Secret", "prod", "db-pass")] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Secret",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "db-pass", ["namespace"] = "prod" },
+            ["stringData"] = new System.Text.Json.Nodes.JsonObject { ["password"] = Password },
+        };
+        var port = FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var bodies = new List<string>();
+        var refuse = true;
+        _ = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                var ctx = await listener.GetContextAsync();
+                using (var reader = new StreamReader(ctx.Request.InputStream)) lock (bodies) bodies.Add(reader.ReadToEnd());
+                ctx.Response.StatusCode = refuse ? 503 : 200;
+                ctx.Response.Close();
+            }
+        });
+        var app = Load("""
+              components:
+                - {name: db, type: box, properties: {image: mysql}}
+              workflow:
+                steps:
+                  - name: read
+                    type: read-object
+                    properties: {apiVersion: v1, kind: Secret, name: db-pass}
+                    outputs: [{name: pass, valueFrom: output.value.stringData.password}]
+                  - name: tell
+                    type: webhook
+                    inputs: [{from: pass, parameterKey: data.password}]
+                    properties: {url: {value: "http://127.0.0.1:PORT/hook"}, data: {app: shop}}
+            """.Replace("PORT", port.ToString()));
+        using var http = new HttpClient();
+        IEnumerable<IStepExecutor> Steps(DeliveryRun run) => [new WebhookStep(http, sent: new MemorySentLog())];
+
+        // The receiver refuses for now (503): the webhook step waits to try again; the record is written meanwhile.
+        var first = await Pass(app, Steps);
+        Assert.Equal(StepPhase.Running, first.Workflow!.Find("tell")!.Phase);
+        Assert.DoesNotContain(Password, _cluster.Records["prod/shop"]);
+        Assert.Contains("Secret prod/db-pass", _cluster.Records["prod/shop"]);
+
+        // A later process has no value in memory: it reads the Secret again, then sends.
+        refuse = false;
+        DeliveryResult result = first;
+        for (var pass = 0; pass < 3 && result.Workflow!.Find("tell")!.Phase != StepPhase.Succeeded; pass++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(2));
+            result = await Pass(app, Steps);
+            Assert.DoesNotContain(Password, _cluster.Records["prod/shop"]);
+        }
+        Assert.Equal(StepPhase.Succeeded, result.Workflow!.Find("tell")!.Phase);
+        Assert.Contains(Password, bodies.Last());
+        Assert.DoesNotContain(Password, result.Record!.ToJson());
+    }
+
     private static int FreePort()
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);

@@ -9,6 +9,7 @@ using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Sources;
 using GitOpsVela.Engine.Tests.Cluster;
 using GitOpsVela.Engine.Tests.Infrastructure;
+using GitOpsVela.Engine.Tests.Delivery;
 using Xunit;
 using k8s;
 using k8s.Models;
@@ -20,6 +21,7 @@ namespace GitOpsVela.Engine.Tests.Reconcile;
 /// application <c>apps</c> (kustomize component) applied once, <c>my-app</c> (webservice + ingress) reaching the
 /// Kubernetes API test server; a pushed change to the ingress domain arrives on the next pass; a removed file is pruned.
 /// </summary>
+[Collection(SharedCrdsCollection.Name)]
 public sealed class GitOpsEndToEndTests : IAsyncLifetime
 {
     private readonly ClusterTarget _cluster = new();
@@ -175,8 +177,6 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
 
     private async Task InstallCrdAsync(string group, string version, string plural, string kind)
     {
-        using var client = _cluster.Connect();
-        var crd = await client.ResolveAsync("apiextensions.k8s.io/v1", "CustomResourceDefinition", default);
         var obj = JsonNode.Parse("""
             {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{},
              "spec":{"scope":"Namespaced","names":{},"versions":[{"served":true,"storage":true,"subresources":{"status":{}},
@@ -186,8 +186,7 @@ public sealed class GitOpsEndToEndTests : IAsyncLifetime
         obj["spec"]!["group"] = group;
         obj["spec"]!["names"] = new JsonObject { ["plural"] = plural, ["singular"] = kind.ToLowerInvariant(), ["kind"] = kind, ["listKind"] = kind + "List" };
         obj["spec"]!["versions"]![0]!["name"] = version;
-        await client.ApplyAsync(crd!, obj, "operator", force: true, dryRun: false, default);
-        _cluster.TrackCrd($"{plural}.{group}");
+        await _cluster.InstallCrdAsync(obj);
     }
 
     /// <summary>

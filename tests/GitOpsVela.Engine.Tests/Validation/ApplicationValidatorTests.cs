@@ -29,6 +29,31 @@ public sealed class ApplicationValidatorTests
         return problems[0];
     }
 
+    [Theory]
+    [InlineData("name: Shop", "metadata.name", "not a valid Kubernetes name", 4)]
+    [InlineData("name: shop_1", "metadata.name", "not a valid Kubernetes name", 4)]
+    [InlineData("{name: shop, namespace: Not_A-Namespace}", "metadata.namespace", "not a valid Kubernetes namespace", 5)]
+    public void Names_and_namespaces_Kubernetes_would_refuse_are_refused_before_anything_is_applied(string metadata, string property, string message, int line)
+    {
+        var text = "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  " + metadata.Replace("{", "").Replace("}", "").Replace(", ", "\n  ") +
+                   "\nspec:\n  components:\n    - {name: web, type: box, properties: {image: nginx}}\n";
+        var app = ApplicationLoader.LoadText(text, "shop.yaml").Applications.Single();
+        var problem = Single(ReleasePlanner.Check(app, TestRegistry.Create()).Problems);
+        Assert.Equal(property, problem.Property);
+        Assert.Contains(message, problem.Message);
+        Assert.Equal(line, problem.Location.Line);
+    }
+
+    [Fact]
+    public void A_name_longer_than_a_label_value_is_refused()
+    {
+        var name = new string('a', 300);
+        var app = ApplicationLoader.LoadText($"apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata: {{name: {name}}}\nspec:\n  components: []\n", "long.yaml").Applications.Single();
+        var problem = Single(ReleasePlanner.Check(app, TestRegistry.Create()).Problems);
+        Assert.Contains("at most 63 characters", problem.Message);
+        Assert.DoesNotContain(name, problem.Message);
+    }
+
     [Fact]
     public void A_valid_application_has_no_problems()
     {

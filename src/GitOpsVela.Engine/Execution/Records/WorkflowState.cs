@@ -70,8 +70,23 @@ public sealed class WorkflowState
     /// <summary>How often the run was restarted (Restart-VelaWorkflow); with the spec hash it names a run, so a restart sends its notifications again.</summary>
     public int Restarts { get; set; }
 
-    /// <summary>Named outputs produced so far (step/component <c>outputs</c>), consumed by <c>inputs</c>.</summary>
+    /// <summary>
+    /// Named outputs produced so far (step/component <c>outputs</c>), consumed by <c>inputs</c>. An output read from a Secret
+    /// is kept here only as a reference (<see cref="SecretReference"/>); its value lives in <see cref="SecretOutputs"/>, in
+    /// memory, never in the record.
+    /// </summary>
     public Dictionary<string, JsonNode?> Outputs { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The values of outputs read from Secrets, for this process only.</summary>
+    [JsonIgnore]
+    public Dictionary<string, JsonNode?> SecretOutputs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What the record keeps instead of an output read from a Secret: where it came from and which step reads it again.</summary>
+    public static JsonObject SecretReference(string source, string step) => new() { ["$fromSecret"] = source, ["$step"] = step };
+
+    /// <summary>The step that produced a secret output, when <paramref name="value"/> is a <see cref="SecretReference"/>.</summary>
+    public static string? SecretProducer(JsonNode? value) =>
+        value is JsonObject o && o["$fromSecret"] is not null && o["$step"] is JsonValue s && s.TryGetValue<string>(out var step) ? step : null;
 
     public StepState? Find(string name) =>
         Steps.Select(s => s.Name == name ? s : s.SubSteps.FirstOrDefault(ss => ss.Name == name)).FirstOrDefault(s => s is not null);

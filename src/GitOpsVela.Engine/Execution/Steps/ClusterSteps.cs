@@ -220,7 +220,9 @@ internal sealed class ReadObjectStep(DeliveryRun run) : IStepExecutor
         var cluster = run.ClusterOf(spec.Cluster);
         var obj = await run.Gateway.GetAsync(cluster, apiVersion, kind, KnownKinds.IsClusterScoped(kind) ? null : ns, name, cancellationToken).ConfigureAwait(false);
         if (obj is null) return StepOutcome.Failed($"{kind} {ns}/{name} was not found");
-        return StepOutcome.Succeeded($"read {kind}/{name}", new JsonObject { ["value"] = obj });
+        var read = StepOutcome.Succeeded($"read {kind}/{name}", new JsonObject { ["value"] = obj });
+        // A Secret's content may flow to later steps, but the record keeps only where it came from.
+        return kind == "Secret" && apiVersion == "v1" ? read with { SecretSource = $"Secret {ns}/{name}" } : read;
     }
 }
 

@@ -9,6 +9,9 @@ namespace GitOpsVela.Engine.Execution.Steps;
 /// <summary>What one execution of a step came to. <see cref="Output"/> is the object <c>outputs[].valueFrom</c> reads as <c>output</c>.</summary>
 internal sealed record StepOutcome(StepPhase Phase, string? Message = null, string? Reason = null, JsonNode? Output = null, DateTimeOffset? SuspendUntil = null)
 {
+    /// <summary>The output came from a Secret (<c>Secret ns/name</c>): the record keeps a reference to it, never the value.</summary>
+    public string? SecretSource { get; init; }
+
     /// <summary>A failure that may pass by itself (an API server outage, 429, 5xx, a timeout): the step is tried again with backoff.</summary>
     public bool Transient { get; init; }
 

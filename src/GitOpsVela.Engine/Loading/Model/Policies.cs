@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace GitOpsVela.Engine.Loading.Model;
 
@@ -26,7 +27,35 @@ internal sealed record TopologySpec(
 internal sealed record OverrideSpec(IReadOnlyList<ComponentPatch> Components, IReadOnlyList<string>? Selector) : PolicySpec;
 
 /// <summary>One entry of an override's <c>components</c>: which components (<c>name</c> pattern, <c>type</c>) and what to merge.</summary>
-internal sealed record ComponentPatch(string? Name, string? Type, JsonObject? Properties, IReadOnlyList<TraitPatch> Traits, string? ExternalRevision, SourceMap Source);
+internal sealed record ComponentPatch(string? Name, string? Type, JsonObject? Properties, IReadOnlyList<TraitPatch> Traits, string? ExternalRevision, SourceMap Source)
+{
+    /// <summary>KubeVela's test for "a name a new component could have" (unanchored, so any lowercase letter passes).</summary>
+    private static readonly Regex NewComponentName = new("[a-z]([a-z-]{0,61}[a-z])?", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The pattern KubeVela (pkg/policy/envbinding/patch.go) matches component names with:
+    /// <c>regexp.Compile(strings.ReplaceAll(name, "*", ".*"))</c>, not anchored; null when it is no regular expression
+    /// (then it matches nothing).
+    /// </summary>
+    public static Regex? NamePattern(string name)
+    {
+        try
+        {
+            return new Regex(name.Replace("*", ".*"), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The names among <paramref name="names"/> that <paramref name="name"/> selects.</summary>
+    public static IEnumerable<string> Selects(string name, IEnumerable<string> names) =>
+        NamePattern(name) is { } pattern ? names.Where(n => pattern.IsMatch(n)) : [];
+
+    /// <summary>Whether an entry named <paramref name="name"/> that selects nothing is added as a new component.</summary>
+    public static bool AddsComponent(string name) => NewComponentName.IsMatch(name);
+}
 
 /// <summary>A trait patch of an override: merged into the trait of that type, added, or removed with <c>disable</c>.</summary>
 internal sealed record TraitPatch(string Type, JsonObject? Properties, bool Disable);

@@ -30,7 +30,7 @@ internal sealed record SuspendSpec(TimeSpan? Duration, string? Message) : StepSp
 /// <summary><c>depends-on-app</c>: waits for another application (created from the ConfigMap of the same name when missing).</summary>
 internal sealed record DependsOnAppSpec(string Name, string Namespace) : StepSpec;
 
-/// <summary><c>apply-object</c>: one object as given.</summary>
+/// <summary><c>apply-object</c>: one object as given (<c>value</c>, or the whole properties in KubeVela v1.1.4–v1.1.6's form).</summary>
 internal sealed record ApplyObjectSpec(JsonObject Value, string? Cluster) : StepSpec;
 
 /// <summary><c>read-object</c>: one object's content becomes the step's output.</summary>
@@ -40,7 +40,11 @@ internal sealed record ReadObjectSpec(string ApiVersion, string Kind, string Nam
 internal sealed record WebhookSpec(UrlSource Url, JsonNode? Data) : StepSpec;
 
 /// <summary><c>notification</c> / <c>webhook-notification</c>: Slack, DingTalk, Lark messages (email is refused at run time).</summary>
-internal sealed record NotificationSpec(IReadOnlyList<NotificationChannel> Channels, JsonObject? Email) : StepSpec;
+internal sealed record NotificationSpec(IReadOnlyList<NotificationChannel> Channels, JsonObject? Email) : StepSpec
+{
+    /// <summary>The email sender's password in any <see cref="UrlSource"/> form; null without email.</summary>
+    public UrlSource? EmailPassword { get; init; }
+}
 
 internal sealed record NotificationChannel(string Kind, UrlSource Url, JsonNode? Message);
 
@@ -51,9 +55,9 @@ internal sealed record RequestSpec(string Url, string Method, JsonNode? Body, IR
 internal sealed record PrintMessageSpec(string Message) : StepSpec;
 
 /// <summary>
-/// A URL written as a plain string or <c>{value}</c> / <c>{address}</c>, or read from a Secret with <c>{secretRef: {name, key}}</c>
-/// / <c>{fromSecret: {name, key}}</c> (the forms of KubeVela's releases since v1.1). A Secret's value is read when the step runs
-/// and never kept.
+/// A URL (or password) written as a plain string, <c>{value}</c> or <c>{address}</c>, or read from a Secret with
+/// <c>{secretRef: {name, key}}</c>, <c>{fromSecret: {name, key}}</c> or a bare <c>{name, key}</c> — the forms of KubeVela's
+/// releases since v1.1. A Secret's value is read (in the application's namespace) when the step runs and never kept.
 /// </summary>
 internal sealed record UrlSource(string? Value, string? SecretName, string? SecretKey)
 {
@@ -61,5 +65,6 @@ internal sealed record UrlSource(string? Value, string? SecretName, string? Secr
 
     /// <summary>The forms accepted, for error messages.</summary>
     public const string AcceptedForms =
-        "a string, {value: <url>}, {secretRef: {name: <secret>, key: <key>}}, or the earlier {address: <url>} and {fromSecret: {name: <secret>, key: <key>}}";
+        "a string, {value: <url>} or {secretRef: {name: <secret>, key: <key>}} (KubeVela v1.2 on), " +
+        "{address: <url>} or {fromSecret: {name: <secret>, key: <key>}} (v1.1.6–v1.1.13), or {name: <secret>, key: <key>} (v1.2–v1.5)";
 }

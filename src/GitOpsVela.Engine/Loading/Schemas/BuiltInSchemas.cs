@@ -25,7 +25,10 @@ internal static class BuiltInSchemas
         {
             ["clusters"] = Schema.Array(Schema.String()),
             ["clusterLabelSelector"] = Schema.Map(Schema.String()),
+            // Deprecated alias of clusterLabelSelector (KubeVela honours it behind the DeprecatedPolicySpec gate; GitOpsVela always).
             ["clusterSelector"] = Schema.Map(Schema.String()),
+            // KubeVela v1.4.0–v1.5.3 spelled clusters "cluster".
+            ["cluster"] = Schema.Array(Schema.String()),
             ["allowEmpty"] = Schema.Bool(),
             ["namespace"] = Schema.String(),
         }),
@@ -76,6 +79,19 @@ internal static class BuiltInSchemas
         ["shared-resource"] = Schema.Object(new() { ["rules"] = Schema.Array(Schema.Object(new() { ["selector"] = ResourceSelector })) }),
         ["take-over"] = Schema.Object(new() { ["rules"] = Schema.Array(Schema.Object(new() { ["selector"] = ResourceSelector })) }),
         ["read-only"] = Schema.Object(new() { ["rules"] = Schema.Array(Schema.Object(new() { ["selector"] = ResourceSelector })) }),
+        // resource-update.cue (v1.9+)
+        ["resource-update"] = Schema.Object(new()
+        {
+            ["rules"] = Schema.Array(Schema.Object(new()
+            {
+                ["selector"] = ResourceSelector,
+                ["strategy"] = Schema.Object(new()
+                {
+                    ["op"] = Schema.String(@default: "patch", @enum: ["patch", "replace"]),
+                    ["recreateFields"] = Schema.Array(Schema.String()),
+                }),
+            })),
+        }),
     };
 
     private static readonly Schema SecretKey = Schema.Object(new()
@@ -84,21 +100,85 @@ internal static class BuiltInSchemas
         ["key"] = Schema.String(required: true),
     });
 
-    /// <summary>A URL in every form KubeVela has accepted since v1.1 (see <see cref="Model.UrlSource"/>).</summary>
+    /// <summary>
+    /// A URL (or an email password) in every form KubeVela has accepted since v1.1 (see <see cref="Model.UrlSource"/>):
+    /// a plain string (webhook-notification v1.1.1–v1.1.5, and v1.2–v1.5's <c>value | secretRef</c> definitions, which
+    /// also take a bare <c>{name, key}</c>); <c>{address?, fromSecret?}</c> (v1.1.6–v1.1.13, address winning when both are
+    /// set); <c>{value} | {secretRef}</c> (v1.2 on; open structs until v1.6, so both may be set, value winning).
+    /// </summary>
     private static readonly Schema ValueOrSecret = new()
     {
         OneOf =
         [
             Schema.String(),
-            Schema.Object(new() { ["value"] = Schema.String(required: true) }),
+            Schema.Object(new() { ["value"] = Schema.String(required: true), ["secretRef"] = SecretKey }),
             Schema.Object(new() { ["secretRef"] = SecretKey.AsRequired() }),
-            Schema.Object(new() { ["address"] = Schema.String(required: true) }),
+            Schema.Object(new() { ["address"] = Schema.String(required: true), ["fromSecret"] = SecretKey }),
             Schema.Object(new() { ["fromSecret"] = SecretKey.AsRequired() }),
+            SecretKey,
         ],
         Description = Model.UrlSource.AcceptedForms,
     };
 
-    private static readonly Schema NotificationTarget = Schema.Object(new() { ["url"] = ValueOrSecret.AsRequired(), ["message"] = Schema.Any() }, open: true);
+    // The messages are open structs in every release; fields an input sets (parameterKey) need not be in the file.
+    private static readonly Schema SlackMessage = Schema.Object(new()
+    {
+        ["text"] = Schema.String(required: true),
+        ["blocks"] = Schema.Array(Schema.Any()),
+        ["attachments"] = Schema.Object(new() { ["blocks"] = Schema.Array(Schema.Any()), ["color"] = Schema.String() }, open: true),
+        ["thread_ts"] = Schema.String(),
+        ["mrkdwn"] = Schema.Bool(@default: true),
+    }, required: true, open: true);
+
+    private static readonly Schema DingTalkMessage = Schema.Object(new()
+    {
+        ["msgtype"] = Schema.String(@default: "text", @enum: ["text", "link", "markdown", "actionCard", "feedCard"]),
+        ["text"] = Schema.Object(new() { ["content"] = Schema.String(required: true) }, open: true),
+    }, required: true, open: true);
+
+    private static readonly Schema LarkMessage = Schema.Object(new()
+    {
+        ["msg_type"] = Schema.String(required: true),
+        ["content"] = Schema.String(required: true),
+    }, required: true, open: true);
+
+    private static Schema Channel(Schema message) => Schema.Object(new() { ["url"] = ValueOrSecret.AsRequired(), ["message"] = message });
+
+    private static readonly Schema Email = Schema.Object(new()
+    {
+        ["from"] = Schema.Object(new()
+        {
+            ["address"] = Schema.String(required: true),
+            ["alias"] = Schema.String(),
+            ["password"] = ValueOrSecret.AsRequired(),
+            ["host"] = Schema.String(required: true),
+            ["port"] = Schema.Int(@default: 587),
+        }, required: true),
+        ["to"] = Schema.Array(Schema.String(), required: true),
+        ["content"] = Schema.Object(new() { ["subject"] = Schema.String(required: true), ["body"] = Schema.String(required: true) }, required: true),
+    });
+
+    private static Schema Notification => Schema.Object(new()
+    {
+        ["lark"] = Channel(LarkMessage),
+        ["dingding"] = Channel(DingTalkMessage),
+        ["slack"] = Channel(SlackMessage),
+        ["email"] = Email,
+    });
+
+    /// <summary>
+    /// <c>apply-object</c>'s forms: <c>{value: {object}, cluster}</c> (v1.1.7 on) and, before, the object itself as the
+    /// properties (v1.1.4–v1.1.6).
+    /// </summary>
+    private static readonly Schema ApplyObject = new()
+    {
+        OneOf =
+        [
+            Schema.Object(new() { ["value"] = Schema.Object([], required: true, open: true), ["cluster"] = Schema.String(@default: "") }),
+            Schema.Object(new() { ["apiVersion"] = Schema.String(required: true), ["kind"] = Schema.String(required: true) }, open: true),
+        ],
+        Description = "{value: <object>, cluster: <name>} or, as in KubeVela v1.1.4–v1.1.6, the object itself (apiVersion, kind, metadata, ...)",
+    };
 
     /// <summary>workflow step type -> schema of its properties.</summary>
     public static IReadOnlyDictionary<string, Schema> Steps { get; } = new Dictionary<string, Schema>(StringComparer.Ordinal)
@@ -131,7 +211,7 @@ internal static class BuiltInSchemas
             ["name"] = Schema.String(required: true),
             ["namespace"] = Schema.String(required: true),
         }),
-        ["apply-object"] = Schema.Object(new() { ["value"] = Schema.Object([], required: true, open: true), ["cluster"] = Schema.String(@default: "") }),
+        ["apply-object"] = ApplyObject,
         ["read-object"] = Schema.Object(new()
         {
             ["apiVersion"] = Schema.String(@default: "core.oam.dev/v1beta1"),
@@ -141,20 +221,9 @@ internal static class BuiltInSchemas
             ["cluster"] = Schema.String(@default: ""),
         }),
         ["webhook"] = Schema.Object(new() { ["url"] = ValueOrSecret.AsRequired(), ["data"] = Schema.Any() }),
-        ["notification"] = Schema.Object(new()
-        {
-            ["lark"] = NotificationTarget,
-            ["dingding"] = NotificationTarget,
-            ["slack"] = NotificationTarget,
-            ["email"] = Schema.Object([], open: true),
-        }),
-        ["webhook-notification"] = Schema.Object(new()
-        {
-            ["lark"] = NotificationTarget,
-            ["dingding"] = NotificationTarget,
-            ["slack"] = NotificationTarget,
-            ["email"] = Schema.Object([], open: true),
-        }),
+        // notification (v1.2 on) and its predecessor webhook-notification (v1.1, deprecated v1.2–v1.5): the same channels.
+        ["notification"] = Notification,
+        ["webhook-notification"] = Notification,
         ["request"] = Schema.Object(new()
         {
             ["url"] = Schema.String(required: true),

@@ -28,13 +28,11 @@ internal static class PodTemplate
         var labels = new JsonObject();
         if (render.Properties["labels"] is JsonObject user)
             foreach (var (k, v) in user) labels[k] = v?.DeepClone();
-        if (render.Properties.Bool("addRevisionLabel")) labels["app.oam.dev/revision"] = $"{render.Component.Name}-{RevisionSuffix(render)}";
+        if (render.Properties.Bool("addRevisionLabel")) labels["app.oam.dev/revision"] = render.ComponentRevision;
         labels["app.oam.dev/name"] = render.Application.Name;
         labels["app.oam.dev/component"] = render.Component.Name;
         return labels;
     }
-
-    private static string RevisionSuffix(ComponentRender render) => render.AppRevision[(render.AppRevision.LastIndexOf('-') + 1)..];
 
     /// <summary>The pod template's metadata: the type's labels and <c>annotations</c>.</summary>
     public static JsonObject Metadata(ComponentRender render)
@@ -67,10 +65,12 @@ internal static class PodTemplate
         {
             var limits = new JsonObject();
             var requests = new JsonObject();
+            // webservice's limit.cpu / limit.memory replace the limit of a request that is set (webservice.cue v1.10.3+).
+            var limit = p["limit"] as JsonObject;
             foreach (var key in new[] { "cpu", "memory" })
             {
                 if (p[key] is not { } value) continue;
-                limits[key] = value.DeepClone();
+                limits[key] = (limit?[key] ?? value).DeepClone();
                 requests[key] = value.DeepClone();
             }
             container["resources"] = new JsonObject { ["limits"] = limits, ["requests"] = requests };
@@ -230,7 +230,7 @@ internal static class PodTemplate
         }
     }
 
-    private static JsonNode LegacyVolume(JsonObject v)
+    public static JsonNode LegacyVolume(JsonObject v)
     {
         var volume = new JsonObject { ["name"] = v["name"]?.DeepClone() };
         switch (v.Str("type") ?? "emptyDir")
@@ -305,16 +305,24 @@ internal static class PodTemplate
         ["mode"] = Schema.Int(@default: 511),
     }));
 
-    public static Schema EnvSchema { get; } = Schema.Array(Schema.Object(new()
+    public static Schema EnvSchema { get; } = Env(fieldRef: false);
+
+    /// <summary>A container's <c>env</c>: values or references to Secret/ConfigMap keys (and, for sidecar, to pod fields).</summary>
+    public static Schema Env(bool fieldRef)
     {
-        ["name"] = Schema.String(required: true),
-        ["value"] = Schema.String(),
-        ["valueFrom"] = Schema.Object(new()
+        var valueFrom = new Dictionary<string, Schema>
         {
             ["secretKeyRef"] = Schema.Object(new() { ["name"] = Schema.String(required: true), ["key"] = Schema.String(required: true) }),
             ["configMapKeyRef"] = Schema.Object(new() { ["name"] = Schema.String(required: true), ["key"] = Schema.String(required: true) }),
-        }),
-    }));
+        };
+        if (fieldRef) valueFrom["fieldRef"] = Schema.Object(new() { ["fieldPath"] = Schema.String(required: true) });
+        return Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["value"] = Schema.String(),
+            ["valueFrom"] = Schema.Object(valueFrom),
+        }));
+    }
 
     public static Schema VolumeMountsSchema { get; } = Schema.Object(new()
     {

@@ -7,7 +7,8 @@ namespace GitOpsVela.Engine.Rendering.Components;
 
 /// <summary>
 /// <c>webservice</c> (vela-templates/definitions/internal/component/webservice.cue): a Deployment selecting
-/// <c>app.oam.dev/component</c>, plus the Service <c>webserviceExpose</c> for ports with <c>expose: true</c>.
+/// <c>app.oam.dev/component</c>, plus the Service <c>webserviceExpose</c> for ports with <c>expose: true</c>;
+/// <c>limit.cpu</c>/<c>limit.memory</c> set limits above the requests.
 /// </summary>
 internal sealed class WebserviceComponent : IComponentType
 {
@@ -21,6 +22,7 @@ internal sealed class WebserviceComponent : IComponentType
         ["exposeType"] = Schema.String(@default: "ClusterIP", @enum: ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"]),
         ["addRevisionLabel"] = Schema.Bool(@default: false),
         ["args"] = Schema.Array(Schema.String()),
+        ["limit"] = Schema.Object(new() { ["cpu"] = Schema.String(), ["memory"] = Schema.String() }),
         ["hostAliases"] = HostAliasesSchema,
     });
 
@@ -70,8 +72,8 @@ internal sealed class WorkerComponent : IComponentType
 }
 
 /// <summary>
-/// <c>task</c> (vela-templates/definitions/internal/component/task.cue): a Job running <c>count</c> pods in parallel to
-/// completion, <c>restart</c> policy Never by default.
+/// <c>task</c> (vela-templates/definitions/internal/component/task.cue): a Job named <c>&lt;app&gt;-&lt;component&gt;</c>
+/// running <c>count</c> pods in parallel to completion, <c>restart</c> policy Never by default.
 /// </summary>
 internal sealed class TaskComponent : IComponentType
 {
@@ -91,6 +93,8 @@ internal sealed class TaskComponent : IComponentType
         {
             ["apiVersion"] = "batch/v1",
             ["kind"] = "Job",
+            // task.cue (v1.10.3+): the Job is named "<app>-<component>".
+            ["metadata"] = new JsonObject { ["name"] = $"{render.Application.Name}-{render.Component.Name}" },
             ["spec"] = new JsonObject
             {
                 ["parallelism"] = count,

@@ -8,6 +8,9 @@ namespace GitOpsVela.Engine.Rendering.FluxComponents;
 /// <c>HelmRelease</c> (the workload, healthy when its first condition is True) plus, unless <c>sourceName</c> names an
 /// existing source, the source it pulls from (<c>HelmRepository</c> for helm/oci, <c>GitRepository</c>, <c>Bucket</c>).
 /// Flux's helm-controller does the install; with a local <c>helm</c> binary the reconcile layer may render the chart instead.
+/// Each Flux object is written in the newest version the cluster serves (<see cref="FluxApiVersions"/>; offline, the newest
+/// GA: HelmRelease v2, sources v1). As in the addon since catalog 313f9847, the release reconciles every <c>interval</c>
+/// (30s) and the chart and source are fetched every <c>pullInterval</c> (5m).
 /// </summary>
 internal sealed class HelmComponent : IComponentType
 {
@@ -22,7 +25,9 @@ internal sealed class HelmComponent : IComponentType
 
     public string Name => "helm";
 
-    public string? WorkloadKind => "helm.toolkit.fluxcd.io/v2beta1 HelmRelease";
+    public string? WorkloadKind => "helm.toolkit.fluxcd.io HelmRelease";
+
+    public IReadOnlyList<VersionedKind> VersionedKinds => FluxApiVersions.All;
 
     public Schema Schema { get; } = Schema.Object(new()
     {
@@ -70,7 +75,7 @@ internal sealed class HelmComponent : IComponentType
         var repoType = p.Str("repoType") ?? "helm";
         var pullInterval = p.Str("pullInterval") ?? "5m";
 
-        if (p.Str("sourceName") is null) render.Outputs.Add(new RenderedOutput("repo", Source(p, name, repoType, pullInterval)));
+        if (p.Str("sourceName") is null) render.Outputs.Add(new RenderedOutput("repo", Source(p, name, repoType, pullInterval, render.ServedVersions)));
 
         var chartSpec = new JsonObject
         {
@@ -81,14 +86,14 @@ internal sealed class HelmComponent : IComponentType
                 ["kind"] = repoType switch { "git" => "GitRepository", "oss" => "Bucket", _ => "HelmRepository" },
                 ["name"] = p.Str("sourceName") ?? name,
             },
-            ["interval"] = p.Str("interval") ?? "30s",
+            ["interval"] = pullInterval,
         };
         if (p["valuesFiles"] is JsonArray files) chartSpec["valuesFiles"] = files.DeepClone();
 
         var spec = new JsonObject
         {
             ["timeout"] = p.Str("installTimeout") ?? "10m",
-            ["interval"] = pullInterval,
+            ["interval"] = p.Str("interval") ?? "30s",
             ["chart"] = new JsonObject { ["spec"] = chartSpec },
         };
         if (p.Str("targetNamespace") is { } target) spec["targetNamespace"] = target;
@@ -112,21 +117,21 @@ internal sealed class HelmComponent : IComponentType
 
         render.Workload = new JsonObject
         {
-            ["apiVersion"] = "helm.toolkit.fluxcd.io/v2beta1",
+            ["apiVersion"] = render.ServedVersions.Choose(FluxApiVersions.HelmRelease),
             ["kind"] = "HelmRelease",
             ["metadata"] = new JsonObject { ["name"] = name },
             ["spec"] = spec,
         };
     }
 
-    private static JsonObject Source(JsonObject p, string name, string repoType, string pullInterval)
+    private static JsonObject Source(JsonObject p, string name, string repoType, string pullInterval, ServedApiVersions served)
     {
         var spec = new JsonObject();
-        string apiVersion, kind;
+        VersionedKind kind;
         switch (repoType)
         {
             case "git":
-                (apiVersion, kind) = ("source.toolkit.fluxcd.io/v1", "GitRepository");
+                kind = FluxApiVersions.GitRepository;
                 spec["url"] = p.Str("url");
                 if (p["git"] is JsonObject git)
                 {
@@ -138,14 +143,14 @@ internal sealed class HelmComponent : IComponentType
                 }
                 break;
             case "oss":
-                (apiVersion, kind) = ("source.toolkit.fluxcd.io/v1beta2", "Bucket");
+                kind = FluxApiVersions.Bucket;
                 spec["endpoint"] = p.Str("url");
                 spec["bucketName"] = p["oss"]?["bucketName"]?.DeepClone();
                 spec["provider"] = p["oss"]?["provider"]?.DeepClone() ?? "generic";
                 if (p["oss"]?["region"] is { } region) spec["region"] = region.DeepClone();
                 break;
             default:
-                (apiVersion, kind) = ("source.toolkit.fluxcd.io/v1beta2", "HelmRepository");
+                kind = FluxApiVersions.HelmRepository;
                 spec["url"] = p.Str("url");
                 if (repoType == "oci") spec["type"] = "oci";
                 if (p["helmrepository"]?["provider"] is { } provider) spec["provider"] = provider.DeepClone();
@@ -156,8 +161,8 @@ internal sealed class HelmComponent : IComponentType
         if (p.Str("timeout") is { } timeout) spec["timeout"] = timeout;
         return new JsonObject
         {
-            ["apiVersion"] = apiVersion,
-            ["kind"] = kind,
+            ["apiVersion"] = served.Choose(kind),
+            ["kind"] = kind.Kind,
             ["metadata"] = new JsonObject { ["name"] = name },
             ["spec"] = spec,
         };

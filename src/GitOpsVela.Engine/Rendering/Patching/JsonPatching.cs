@@ -38,6 +38,20 @@ internal static class JsonPatching
         return match;
     }
 
+    /// <summary>
+    /// A <c>+patchKey</c> list patch as KubeVela's CUE applies it: each item merges into the element of <paramref name="owner"/>'s
+    /// list at <paramref name="key"/> with the same <paramref name="patchKey"/> value (or is appended); when the owner has no
+    /// such list, the items are the list as given (duplicates kept). No items, no list.
+    /// </summary>
+    public static void PatchList(JsonObject owner, string key, IReadOnlyList<JsonObject> items, string patchKey = "name")
+    {
+        if (items.Count == 0) return;
+        if (owner[key] is JsonArray list)
+            foreach (var item in items) MergeByKey(list, item, patchKey);
+        else
+            owner[key] = new JsonArray(items.Select(i => (JsonNode)i.DeepClone()).ToArray());
+    }
+
     /// <summary>The list at <paramref name="key"/> of <paramref name="owner"/>, created empty when missing.</summary>
     public static JsonArray List(JsonObject owner, string key)
     {

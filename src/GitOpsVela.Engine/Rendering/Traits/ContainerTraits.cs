@@ -5,7 +5,8 @@ using GitOpsVela.Engine.Rendering.Patching;
 
 namespace GitOpsVela.Engine.Rendering.Traits;
 
-// Traits that change the containers of the pod template: env, sidecar, init-container, resource, container-image, command.
+// Traits that change the containers of the pod template: env, sidecar, init-container, resource, container-image, command,
+// startup-probe, lifecycle, container-ports, service-binding.
 
 /// <summary>
 /// <c>env</c> (vela-templates/definitions/internal/trait/env.cue): per container (default: the component's), merges
@@ -25,7 +26,7 @@ internal sealed class EnvTrait : ITraitType
         ["unset"] = Schema.Array(Schema.String()),
     };
 
-    public Schema Schema { get; } = new() { OneOf = [Schema.Object(Params), Schema.Object(new() { ["containers"] = Schema.Array(Schema.Object(Params), required: true) })] };
+    public Schema Schema { get; } = ContainerTargets.Forms(Params);
 
     public void Apply(TraitRender render)
     {
@@ -56,12 +57,12 @@ internal sealed class EnvTrait : ITraitType
                         result.Add(item);
                     }
                 }
-                foreach (var (k, v) in env)
+                foreach (var (k, v) in env.Sorted())
                     if (!unset.Contains(k) && (replace || !existingNames.Contains(k))) result.Add(new JsonObject { ["name"] = k, ["value"] = v?.DeepClone() });
             }
             else
             {
-                foreach (var (k, v) in env)
+                foreach (var (k, v) in env.Sorted())
                     if (!unset.Contains(k)) result.Add(new JsonObject { ["name"] = k, ["value"] = v?.DeepClone() });
             }
             container["env"] = result;
@@ -81,7 +82,7 @@ internal sealed class SidecarTrait : ITraitType
         ["image"] = Schema.String(required: true),
         ["cmd"] = Schema.Array(Schema.String()),
         ["args"] = Schema.Array(Schema.String()),
-        ["env"] = PodTemplate.EnvSchema,
+        ["env"] = PodTemplate.Env(fieldRef: true),
         ["volumes"] = Schema.Array(Schema.Object(new() { ["name"] = Schema.String(required: true), ["path"] = Schema.String(required: true) })),
         ["livenessProbe"] = PodTemplate.ProbeSchema,
         ["readinessProbe"] = PodTemplate.ProbeSchema,
@@ -217,7 +218,7 @@ internal sealed class ContainerImageTrait : ITraitType
         ["imagePullPolicy"] = Schema.String(@default: "", @enum: ["", "IfNotPresent", "Always", "Never"]),
     };
 
-    public Schema Schema { get; } = new() { OneOf = [Schema.Object(Params), Schema.Object(new() { ["containers"] = Schema.Array(Schema.Object(Params), required: true) })] };
+    public Schema Schema { get; } = ContainerTargets.Forms(Params);
 
     public void Apply(TraitRender render)
     {
@@ -249,7 +250,7 @@ internal sealed class CommandTrait : ITraitType
         ["delArgs"] = Schema.Array(Schema.String()),
     };
 
-    public Schema Schema { get; } = new() { OneOf = [Schema.Object(Params), Schema.Object(new() { ["containers"] = Schema.Array(Schema.Object(Params), required: true) })] };
+    public Schema Schema { get; } = ContainerTargets.Forms(Params);
 
     public void Apply(TraitRender render)
     {
@@ -273,19 +274,237 @@ internal sealed class CommandTrait : ITraitType
     }
 }
 
+/// <summary>
+/// <c>startup-probe</c> (vela-templates/definitions/internal/trait/startup-probe.cue): a <c>startupProbe</c> (exec, httpGet,
+/// grpc or tcpSocket, with the timing defaults always written) on one container (<c>containerName</c>, default the
+/// component's). KubeVela's usage example attaches the trait once per container. The <c>probes: [...]</c> form, whose
+/// template reads a <c>name</c> field its schema does not have (KubeVela fails with <c>undefined field: name</c>), is
+/// rendered here with each entry's <c>containerName</c>.
+/// </summary>
+internal sealed class StartupProbeTrait : ITraitType
+{
+    public string Name => "startup-probe";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
+
+    private static readonly Dictionary<string, Schema> Params = new()
+    {
+        ["containerName"] = Schema.String(@default: ""),
+        ["initialDelaySeconds"] = Schema.Int(@default: 0),
+        ["periodSeconds"] = Schema.Int(@default: 10),
+        ["timeoutSeconds"] = Schema.Int(@default: 1),
+        ["successThreshold"] = Schema.Int(@default: 1),
+        ["failureThreshold"] = Schema.Int(@default: 3),
+        ["terminationGracePeriodSeconds"] = Schema.Int(),
+        ["exec"] = Schema.Object(new() { ["command"] = Schema.Array(Schema.String(), required: true) }),
+        ["httpGet"] = Schema.Object(new()
+        {
+            ["path"] = Schema.String(),
+            ["port"] = Schema.Int(required: true),
+            ["host"] = Schema.String(),
+            ["scheme"] = Schema.String(@enum: ["HTTP", "HTTPS"]),
+            ["httpHeaders"] = Schema.Array(Schema.Object(new() { ["name"] = Schema.String(required: true), ["value"] = Schema.String(required: true) })),
+        }),
+        ["grpc"] = Schema.Object(new() { ["port"] = Schema.Int(required: true), ["service"] = Schema.String() }),
+        ["tcpSocket"] = Schema.Object(new() { ["port"] = Schema.Int(required: true), ["host"] = Schema.String() }),
+    };
+
+    public Schema Schema { get; } = ContainerTargets.Forms(Params, "probes");
+
+    public void Apply(TraitRender render)
+    {
+        var pod = render.PodSpec();
+        foreach (var (name, p) in render.ContainerParams("probes"))
+        {
+            var container = render.Container(pod, name);
+            var probe = new JsonObject();
+            foreach (var handler in new[] { "exec", "httpGet", "grpc", "tcpSocket" }) p.CopyTo(handler, probe);
+            probe["initialDelaySeconds"] = p.Clone("initialDelaySeconds") ?? 0;
+            probe["periodSeconds"] = p.Clone("periodSeconds") ?? 10;
+            probe["timeoutSeconds"] = p.Clone("timeoutSeconds") ?? 1;
+            probe["successThreshold"] = p.Clone("successThreshold") ?? 1;
+            probe["failureThreshold"] = p.Clone("failureThreshold") ?? 3;
+            p.CopyTo("terminationGracePeriodSeconds", probe);
+            container["startupProbe"] = probe;
+        }
+    }
+}
+
+/// <summary>
+/// <c>lifecycle</c> (vela-templates/definitions/internal/trait/lifecycle.cue): <c>postStart</c>/<c>preStop</c> hooks on
+/// every container of the pod (the patch is a list pattern, <c>containers: [...{lifecycle: ...}]</c>), sidecars included;
+/// an <c>httpGet</c> handler's <c>scheme</c> defaults to HTTP.
+/// </summary>
+internal sealed class LifecycleTrait : ITraitType
+{
+    public string Name => "lifecycle";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
+
+    private static Schema Handler => Schema.Object(new()
+    {
+        ["exec"] = Schema.Object(new() { ["command"] = Schema.Array(Schema.String(), required: true) }),
+        ["httpGet"] = Schema.Object(new()
+        {
+            ["path"] = Schema.String(),
+            ["port"] = Schema.Int(required: true, min: 1, max: 65535),
+            ["host"] = Schema.String(),
+            ["scheme"] = Schema.String(@default: "HTTP", @enum: ["HTTP", "HTTPS"]),
+            ["httpHeaders"] = Schema.Array(Schema.Object(new() { ["name"] = Schema.String(required: true), ["value"] = Schema.String(required: true) })),
+        }),
+        ["tcpSocket"] = Schema.Object(new() { ["port"] = Schema.Int(required: true, min: 1, max: 65535), ["host"] = Schema.String() }),
+    });
+
+    public Schema Schema { get; } = Schema.Object(new() { ["postStart"] = Handler, ["preStop"] = Handler });
+
+    private static JsonObject Hook(JsonObject given)
+    {
+        var hook = (JsonObject)given.DeepClone();
+        if (hook["httpGet"] is JsonObject http) http["scheme"] ??= "HTTP";
+        return hook;
+    }
+
+    public void Apply(TraitRender render)
+    {
+        var p = render.Properties;
+        foreach (var container in (render.PodSpec()["containers"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var lifecycle = JsonPatching.Object(container, "lifecycle");
+            if (p["postStart"] is JsonObject postStart) lifecycle["postStart"] = Hook(postStart);
+            if (p["preStop"] is JsonObject preStop) lifecycle["preStop"] = Hook(preStop);
+        }
+    }
+}
+
+/// <summary>
+/// <c>container-ports</c> (vela-templates/definitions/internal/trait/container-ports.cue, KubeVela v1.9.4+): a container's
+/// ports, replaced as a whole (<c>+patchStrategy=replace</c>). Without ports of its own the container gets the given ones
+/// (protocol TCP by default); with ports, each keeps containerPort, protocol and name and takes hostPort/hostIP from the
+/// given port of the same protocol and number, and given ports it lacks are appended (without a name).
+/// </summary>
+internal sealed class ContainerPortsTrait : ITraitType
+{
+    public string Name => "container-ports";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
+
+    private static readonly Dictionary<string, Schema> Params = new()
+    {
+        ["containerName"] = Schema.String(@default: ""),
+        ["ports"] = Schema.Array(Schema.Object(new()
+        {
+            ["containerPort"] = Schema.Int(required: true),
+            ["protocol"] = Schema.String(@default: "TCP", @enum: ["TCP", "UDP", "SCTP"]),
+            ["hostPort"] = Schema.Int(),
+            ["hostIP"] = Schema.String(),
+        })),
+    };
+
+    public Schema Schema { get; } = ContainerTargets.Forms(Params);
+
+    private static string Key(JsonObject port) => (port.Str("protocol") ?? "TCP").ToLowerInvariant() + port.Long("containerPort");
+
+    public void Apply(TraitRender render)
+    {
+        var pod = render.PodSpec();
+        foreach (var (name, p) in render.ContainerParams())
+        {
+            var container = render.Container(pod, name);
+            var given = (p["ports"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            var result = new JsonArray();
+            if (container["ports"] is not JsonArray existing)
+            {
+                foreach (var port in given)
+                {
+                    var entry = new JsonObject { ["containerPort"] = port.Clone("containerPort"), ["protocol"] = port.Str("protocol") ?? "TCP" };
+                    port.CopyTo("hostPort", entry);
+                    port.CopyTo("hostIP", entry);
+                    result.Add(entry);
+                }
+            }
+            else
+            {
+                var byKey = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+                foreach (var port in given) byKey[Key(port)] = port;
+                var baseKeys = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var port in existing.OfType<JsonObject>())
+                {
+                    var key = Key(port);
+                    baseKeys.Add(key);
+                    var entry = new JsonObject { ["containerPort"] = port.Clone("containerPort"), ["protocol"] = port.Clone("protocol"), ["name"] = port.Clone("name") };
+                    if (byKey.TryGetValue(key, out var match))
+                    {
+                        match.CopyTo("hostPort", entry);
+                        match.CopyTo("hostIP", entry);
+                    }
+                    result.Add(entry);
+                }
+                foreach (var port in given.Where(g => !baseKeys.Contains(Key(g))))
+                {
+                    var entry = new JsonObject { ["containerPort"] = port.Clone("containerPort"), ["protocol"] = port.Str("protocol") ?? "TCP" };
+                    port.CopyTo("hostPort", entry);
+                    port.CopyTo("hostIP", entry);
+                    result.Add(entry);
+                }
+            }
+            container["ports"] = result;
+        }
+    }
+}
+
+/// <summary>
+/// <c>service-binding</c> (vela-templates/definitions/internal/trait/service-binding.cue, deprecated in favour of
+/// storage): for each <c>envMappings</c> entry (in key order) an env variable of the component's container read from a
+/// Secret's key (<c>key</c>, default the variable's name), merged by name into the container's env.
+/// </summary>
+internal sealed class ServiceBindingTrait : ITraitType
+{
+    public string Name => "service-binding";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["envMappings"] = Schema.Map(Schema.Object(new() { ["key"] = Schema.String(), ["secret"] = Schema.String(required: true) }), required: true),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var mappings = render.Properties["envMappings"] as JsonObject ?? new JsonObject();
+        var container = JsonPatching.MergeByKey(JsonPatching.List(render.PodSpec(), "containers"), new JsonObject { ["name"] = render.ComponentName });
+        var items = mappings.Sorted().Where(m => m.Value is JsonObject).Select(m => new JsonObject
+        {
+            ["name"] = m.Key,
+            ["valueFrom"] = new JsonObject
+            {
+                ["secretKeyRef"] = new JsonObject { ["name"] = m.Value!["secret"]?.DeepClone(), ["key"] = m.Value["key"]?.DeepClone() ?? m.Key },
+            },
+        }).ToList();
+        JsonPatching.PatchList(container, "env", items);
+    }
+}
+
 /// <summary>Which containers a container-patching trait acts on.</summary>
 internal static class ContainerTargets
 {
+    /// <summary>
+    /// The two forms of a container-patching trait's properties (CUE <c>#PatchParams | close({containers: [...#PatchParams]})</c>):
+    /// the parameters for one container, or a list of them, each naming its container; a value in neither form is
+    /// refused with both.
+    /// </summary>
+    public static Schema Forms(Dictionary<string, Schema> parameters, string listKey = "containers") => new()
+    {
+        OneOf = [Schema.Object(parameters), Schema.Object(new() { [listKey] = Schema.Array(Schema.Object(parameters), required: true) })],
+        Description = $"{{{string.Join(", ", parameters.Keys)}}} for one container (containerName defaults to the component's), " +
+                      $"or {{{listKey}: [{{containerName: <name>, ...}}, ...]}}",
+    };
+
     /// <summary>The parameter sets a container-patching trait acts on: one (containerName defaulting to the component) or <c>containers[]</c>.</summary>
-    public static IEnumerable<(string Name, JsonObject Params)> ContainerParams(this TraitRender render)
+    public static IEnumerable<(string Name, JsonObject Params)> ContainerParams(this TraitRender render, string listKey = "containers")
     {
         var p = render.Properties;
-        if (p["containers"] is JsonArray list)
+        if (p[listKey] is JsonArray list)
         {
             foreach (var c in list.OfType<JsonObject>())
             {
                 var name = c.Str("containerName");
-                if (string.IsNullOrEmpty(name)) throw render.Problem("containerName must be set for containers");
+                if (string.IsNullOrEmpty(name)) throw render.Problem($"containerName must be set for {listKey}");
                 yield return (name, c);
             }
             yield break;

@@ -10,27 +10,28 @@ internal static class IngressRendering
     public static Schema HttpSchema => Schema.Map(Schema.Int(min: 1, max: 65535), required: true);
 
     public static JsonArray ServicePorts(JsonObject http) =>
-        new(http.Select(e => (JsonNode)new JsonObject { ["port"] = e.Value?.DeepClone(), ["targetPort"] = e.Value?.DeepClone() }).ToArray());
+        new(http.Sorted().Select(e => (JsonNode)new JsonObject { ["port"] = e.Value?.DeepClone(), ["targetPort"] = e.Value?.DeepClone() }).ToArray());
 
     public static JsonObject V1Rules(string name, string? domain, JsonObject http) => new()
     {
         ["rules"] = new JsonArray(new JsonObject
         {
             ["host"] = domain,
-            ["http"] = new JsonObject
-            {
-                ["paths"] = new JsonArray(http.Select(e => (JsonNode)new JsonObject
-                {
-                    ["path"] = e.Key,
-                    ["pathType"] = "ImplementationSpecific",
-                    ["backend"] = new JsonObject
-                    {
-                        ["service"] = new JsonObject { ["name"] = name, ["port"] = new JsonObject { ["number"] = e.Value?.DeepClone() } },
-                    },
-                }).ToArray()),
-            },
+            ["http"] = new JsonObject { ["paths"] = V1Paths(name, http, "ImplementationSpecific") },
         }),
     };
+
+    /// <summary>networking.k8s.io/v1 paths: each <c>http</c> path to the service's port.</summary>
+    public static JsonArray V1Paths(string service, JsonObject http, string pathType) =>
+        new(http.Sorted().Select(e => (JsonNode)new JsonObject
+        {
+            ["path"] = e.Key,
+            ["pathType"] = pathType,
+            ["backend"] = new JsonObject
+            {
+                ["service"] = new JsonObject { ["name"] = service, ["port"] = new JsonObject { ["number"] = e.Value?.DeepClone() } },
+            },
+        }).ToArray());
 }
 
 /// <summary>
@@ -55,6 +56,37 @@ internal sealed class IngressTrait : ITraitType
         var http = render.Properties["http"] as JsonObject ?? new JsonObject();
         var name = render.ComponentName;
         render.AddOutput("service", render.ServiceFor(IngressRendering.ServicePorts(http)));
+        render.AddOutput("ingress", new JsonObject
+        {
+            ["apiVersion"] = "networking.k8s.io/v1",
+            ["kind"] = "Ingress",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = IngressRendering.V1Rules(name, render.Properties.Str("domain"), http),
+        });
+    }
+}
+
+/// <summary>
+/// <c>pure-ingress</c> (vela-templates/definitions/internal/trait/pure-ingress.cue, deprecated): output <c>ingress</c>
+/// routing <c>domain</c>'s paths to a Service named after the component, without creating one. KubeVela writes
+/// networking.k8s.io/v1beta1 (gone since Kubernetes 1.22); GitOpsVela writes the same routes as networking.k8s.io/v1,
+/// as for <see cref="IngressTrait"/>.
+/// </summary>
+internal sealed class PureIngressTrait : ITraitType
+{
+    public string Name => "pure-ingress";
+    public IReadOnlyList<string> AppliesTo { get; } = ["*"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["domain"] = Schema.String(required: true),
+        ["http"] = IngressRendering.HttpSchema,
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var http = render.Properties["http"] as JsonObject ?? new JsonObject();
+        var name = render.ComponentName;
         render.AddOutput("ingress", new JsonObject
         {
             ["apiVersion"] = "networking.k8s.io/v1",
@@ -98,13 +130,17 @@ internal sealed class Ingress120Trait : ITraitType
 }
 
 /// <summary>
-/// <c>gateway</c> (vela-templates/definitions/internal/trait/gateway.cue): Service + networking.k8s.io/v1 Ingress; the
-/// class goes in <c>spec.ingressClassName</c> with <c>classInSpec</c>, else in the <c>kubernetes.io/ingress.class</c> annotation.
+/// <c>gateway</c> (vela-templates/definitions/internal/trait/gateway.cue): a Service (output <c>service[-&lt;name&gt;]</c>,
+/// named <c>&lt;component&gt;[-&lt;name&gt;]</c>, ports <c>port-&lt;n&gt;</c>) unless <c>existingServiceName</c> names one, and a
+/// networking.k8s.io/v1 Ingress (output <c>ingress[-&lt;name&gt;]</c>) routing each <c>http</c> path (<c>pathType</c>) to it:
+/// the class in <c>spec.ingressClassName</c> with <c>classInSpec</c>, else in the <c>kubernetes.io/ingress.class</c>
+/// annotation; <c>gatewayHost</c> as <c>ingress.controller/host</c>; TLS for <c>domain</c> with <c>secretName</c>; no host
+/// without <c>domain</c>. The trait may be attached more than once with different names.
 /// </summary>
 internal sealed class GatewayTrait : ITraitType
 {
     public string Name => "gateway";
-    public IReadOnlyList<string> AppliesTo { get; } = ["*"];
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps"];
 
     public Schema Schema { get; } = Schema.Object(new()
     {
@@ -112,25 +148,65 @@ internal sealed class GatewayTrait : ITraitType
         ["http"] = IngressRendering.HttpSchema,
         ["class"] = Schema.String(@default: "nginx"),
         ["classInSpec"] = Schema.Bool(@default: false),
+        ["secretName"] = Schema.String(),
+        ["gatewayHost"] = Schema.String(),
+        ["name"] = Schema.String(),
+        ["pathType"] = Schema.String(@default: "ImplementationSpecific", @enum: ["ImplementationSpecific", "Prefix", "Exact"]),
+        ["annotations"] = Schema.Map(Schema.String()),
+        ["labels"] = Schema.Map(Schema.String()),
+        ["existingServiceName"] = Schema.String(),
     });
 
     public void Apply(TraitRender render)
     {
         var p = render.Properties;
         var http = p["http"] as JsonObject ?? new JsonObject();
-        var name = render.ComponentName;
+        var suffix = p.Str("name") is { } n ? "-" + n : "";
+        var component = render.ComponentName;
+        var serviceName = p.Str("existingServiceName") ?? component + suffix;
         var cls = p.Str("class") ?? "nginx";
         var inSpec = p.Bool("classInSpec");
-        render.AddOutput("service", render.ServiceFor(IngressRendering.ServicePorts(http)));
-        var spec = IngressRendering.V1Rules(name, p.Str("domain"), http);
-        if (inSpec) spec["ingressClassName"] = cls;
+        var pathType = p.Str("pathType") ?? "ImplementationSpecific";
+        var domain = p.Str("domain");
+
+        if (p.Str("existingServiceName") is null)
+            render.AddOutput("service" + suffix, new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Service",
+                ["metadata"] = new JsonObject { ["name"] = serviceName },
+                ["spec"] = new JsonObject
+                {
+                    ["selector"] = new JsonObject { ["app.oam.dev/component"] = component },
+                    ["ports"] = new JsonArray(http.Sorted().Select(e => (JsonNode)new JsonObject
+                    {
+                        ["name"] = $"port-{e.Value}",
+                        ["port"] = e.Value?.DeepClone(),
+                        ["targetPort"] = e.Value?.DeepClone(),
+                    }).ToArray()),
+                },
+            });
+
         var annotations = new JsonObject();
         if (!inSpec) annotations["kubernetes.io/ingress.class"] = cls;
-        render.AddOutput("ingress", new JsonObject
+        if (p.Str("gatewayHost") is { } host) annotations["ingress.controller/host"] = host;
+        if (p["annotations"] is JsonObject extra) foreach (var (k, v) in extra) annotations[k] = v?.DeepClone();
+        var metadata = new JsonObject { ["name"] = component + suffix, ["annotations"] = annotations };
+        if (p["labels"] is JsonObject labels && labels.Count > 0) metadata["labels"] = labels.DeepClone();
+
+        var spec = new JsonObject();
+        if (inSpec) spec["ingressClassName"] = cls;
+        if (p.Str("secretName") is { } secret)
+            spec["tls"] = new JsonArray(new JsonObject { ["hosts"] = new JsonArray(JsonValue.Create(domain)), ["secretName"] = secret });
+        var rule = new JsonObject();
+        if (domain is not null) rule["host"] = domain;
+        rule["http"] = new JsonObject { ["paths"] = IngressRendering.V1Paths(serviceName, http, pathType) };
+        spec["rules"] = new JsonArray(rule);
+        render.AddOutput("ingress" + suffix, new JsonObject
         {
             ["apiVersion"] = "networking.k8s.io/v1",
             ["kind"] = "Ingress",
-            ["metadata"] = new JsonObject { ["name"] = name, ["annotations"] = annotations },
+            ["metadata"] = metadata,
             ["spec"] = spec,
         });
     }
@@ -206,5 +282,29 @@ internal static class ServiceOutput
         };
         if (type is not null) spec["type"] = type;
         return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = metadata, ["spec"] = spec };
+    }
+}
+
+/// <summary>
+/// <c>hostalias</c> (vela-templates/definitions/internal/trait/hostalias.cue): entries of the pod's
+/// <c>/etc/hosts</c>, merged by <c>ip</c> into the <c>hostAliases</c> the component already has.
+/// </summary>
+internal sealed class HostAliasTrait : ITraitType
+{
+    public string Name => "hostalias";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["hostAliases"] = Schema.Array(Schema.Object(new()
+        {
+            ["ip"] = Schema.String(required: true),
+            ["hostnames"] = Schema.Array(Schema.String(), required: true),
+        }), required: true),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        JsonPatching.PatchList(render.PodSpec(), "hostAliases", (render.Properties["hostAliases"] as JsonArray ?? []).OfType<JsonObject>().ToList(), patchKey: "ip");
     }
 }

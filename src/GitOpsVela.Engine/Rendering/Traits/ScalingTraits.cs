@@ -4,7 +4,7 @@ using GitOpsVela.Engine.Rendering.Patching;
 
 namespace GitOpsVela.Engine.Rendering.Traits;
 
-// Traits that set how many pods run: scaler, hpa.
+// Traits that set how many pods run: scaler, hpa, cpuscaler.
 
 /// <summary><c>scaler</c> (vela-templates/definitions/internal/trait/scaler.cue): sets <c>spec.replicas</c> (default 1).</summary>
 internal sealed class ScalerTrait : ITraitType
@@ -19,8 +19,8 @@ internal sealed class ScalerTrait : ITraitType
 
 /// <summary>
 /// <c>hpa</c> (vela-templates/definitions/internal/trait/hpa.cue): an autoscaling/v2 HorizontalPodAutoscaler (clusters
-/// 1.23 and later) scaling the workload on CPU, optionally memory (whose target, as in KubeVela's template, takes the
-/// cpu value and type) and pod custom metrics.
+/// 1.23 and later) scaling the workload on CPU, optionally memory (each with its own <c>type</c> and <c>value</c>, as
+/// hpa.cue does since v1.10) and pod custom metrics.
 /// </summary>
 internal sealed class HpaTrait : ITraitType
 {
@@ -47,19 +47,18 @@ internal sealed class HpaTrait : ITraitType
     public void Apply(TraitRender render)
     {
         var p = render.Properties;
-        var cpu = p["cpu"] as JsonObject ?? new JsonObject();
-        var cpuType = cpu.Str("type") ?? "Utilization";
-        var cpuValue = cpu.Clone("value") ?? 50;
-        JsonObject Target(string type)
+        static JsonObject MetricTarget(JsonObject? given)
         {
+            var type = given?.Str("type") ?? "Utilization";
+            var value = given?.Clone("value") ?? 50;
             var target = new JsonObject { ["type"] = type };
-            if (cpuType == "Utilization") target["averageUtilization"] = cpuValue.DeepClone();
-            if (cpuType == "AverageValue") target["averageValue"] = cpuValue.DeepClone();
+            if (type == "Utilization") target["averageUtilization"] = value;
+            if (type == "AverageValue") target["averageValue"] = value;
             return target;
         }
-        var metrics = new JsonArray(new JsonObject { ["type"] = "Resource", ["resource"] = new JsonObject { ["name"] = "cpu", ["target"] = Target(cpuType) } });
+        var metrics = new JsonArray(new JsonObject { ["type"] = "Resource", ["resource"] = new JsonObject { ["name"] = "cpu", ["target"] = MetricTarget(p["cpu"] as JsonObject) } });
         if (p["mem"] is JsonObject mem)
-            metrics.Add(new JsonObject { ["type"] = "Resource", ["resource"] = new JsonObject { ["name"] = "memory", ["target"] = Target(mem.Str("type") ?? "Utilization") } });
+            metrics.Add(new JsonObject { ["type"] = "Resource", ["resource"] = new JsonObject { ["name"] = "memory", ["target"] = MetricTarget(mem) } });
         foreach (var m in (p["podCustomMetrics"] as JsonArray ?? []).OfType<JsonObject>())
             metrics.Add(new JsonObject
             {
@@ -86,6 +85,48 @@ internal sealed class HpaTrait : ITraitType
                 ["minReplicas"] = p.Clone("min") ?? 1,
                 ["maxReplicas"] = p.Clone("max") ?? 10,
                 ["metrics"] = metrics,
+            },
+        });
+    }
+}
+
+/// <summary>
+/// <c>cpuscaler</c> (vela-templates/definitions/internal/trait/cpuscaler.cue): output <c>cpuscaler</c>, an autoscaling/v1
+/// HorizontalPodAutoscaler keeping average CPU at <c>cpuUtil</c> percent between <c>min</c> and <c>max</c> replicas.
+/// </summary>
+internal sealed class CpuScalerTrait : ITraitType
+{
+    public string Name => "cpuscaler";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps", "statefulsets.apps"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["min"] = Schema.Int(@default: 1),
+        ["max"] = Schema.Int(@default: 10),
+        ["cpuUtil"] = Schema.Int(@default: 50),
+        ["targetAPIVersion"] = Schema.String(@default: "apps/v1"),
+        ["targetKind"] = Schema.String(@default: "Deployment"),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var p = render.Properties;
+        render.AddOutput("cpuscaler", new JsonObject
+        {
+            ["apiVersion"] = "autoscaling/v1",
+            ["kind"] = "HorizontalPodAutoscaler",
+            ["metadata"] = new JsonObject { ["name"] = render.ComponentName },
+            ["spec"] = new JsonObject
+            {
+                ["scaleTargetRef"] = new JsonObject
+                {
+                    ["apiVersion"] = p.Str("targetAPIVersion") ?? "apps/v1",
+                    ["kind"] = p.Str("targetKind") ?? "Deployment",
+                    ["name"] = render.ComponentName,
+                },
+                ["minReplicas"] = p.Clone("min") ?? 1,
+                ["maxReplicas"] = p.Clone("max") ?? 10,
+                ["targetCPUUtilizationPercentage"] = p.Clone("cpuUtil") ?? 50,
             },
         });
     }

@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Loading.Schemas;
+using GitOpsVela.Engine.Rendering.Components;
 using GitOpsVela.Engine.Rendering.Patching;
 
 namespace GitOpsVela.Engine.Rendering.Traits;
 
-// The storage trait: volumes of every kind and the claims it creates.
+// Traits that give pods storage: storage (volumes of every kind and the claims it creates) and the deprecated configmap,
+// pvc and volumes.
 
 /// <summary>
 /// <c>storage</c> (vela-templates/definitions/internal/trait/storage.cue): pvc/configMap/secret/emptyDir/hostPath volumes
@@ -170,16 +172,15 @@ internal sealed class StorageTrait : ITraitType
             var list = JsonPatching.List(pod, "volumes");
             foreach (var v in podVolumes) JsonPatching.MergeByKey(list, v);
         }
-        // containers: [{...}, ...] patches the first container. Empty lists are not written (an API server drops them).
-        var first = (pod["containers"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault() ?? throw render.Problem("the pod has no container to mount into");
-        foreach (var (key, items) in new[] { ("env", env), ("volumeDevices", devices), ("volumeMounts", mounts) })
-        {
-            if (items.Count == 0) continue;
-            var list = JsonPatching.List(first, key);
-            foreach (var item in items) JsonPatching.MergeByKey(list, item);
-        }
+        // containers: [{...}, ...] patches the first container. Empty lists are not written (an API server drops them);
+        // a pvc mounted at two paths keeps both mounts when the container has no mounts of its own to merge into.
+        var first = FirstContainer.Of(render);
+        JsonPatching.PatchList(first, "env", env);
+        JsonPatching.PatchList(first, "volumeDevices", devices);
+        JsonPatching.PatchList(first, "volumeMounts", mounts);
 
-        foreach (var v in Items("pvc").Where(v => !v.Bool("mountOnly")))
+        // Outputs are keyed <kind>-<name>: a claim mounted twice is one PVC.
+        foreach (var v in Items("pvc").Where(v => !v.Bool("mountOnly")).DistinctBy(v => v.Str("name")))
         {
             var spec = new JsonObject
             {
@@ -201,13 +202,13 @@ internal sealed class StorageTrait : ITraitType
                 ["spec"] = spec,
             });
         }
-        foreach (var v in Items("configMap").Where(v => !v.Bool("mountOnly")))
+        foreach (var v in Items("configMap").Where(v => !v.Bool("mountOnly")).DistinctBy(v => v.Str("name")))
         {
             var cm = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = v.Clone("name") } };
             if (v["data"] is { } data) cm["data"] = data.DeepClone();
             render.AddOutput("configmap-" + v.Str("name"), cm);
         }
-        foreach (var v in Items("secret").Where(v => !v.Bool("mountOnly")))
+        foreach (var v in Items("secret").Where(v => !v.Bool("mountOnly")).DistinctBy(v => v.Str("name")))
         {
             var secret = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Secret", ["metadata"] = new JsonObject { ["name"] = v.Clone("name") } };
             if (v["data"] is { } data) secret["data"] = data.DeepClone();
@@ -215,4 +216,161 @@ internal sealed class StorageTrait : ITraitType
             render.AddOutput("secret-" + v.Str("name"), secret);
         }
     }
+}
+
+/// <summary>The first container of the pod, which the storage traits mount into (<c>containers: [{...}, ...]</c>).</summary>
+internal static class FirstContainer
+{
+    public static JsonObject Of(TraitRender render) =>
+        (render.PodSpec()["containers"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault() ?? throw render.Problem("the pod has no container to mount into");
+}
+
+/// <summary>
+/// <c>configmap</c> (vela-templates/definitions/deprecated/configmap.cue): per volume a ConfigMap volume
+/// <c>volume-&lt;name&gt;</c> mounted in the first container (<c>readOnly</c> false by default) and, when <c>data</c> is
+/// given, the ConfigMap itself (output <c>&lt;name&gt;</c>).
+/// </summary>
+internal sealed class ConfigMapTrait : ITraitType
+{
+    public string Name => "configmap";
+    public IReadOnlyList<string> AppliesTo { get; } = ["*"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["volumes"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["mountPath"] = Schema.String(required: true),
+            ["readOnly"] = Schema.Bool(@default: false),
+            ["data"] = Schema.Map(Schema.String()),
+        }), required: true),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var volumes = (render.Properties["volumes"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        JsonPatching.PatchList(FirstContainer.Of(render), "volumeMounts", volumes.Select(v => new JsonObject
+        {
+            ["name"] = $"volume-{v.Str("name")}",
+            ["mountPath"] = v.Clone("mountPath"),
+            ["readOnly"] = v.Bool("readOnly"),
+        }).ToList());
+        JsonPatching.PatchList(render.PodSpec(), "volumes", volumes.Select(v => new JsonObject
+        {
+            ["name"] = $"volume-{v.Str("name")}",
+            ["configMap"] = new JsonObject { ["name"] = v.Clone("name") },
+        }).ToList());
+        foreach (var v in volumes.Where(v => v["data"] is not null).DistinctBy(v => v.Str("name")))
+            render.AddOutput(v.Str("name")!, new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "ConfigMap",
+                ["metadata"] = new JsonObject { ["name"] = v.Clone("name") },
+                ["data"] = v.Clone("data"),
+            });
+    }
+}
+
+/// <summary>
+/// <c>pvc</c> (vela-templates/definitions/deprecated/pvc.cue): the PersistentVolumeClaim <c>claimName</c> (output
+/// <c>claim</c>; <c>volumeMode</c> Filesystem by default) as a volume per <c>volumesToMount</c> entry, mounted in the first
+/// container (<c>volumeMounts</c>, or <c>volumeDevices</c> for Block). KubeVela's template writes <c>selector</c> into
+/// the claim's <c>dataSource</c>, which the API server rejects; GitOpsVela writes it to <c>spec.selector</c>.
+/// </summary>
+internal sealed class PvcTrait : ITraitType
+{
+    public string Name => "pvc";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps"];
+
+    private const string Quantity = "^([1-9][0-9]{0,63})(E|P|T|G|M|K|Ei|Pi|Ti|Gi|Mi|Ki)$";
+
+    private static Schema Ref => Schema.Object(new() { ["name"] = Schema.String(required: true), ["kind"] = Schema.String(required: true), ["apiGroup"] = Schema.String(required: true) });
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["claimName"] = Schema.String(required: true),
+        ["volumeMode"] = Schema.String(@default: "Filesystem"),
+        ["volumeName"] = Schema.String(),
+        ["accessModes"] = Schema.Array(Schema.String(), required: true),
+        ["storageClassName"] = Schema.String(),
+        ["resources"] = Schema.Object(new()
+        {
+            ["requests"] = Schema.Object(new() { ["storage"] = new Schema { Type = SchemaType.String, Required = true, Pattern = Quantity } }, required: true),
+            ["limits"] = Schema.Object(new() { ["storage"] = new Schema { Type = SchemaType.String, Required = true, Pattern = Quantity } }),
+        }, required: true),
+        ["dataSourceRef"] = Ref,
+        ["dataSource"] = Ref,
+        ["selector"] = Schema.Object([], open: true),
+        ["volumesToMount"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["devicePath"] = Schema.String(),
+            ["mountPath"] = Schema.String(),
+        }), required: true),
+    });
+
+    public void Apply(TraitRender render)
+    {
+        var p = render.Properties;
+        var mode = p.Str("volumeMode") ?? "Filesystem";
+        var claim = p.Str("claimName");
+        var mounts = (p["volumesToMount"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var first = FirstContainer.Of(render);
+        if (mode == "Block")
+            JsonPatching.PatchList(first, "volumeDevices", mounts.Select(v => new JsonObject { ["name"] = v.Clone("name"), ["devicePath"] = v.Clone("devicePath") }).ToList());
+        else if (mode == "Filesystem")
+            JsonPatching.PatchList(first, "volumeMounts", mounts.Select(v => new JsonObject { ["name"] = v.Clone("name"), ["mountPath"] = v.Clone("mountPath") }).ToList());
+        JsonPatching.PatchList(render.PodSpec(), "volumes", mounts.Select(v => new JsonObject
+        {
+            ["name"] = v.Clone("name"),
+            ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = claim },
+        }).ToList());
+
+        var spec = new JsonObject { ["accessModes"] = p.Clone("accessModes"), ["volumeMode"] = mode };
+        p.CopyTo("volumeName", spec);
+        p.CopyTo("storageClassName", spec);
+        var resources = new JsonObject { ["requests"] = new JsonObject { ["storage"] = p["resources"]?["requests"]?["storage"]?.DeepClone() } };
+        if (p["resources"]?["limits"]?["storage"] is { } limit) resources["limits"] = new JsonObject { ["storage"] = limit.DeepClone() };
+        spec["resources"] = resources;
+        p.CopyTo("dataSourceRef", spec);
+        p.CopyTo("dataSource", spec);
+        p.CopyTo("selector", spec);
+        render.AddOutput("claim", new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "PersistentVolumeClaim",
+            ["metadata"] = new JsonObject { ["name"] = claim },
+            ["spec"] = spec,
+        });
+    }
+}
+
+/// <summary>
+/// <c>volumes</c> (vela-templates/definitions/deprecated/volumes.cue): pod volumes by <c>type</c> — pvc, configMap and
+/// secret (defaultMode 420, items' mode 511) or emptyDir (the default) — merged by name into the pod's volumes. Nothing
+/// is mounted: a sidecar or the component mounts them by name.
+/// </summary>
+internal sealed class VolumesTrait : ITraitType
+{
+    public string Name => "volumes";
+    public IReadOnlyList<string> AppliesTo { get; } = ["deployments.apps"];
+
+    public Schema Schema { get; } = Schema.Object(new()
+    {
+        ["volumes"] = Schema.Array(Schema.Object(new()
+        {
+            ["name"] = Schema.String(required: true),
+            ["type"] = Schema.String(@default: "emptyDir", @enum: ["emptyDir", "pvc", "configMap", "secret"]),
+            ["claimName"] = Schema.String(),
+            ["defaultMode"] = Schema.Int(),
+            ["cmName"] = Schema.String(),
+            ["secretName"] = Schema.String(),
+            ["items"] = Schema.Array(Schema.Object(new() { ["key"] = Schema.String(required: true), ["path"] = Schema.String(required: true), ["mode"] = Schema.Int(@default: 511) })),
+            ["medium"] = Schema.String(@enum: ["", "Memory"]),
+        })),
+    });
+
+    public void Apply(TraitRender render) =>
+        JsonPatching.PatchList(render.PodSpec(), "volumes",
+            (render.Properties["volumes"] as JsonArray ?? []).OfType<JsonObject>().Select(v => (JsonObject)PodTemplate.LegacyVolume(v)).ToList());
 }
