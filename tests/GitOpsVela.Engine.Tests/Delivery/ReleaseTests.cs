@@ -259,6 +259,7 @@ public sealed class ReleaseTests : IAsyncLifetime
                   canary:
                     steps:
                       - weight: 20
+                      - weight: 50
                       - weight: 100
                     trafficRoutings:
                       - type: ingress
@@ -290,6 +291,18 @@ public sealed class ReleaseTests : IAsyncLifetime
         await s.ControlAsync(record => WorkflowControl.Resume(record));
         var resumed = await s.PassAsync(v2);
         Assert.Equal(1, s.Release(resumed)!.Step);
+        Assert.Equal(2, await s.ReplicasAsync("web-canary"));
+        await s.ReadyAsync("web-canary");
+        // The next step without duration waits for its own Resume: one approval moves one step.
+        var second = await s.PassAsync(v2);
+        Assert.Equal("50", await s.CanaryWeightAsync());
+        Assert.Equal(ReleasePhase.Paused, s.Release(second)!.Phase);
+        Assert.Equal(StepPhase.Suspending, second.Workflow!.Steps.Single().Phase);
+        await s.PassAsync(v2);
+        Assert.Equal(2, await s.ReplicasAsync("web-canary"));
+
+        await s.ControlAsync(record => WorkflowControl.Resume(record, "web"));
+        await s.PassAsync(v2);
         Assert.Equal(4, await s.ReplicasAsync("web-canary"));
         await s.ReadyAsync("web-canary");
         await s.PassAsync(v2);

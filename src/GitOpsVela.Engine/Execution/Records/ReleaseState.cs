@@ -78,8 +78,11 @@ public sealed class ReleaseState
     public int StableReplicas { get; set; }
     public int StableReady { get; set; }
 
-    /// <summary>Resume-VelaWorkflow approved the current manual pause.</summary>
+    /// <summary>Resume-VelaWorkflow approved the current manual pause (as <c>vela workflow resume</c> sets a paused Kruise rollout's step ready).</summary>
     public bool Approved { get; set; }
+
+    /// <summary>The workflow step that carries the release (Resume-VelaWorkflow -Step approves the releases of that step).</summary>
+    public string? WorkflowStep { get; set; }
 
     /// <summary>What the release waits for now, in words.</summary>
     public string? Message { get; set; }

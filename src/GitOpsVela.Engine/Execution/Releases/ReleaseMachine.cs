@@ -25,9 +25,6 @@ internal sealed record ReleaseInput
 
     public DateTimeOffset Now { get; init; }
 
-    /// <summary>Resume-VelaWorkflow resumed the step: a release waiting for it goes on.</summary>
-    public bool Approve { get; init; }
-
     public ReleaseMode Mode { get; init; } = ReleaseMode.Advance;
 
     /// <summary>With <see cref="ReleaseMode.Abort"/>: why (the workflow was terminated, its step timed out).</summary>
@@ -130,7 +127,9 @@ internal static class ReleaseMachine
                 var ended = RollBack(state, reason);
                 return Decision(ended, ReleaseVerdict.Failed, ended.Message);
             }
-            if (_strategy is null || input.Mode == ReleaseMode.Abort) return Decision(state, ReleaseVerdict.Done, null);
+            // No strategy any more: the last release is forgotten with it.
+            if (_strategy is null) return Decision(null, ReleaseVerdict.Done, null);
+            if (input.Mode == ReleaseMode.Abort) return Decision(state, ReleaseVerdict.Done, null);
 
             if (state is { Active: true })
             {
@@ -167,11 +166,7 @@ internal static class ReleaseMachine
 
             if (input.Mode == ReleaseMode.Maintain) return Decision(state, Verdict(state), state.Message);
             if (_strategy.PlanHash != state.PlanHash) Replan(state);
-            if (input.Approve && state.Phase == ReleasePhase.Paused && !state.Approved)
-            {
-                state.Approved = true;
-                _changes.Add($"{state.StepText} approved (Resume-VelaWorkflow)");
-            }
+            if (state.Phase == ReleasePhase.Paused && state.Approved) _changes.Add($"{state.StepText} approved (Resume-VelaWorkflow)");
             return Advance(state);
         }
 
@@ -536,14 +531,8 @@ internal static class ReleaseMachine
 
         private static int Int(JsonNode? node) => node is JsonValue v && v.TryGetValue<long>(out var n) ? (int)n : 0;
 
-        private static ReleaseState Copy(ReleaseState s) => new()
-        {
-            Strategy = s.Strategy, Trait = s.Trait, StableHash = s.StableHash, CanaryHash = s.CanaryHash, PlanHash = s.PlanHash, Phase = s.Phase,
-            Step = s.Step, Steps = s.Steps, StepState = s.StepState, Weight = s.Weight, CanaryReplicas = s.CanaryReplicas, CanaryReady = s.CanaryReady,
-            StableReplicas = s.StableReplicas, StableReady = s.StableReady, Approved = s.Approved, Message = s.Message, Reason = s.Reason,
-            StartTime = s.StartTime, StepStartTime = s.StepStartTime, StepReadyTime = s.StepReadyTime, EndTime = s.EndTime, Workload = s.Workload,
-            CanaryWorkload = s.CanaryWorkload, Namespace = s.Namespace, Service = s.Service, CanaryService = s.CanaryService, Routing = s.Routing,
-            RouteName = s.RouteName, CanaryIngress = s.CanaryIngress,
-        };
+        /// <summary>A copy to change (the record's state stays as it was until the pass has done what it says).</summary>
+        private static ReleaseState Copy(ReleaseState s) =>
+            System.Text.Json.JsonSerializer.Deserialize<ReleaseState>(System.Text.Json.JsonSerializer.Serialize(s, RecordJson.Options), RecordJson.Options)!;
     }
 }

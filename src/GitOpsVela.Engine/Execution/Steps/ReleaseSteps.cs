@@ -27,7 +27,7 @@ internal static class ReleaseDelivery
 
     /// <summary>The pass's decision for one component, reading the live Deployments (nothing is written).</summary>
     public static async Task<ReleaseDecision> DecideAsync(DeliveryRun run, RenderedComponent component, string cluster, ReleaseMode mode,
-        bool approve, string? abortReason, CancellationToken ct)
+        string? abortReason, CancellationToken ct)
     {
         var workload = component.Workload!;
         var state = RecordOf(run.Record, component.Name, cluster)?.Release;
@@ -43,7 +43,6 @@ internal static class ReleaseDelivery
             Rendered = (kind, name) => run.Plan.Deployments.Where(d => d.Placement.Cluster == cluster).SelectMany(d => d.Components)
                 .SelectMany(c => c.Manifests).FirstOrDefault(m => m.Kind == kind && m.Name == name && m.Namespace == workload.Namespace),
             Now = run.Clock.GetUtcNow(),
-            Approve = approve,
             Mode = mode,
             AbortReason = abortReason,
         });
@@ -55,10 +54,10 @@ internal static class ReleaseDelivery
     /// </summary>
     public static async Task<StepOutcome?> RunAsync(DeliveryRun run, RenderedComponent component, string cluster, StepState? step, CancellationToken ct)
     {
-        var decision = await DecideAsync(run, component, cluster, ReleaseMode.Advance, step?.Resumed == true, null, ct).ConfigureAwait(false);
+        var decision = await DecideAsync(run, component, cluster, ReleaseMode.Advance, null, ct).ConfigureAwait(false);
+        if (decision.State is { } state && step is not null) state.WorkflowStep = step.Name;
         var report = await CarryOutAsync(run, component, cluster, decision, ApplyStage.Dispatch, ct).ConfigureAwait(false);
         if (report.Problems.Count > 0) return StepOutcome.From(report.Problems, "Apply");
-        if (step is not null && decision.State is { Approved: true }) step.Resumed = false;
         return decision.Verdict switch
         {
             ReleaseVerdict.Waiting => StepOutcome.Waiting($"component '{component.Name}': {decision.Message}"),
@@ -71,7 +70,7 @@ internal static class ReleaseDelivery
     /// <summary>The state keep of a finished revision: what the release stands for is applied again, nothing moves.</summary>
     public static async Task<ApplyReport> MaintainAsync(DeliveryRun run, RenderedComponent component, string cluster, CancellationToken ct)
     {
-        var decision = await DecideAsync(run, component, cluster, ReleaseMode.Maintain, false, null, ct).ConfigureAwait(false);
+        var decision = await DecideAsync(run, component, cluster, ReleaseMode.Maintain, null, ct).ConfigureAwait(false);
         return await CarryOutAsync(run, component, cluster, decision, ApplyStage.StateKeep, ct).ConfigureAwait(false);
     }
 
@@ -94,7 +93,7 @@ internal static class ReleaseDelivery
             var component = run.Plan.Deployments.Where(d => d.Placement.Cluster == cluster).SelectMany(d => d.Components)
                 .FirstOrDefault(c => c.Name == record.Name && c.Workload?.Name == record.Release!.Workload);
             if (component is null) continue;
-            var decision = await DecideAsync(run, component, cluster, ReleaseMode.Abort, false, reason, ct).ConfigureAwait(false);
+            var decision = await DecideAsync(run, component, cluster, ReleaseMode.Abort, reason, ct).ConfigureAwait(false);
             var report = await CarryOutAsync(run, component, cluster, decision, ApplyStage.Dispatch, ct).ConfigureAwait(false);
             if (report.Problems.Count > 0) throw new Diagnostics.VelaProblemException(report.Problems[0]);
             run.Output.Warning($"{run.Application}: component '{record.Name}': {decision.Message}");
@@ -128,7 +127,7 @@ internal static class ReleaseDelivery
         {
             var cluster = deployment.Placement.Cluster;
             if (!component.Succeeded || replaced.ContainsKey((cluster, component.Name)) || !Carries(run, component, cluster)) continue;
-            var decision = await DecideAsync(run, component, cluster, ReleaseMode.Advance, false, null, ct).ConfigureAwait(false);
+            var decision = await DecideAsync(run, component, cluster, ReleaseMode.Advance, null, ct).ConfigureAwait(false);
             var own = new List<RenderedManifest>();
             foreach (var action in decision.Actions)
             {
