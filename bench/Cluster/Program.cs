@@ -1,93 +1,258 @@
-// Cluster benchmark (issue 3): 200 applications (600 objects) against the in-tests Kubernetes API server:
-// first apply, then a no-op reconcile (target: zero writes, at most one list per kind and namespace), and the same
-// no-op through `kubectl apply --server-side` of the same objects (target: GitOpsVela at most half of kubectl's time).
-//   dotnet run -c Release --project bench/Cluster
+// Cluster benchmark (issue 17): whole process against whole process, on a real API server when one is given.
+//   dotnet build -c Release src/GitOpsVela.Host && dotnet run -c Release --project bench/Cluster -- \
+//       --kubeconfig $KUBEREAL_DIR/kubeconfig [--context kubereal] [--apps 200,1000,5000] [--namespaces 50] [--pairs 5]
+// For each size: N applications (3 objects each: ConfigMap, Service, ServiceAccount, healthy at once on any cluster)
+// spread over the namespaces. Per pair, on fresh namespaces:
+//   first apply:  `gitopsvela -Command Invoke-VelaReconcile` (the host process: start-up, load, render, records, apply)
+//                 vs `kubectl apply --server-side --validate=false` and `kubectl apply --server-side` (default validation)
+//                 of the same rendered objects (to namespaces of their own);
+//   no-op pass:   the same commands again.
+// Requests by verb come from the API server's /metrics (apiserver_request_total) before and after each process; peak
+// memory from /usr/bin/time. Medians of the pairs, with the machine's load average, go to stdout as a markdown table.
+// Without --kubeconfig it runs against the in-tests API server (in this process), which says nothing about a real one.
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
-using GitOpsVela.Engine.Diagnostics;
-using GitOpsVela.Engine.Execution.Apply;
-using GitOpsVela.Engine.Execution.Records;
-using GitOpsVela.Engine.Kube;
+using System.Text.RegularExpressions;
+using GitOpsVela.Engine.Loading;
+using GitOpsVela.Engine.Planning;
+using GitOpsVela.Engine.Yaml;
 using GitOpsVela.TestKube;
 
-const int Applications = 200;
-const int Namespaces = 10;
-
-await using var server = await KubeApiServer.StartAsync();
-var dir = Directory.CreateTempSubdirectory("gitopsvela-bench-cluster-");
+var options = Args.Parse(args);
+KubeApiServer? testServer = null;
+var work = Directory.CreateTempSubdirectory("gitopsvela-bench-cluster-").FullName;
 try
 {
-    var kubeconfig = server.WriteKubeconfig(Path.Combine(dir.FullName, "config"), "bench");
-    var apps = Enumerable.Range(0, Applications).Select(i => Objects(i)).ToList();
-    var namespaces = Enumerable.Range(0, Namespaces).Select(n => Obj($$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench-{{n}}"} }""")).ToList();
+    string kubeconfig, context;
+    if (options.Kubeconfig is { } given)
+    {
+        kubeconfig = Path.GetFullPath(given);
+        context = options.Context ?? Kubectl.CurrentContext(kubeconfig);
+    }
+    else
+    {
+        testServer = await KubeApiServer.StartAsync();
+        kubeconfig = testServer.WriteKubeconfig(Path.Combine(work, "config"), "bench");
+        context = "bench";
+        Console.WriteLine("note: no --kubeconfig: the in-tests API server (metrics from its own request log)");
+    }
+    var host = Host.Find();
+    Console.WriteLine($"host: {host}; kubectl: {Kubectl.Version()}; cores: {Environment.ProcessorCount}");
+    var rows = new List<string>();
+    foreach (var n in options.Apps)
+    {
+        var results = new Dictionary<string, List<Measure>>();
+        for (var pair = 0; pair < options.Pairs; pair++)
+        {
+            var tag = $"{n}-{pair}-{Guid.NewGuid().ToString("N")[..4]}";
+            var dir = Path.Combine(work, tag);
+            var ours = Fixture.Write(Path.Combine(dir, "apps"), n, options.Namespaces, $"bg{tag}");
+            var quick = Fixture.Objects(Path.Combine(dir, "kubectl-novalidate.yaml"), n, options.Namespaces, $"bq{tag}");
+            var valid = Fixture.Objects(Path.Combine(dir, "kubectl-validate.yaml"), n, options.Namespaces, $"bv{tag}");
+            var metrics = new Metrics(kubeconfig, context, testServer);
+            var reconcile = $"Invoke-VelaReconcile -Path '{ours}' -Kubeconfig '{kubeconfig}' -Context '{context}' -ErrorAction Stop | Out-Null";
 
-    var first = await Reconcile("first apply", kubeconfig, namespaces, apps);
-    var noop = await Reconcile("no-op reconcile", kubeconfig, namespaces, apps);
-    if (noop.Writes != 0) throw new InvalidOperationException($"the no-op reconcile wrote {noop.Writes} times");
-    var kinds = 3; // ConfigMap, Deployment, Service per namespace, plus the namespaces' own list
-    if (noop.Lists > kinds * Namespaces + 1) throw new InvalidOperationException($"the no-op reconcile listed {noop.Lists} times");
+            Add("gitopsvela first", Run.Measure(metrics, host, ["-Command", reconcile]));
+            Add("kubectl --validate=false first", Run.Measure(metrics, "kubectl", Kubectl.Apply(kubeconfig, context, quick, validate: false)));
+            Add("kubectl first", Run.Measure(metrics, "kubectl", Kubectl.Apply(kubeconfig, context, valid, validate: true)));
+            Add("gitopsvela no-op", Run.Measure(metrics, host, ["-Command", reconcile]));
+            Add("kubectl --validate=false no-op", Run.Measure(metrics, "kubectl", Kubectl.Apply(kubeconfig, context, quick, validate: false)));
+            Add("kubectl no-op", Run.Measure(metrics, "kubectl", Kubectl.Apply(kubeconfig, context, valid, validate: true)));
+            Console.WriteLine($"pair {pair + 1}/{options.Pairs} of {n} applications done (load {Load()})");
 
-    // kubectl: the same rendered objects, server-side apply; the first run creates field ownership, the second is the no-op.
-    var manifest = Path.Combine(dir.FullName, "all.yaml");
-    File.WriteAllText(manifest, string.Join("\n---\n", namespaces.Concat(apps.SelectMany(a => a)).Select(o => o.ToJsonString())));
-    var kubectlFirst = Kubectl(kubeconfig, manifest, "kubectl first");
-    server.ClearRequests();
-    var kubectlNoop = Kubectl(kubeconfig, manifest, "kubectl no-op");
-    Console.WriteLine($"kubectl no-op: {server.Count(r => true)} requests ({server.CountWrites()} writes)");
-    Console.WriteLine($"RESULT no-op: GitOpsVela {noop.Seconds * 1000:F0} ms vs kubectl {kubectlNoop * 1000:F0} ms = {noop.Seconds / kubectlNoop:P0} of kubectl's time (target <= 50%)");
+            void Add(string what, Measure m)
+            {
+                if (!results.TryGetValue(what, out var list)) results[what] = list = [];
+                list.Add(m);
+                Console.WriteLine($"  {what}: {m.Seconds:F2} s, {m.PeakMb} MB, requests {m.Requests.Values.Sum()} ({Verbs(m)})");
+            }
+        }
+        double Median(string what) => Stats.Median(results[what].Select(m => m.Seconds));
+        foreach (var (what, list) in results)
+            rows.Add($"| {n} | {what} | {Stats.Median(list.Select(m => m.Seconds)):F2} s | {Stats.Median(list.Select(m => (double)m.PeakMb)):F0} MB | {Verbs(list[list.Count / 2])} |");
+        rows.Add($"| {n} | **ratio first** | gitopsvela / kubectl --validate=false = {Median("gitopsvela first") / Median("kubectl --validate=false first"):F2}; / kubectl = {Median("gitopsvela first") / Median("kubectl first"):F2} | | |");
+        rows.Add($"| {n} | **ratio no-op** | gitopsvela / kubectl --validate=false = {Median("gitopsvela no-op") / Median("kubectl --validate=false no-op"):F2}; / kubectl = {Median("gitopsvela no-op") / Median("kubectl no-op"):F2} | | |");
+    }
+    Console.WriteLine();
+    Console.WriteLine($"Load average at the end: {Load()}; {options.Pairs} pairs per size, medians; {options.Namespaces} namespaces.");
+    Console.WriteLine("| apps | process | wall | peak memory | requests by verb (median run) |");
+    Console.WriteLine("| --- | --- | --- | --- | --- |");
+    foreach (var row in rows) Console.WriteLine(row);
 }
 finally
 {
-    dir.Delete(true);
+    if (testServer is not null) await testServer.DisposeAsync();
+    Directory.Delete(work, recursive: true);
 }
 
-async Task<(double Seconds, int Writes, int Lists)> Reconcile(string label, string kubeconfig, List<JsonObject> namespaces, List<JsonObject[]> apps)
+static string Verbs(Measure m) => string.Join(", ", m.Requests.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value}"));
+
+static string Load() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+sealed record Args(string? Kubeconfig, string? Context, int[] Apps, int Namespaces, int Pairs)
 {
-    var sw = Stopwatch.StartNew();
-    using var client = Kubeconfig.Connect(kubeconfig, "bench");
-    var cache = new LiveObjectCache(client);
-    var ns = await new Applier(client, NullEngineOutput.Instance, cache).ApplyAsync(namespaces, new ApplyOptions(), null, default);
-    if (!ns.Succeeded) throw new InvalidOperationException(string.Join("\n", ns.Problems));
-    foreach (var objects in apps)
+    public static Args Parse(string[] args)
     {
-        var result = await new Applier(client, NullEngineOutput.Instance, cache).ApplyAsync(objects, new ApplyOptions(), objects[0]["metadata"]!["labels"]!["app.oam.dev/name"]!.GetValue<string>(), default);
-        if (!result.Succeeded) throw new InvalidOperationException(string.Join("\n", result.Problems));
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        return new Args(Value("--kubeconfig"), Value("--context"),
+            (Value("--apps") ?? "200").Split(',').Select(int.Parse).ToArray(),
+            int.Parse(Value("--namespaces") ?? "50"), int.Parse(Value("--pairs") ?? "5"));
     }
-    sw.Stop();
-    var writes = client.CountWrites();
-    var lists = client.CountVerb("list");
-    Console.WriteLine($"{label}: {Applications} applications, {apps.Sum(a => a.Length)} objects in {sw.Elapsed.TotalMilliseconds:F0} ms; {client.Requests.Count} requests ({writes} writes, {lists} lists, {client.CountVerb("discovery")} discovery, {client.CountVerb("get")} gets)");
-    return (sw.Elapsed.TotalSeconds, writes, lists);
 }
 
-static double Kubectl(string kubeconfig, string manifest, string label)
+sealed record Measure(double Seconds, long PeakMb, IReadOnlyDictionary<string, long> Requests);
+
+static class Stats
 {
-    var psi = new ProcessStartInfo("kubectl", ["--kubeconfig", kubeconfig, "apply", "--server-side", "--field-manager", "kubectl-bench", "--validate=false", "-f", manifest])
+    public static double Median(IEnumerable<double> values)
     {
-        RedirectStandardOutput = true, RedirectStandardError = true,
-    };
-    var sw = Stopwatch.StartNew();
-    using var p = Process.Start(psi)!;
-    var stdout = p.StandardOutput.ReadToEndAsync();
-    var stderr = p.StandardError.ReadToEnd();
-    p.WaitForExit();
-    sw.Stop();
-    if (p.ExitCode != 0) throw new InvalidOperationException($"kubectl failed ({p.ExitCode}): {stderr}");
-    Console.WriteLine($"{label}: {stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length} objects in {sw.Elapsed.TotalMilliseconds:F0} ms");
-    return sw.Elapsed.TotalSeconds;
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 }
 
-static JsonObject Obj(string json) => JsonNode.Parse(json)!.AsObject();
-
-static JsonObject[] Objects(int i)
+/// <summary>Requests the API server counted, by verb (and "LIST configmaps"-style detail for reads).</summary>
+sealed class Metrics(string kubeconfig, string context, KubeApiServer? server)
 {
-    var ns = $"bench-{i % Namespaces}";
-    var app = $"app-{i}";
-    var labels = $$"""{"app.oam.dev/name":"{{app}}","app.oam.dev/component":"{{app}}","app.kubernetes.io/managed-by":"gitopsvela"}""";
-    return
-    [
-        Obj($$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"{{app}}-config","namespace":"{{ns}}","labels":{{labels}}},"data":{"index":"{{i}}","mode":"bench"} }"""),
-        Obj($$$"""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"{{{app}}}","namespace":"{{{ns}}}","labels":{{{labels}}}},"spec":{"replicas":1,"selector":{"matchLabels":{"app.oam.dev/component":"{{{app}}}"}},"template":{"metadata":{"labels":{"app.oam.dev/component":"{{{app}}}"} },"spec":{"containers":[{"name":"{{{app}}}","image":"nginx:1.27","ports":[{"containerPort":80}]}]} } } }"""),
-        Obj($$"""{"apiVersion":"v1","kind":"Service","metadata":{"name":"{{app}}","namespace":"{{ns}}","labels":{{labels}}},"spec":{"selector":{"app.oam.dev/component":"{{app}}"},"ports":[{"port":80,"targetPort":80} ] } }"""),
-    ];
+    public Dictionary<string, long> Snapshot()
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (server is not null)
+        {
+            foreach (var r in server.Requests) Add(result, r.Verb.ToUpperInvariant(), 1);
+            return result;
+        }
+        var text = Kubectl.Raw(kubeconfig, context, "/metrics");
+        foreach (Match m in Regex.Matches(text, @"^apiserver_request_total\{([^}]*)\} (\d+(?:\.\d+)?(?:e\+\d+)?)$", RegexOptions.Multiline))
+        {
+            var labels = Regex.Matches(m.Groups[1].Value, "(\\w+)=\"([^\"]*)\"").ToDictionary(l => l.Groups[1].Value, l => l.Groups[2].Value);
+            if (labels.GetValueOrDefault("component") != "apiserver" || labels.GetValueOrDefault("resource") is null or "") continue;
+            var detail = Environment.GetEnvironmentVariable("BENCH_BY_RESOURCE") == "1" ? " " + labels["resource"] : "";
+            Add(result, labels["verb"] + detail, (long)double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        }
+        return result;
+    }
+
+    private static void Add(Dictionary<string, long> into, string key, long n) => into[key] = into.GetValueOrDefault(key) + n;
+}
+
+static class Run
+{
+    /// <summary>Runs a whole process under /usr/bin/time; the requests it caused are the metrics' difference (less the scrape itself).</summary>
+    public static Measure Measure(Metrics metrics, string program, IEnumerable<string> arguments)
+    {
+        var before = metrics.Snapshot();
+        var timeFile = Path.GetTempFileName();
+        var start = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-f", "%M", "-o", timeFile, program }.Concat(arguments)) start.ArgumentList.Add(a);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        clock.Stop();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {stderr.Result}{stdout.Result}".Trim());
+        var after = metrics.Snapshot();
+        var delta = after.ToDictionary(kv => kv.Key, kv => kv.Value - before.GetValueOrDefault(kv.Key)).Where(kv => kv.Value > 0)
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        var kb = long.Parse(File.ReadAllLines(timeFile).Last(l => l.Trim().Length > 0).Trim(), CultureInfo.InvariantCulture);
+        File.Delete(timeFile);
+        return new Measure(clock.Elapsed.TotalSeconds, kb / 1024, delta);
+    }
+}
+
+static class Kubectl
+{
+    public static string[] Apply(string kubeconfig, string context, string file, bool validate) =>
+        ["--kubeconfig", kubeconfig, "--context", context, "apply", "--server-side", $"--validate={(validate ? "true" : "false")}", "-f", file];
+
+    public static string Raw(string kubeconfig, string context, string path) => Output("--kubeconfig", kubeconfig, "--context", context, "get", "--raw", path);
+
+    public static string Version() => Output("version", "--client", "-o", "json") is var json && JsonNode.Parse(json)?["clientVersion"]?["gitVersion"]?.GetValue<string>() is { } v ? v : "?";
+
+    public static string CurrentContext(string kubeconfig) => Output("--kubeconfig", kubeconfig, "config", "current-context").Trim();
+
+    private static string Output(params string[] args)
+    {
+        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"kubectl {string.Join(' ', args)}: {error}");
+        return output.Result;
+    }
+}
+
+static class Host
+{
+    /// <summary>The gitopsvela host built in Release (it carries the module it was built beside).</summary>
+    public static string Find()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "GitOpsVela.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
+        var host = Path.Combine(dir, "src", "GitOpsVela.Host", "bin", "Release", "net10.0", "gitopsvela");
+        if (!File.Exists(host)) throw new InvalidOperationException($"build the host first: dotnet build -c Release src/GitOpsVela.Host ({host} is missing)");
+        return host;
+    }
+}
+
+static class Fixture
+{
+    /// <summary>N applications over the namespaces, each three objects that are healthy as soon as they exist.</summary>
+    public static string Write(string dir, int n, int namespaces, string prefix)
+    {
+        Directory.CreateDirectory(dir);
+        for (var i = 0; i < n; i++)
+            File.WriteAllText(Path.Combine(dir, $"app-{i:D5}.yaml"), App(i, $"{prefix}-{i % namespaces}"));
+        return dir;
+    }
+
+    /// <summary>The same objects as the applications render to (labels included), with their namespaces, as one file for kubectl.</summary>
+    public static string Objects(string file, int n, int namespaces, string prefix)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var objects = new List<JsonNode?>();
+        for (var ns = 0; ns < Math.Min(n, namespaces); ns++)
+            objects.Add(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = $"{prefix}-{ns}" } });
+        for (var i = 0; i < n; i++)
+        {
+            var app = ApplicationLoader.LoadText(App(i, $"{prefix}-{i % namespaces}"), $"app-{i}.yaml").Applications.Single();
+            var plan = ReleasePlanner.Check(app);
+            if (!plan.Succeeded) throw new InvalidOperationException(string.Join("; ", plan.Problems));
+            objects.AddRange(plan.ManifestsByCluster().Values.SelectMany(m => m).Select(m => (JsonNode?)m.Object));
+        }
+        File.WriteAllText(file, YamlWriter.Write(objects));
+        return file;
+    }
+
+    private static string App(int i, string ns) => $$"""
+        apiVersion: core.oam.dev/v1beta1
+        kind: Application
+        metadata:
+          name: app-{{i}}
+          namespace: {{ns}}
+        spec:
+          components:
+            - name: settings
+              type: k8s-objects
+              properties:
+                objects:
+                  - apiVersion: v1
+                    kind: ConfigMap
+                    metadata: {name: app-{{i}}-settings}
+                    data: {color: blue, size: "{{i}}"}
+                  - apiVersion: v1
+                    kind: Service
+                    metadata: {name: app-{{i}}}
+                    spec:
+                      ports: [{port: 80, targetPort: 8080}]
+                      selector: {app: app-{{i}}}
+                  - apiVersion: v1
+                    kind: ServiceAccount
+                    metadata: {name: app-{{i}}}
+        """;
 }

@@ -130,7 +130,7 @@ public sealed class KubeApiServer : IAsyncDisposable
                     _app = app;
                     return;
                 }
-                catch (IOException) when (DateTime.UtcNow < deadline)
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException && DateTime.UtcNow < deadline)
                 {
                     // The port is still held by the listener just stopped (or by a connection closing): try again shortly.
                     await app.DisposeAsync();
@@ -152,8 +152,16 @@ public sealed class KubeApiServer : IAsyncDisposable
         {
             if (_app is null) return;
             // Cut open connections at once; IsListening turns false only once the port is closed (new connections refused).
-            await _app.StopAsync(new CancellationToken(canceled: true));
-            await _app.DisposeAsync();
+            try
+            {
+                await _app.StopAsync(new CancellationToken(canceled: true));
+                await _app.DisposeAsync();
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or ObjectDisposedException)
+            {
+                // A client that connected as the listener closed (Kestrel reads its RemoteEndPoint after it went): the
+                // listener is stopped all the same.
+            }
             _app = null;
         }
         finally

@@ -16,6 +16,7 @@ namespace GitOpsVela.Commands.Cmdlets;
 public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
 {
     private readonly List<RenderedManifest> _all = [];
+    private DefinitionSource? _definitions;
 
     /// <summary>Write one YAML text (documents separated by <c>---</c>) instead of objects.</summary>
     [Parameter]
@@ -26,12 +27,23 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
     [ValidateNotNullOrEmpty]
     public string? TargetNamespace { get; set; }
 
+    /// <summary>Also use the definitions installed in this kubeconfig context (the application's namespace, then vela-system).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(KubeContextCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Context { get; set; }
+
+    /// <summary>The kubeconfig file (default: KUBECONFIG, then ~/.kube/config); given alone, its current context's definitions are used.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Kubeconfig { get; set; }
+
     protected override void ProcessVelaRecord()
     {
         foreach (var app in InputApplications(out _))
         {
             // Validated exactly as Test-VelaApplication validates: an application it refuses renders nothing here.
-            var check = OfflineCheck.Check(app, TargetNamespace);
+            var check = (_definitions ??= new DefinitionSource(this)).Check(app, TargetNamespace, Context, Kubeconfig);
             foreach (var problem in check.Problems) WriteProblem(problem, app.Name);
             _all.AddRange(check.Manifests);
         }
@@ -39,6 +51,7 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
 
     protected override void EndVelaProcessing()
     {
+        _definitions?.Close();
         // Namespaces and CRDs first, so the output can be applied as it stands; everything else keeps its order.
         var ordered = OfflineCheck.ApplyOrder(_all);
         if (AsYaml)

@@ -13,10 +13,22 @@ namespace GitOpsVela.Commands.Cmdlets;
 public sealed class TestVelaApplicationCommand : ApplicationInputCmdlet
 {
     private bool _allValid = true;
+    private DefinitionSource? _definitions;
 
     /// <summary>Return only $true (every application read and valid) or $false; validation problems are not written, input errors are.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
+
+    /// <summary>Also use the definitions installed in this kubeconfig context (the application's namespace, then vela-system).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(KubeContextCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Context { get; set; }
+
+    /// <summary>The kubeconfig file (default: KUBECONFIG, then ~/.kube/config); given alone, its current context's definitions are used.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Kubeconfig { get; set; }
 
     protected override void ProcessVelaRecord()
     {
@@ -24,7 +36,7 @@ public sealed class TestVelaApplicationCommand : ApplicationInputCmdlet
         if (loadProblems > 0) _allValid = false;
         foreach (var app in apps)
         {
-            var problems = OfflineCheck.Check(app).Problems
+            var problems = (_definitions ??= new DefinitionSource(this)).Check(app, null, Context, Kubeconfig).Problems
                 .OrderBy(p => p.Location.File, StringComparer.Ordinal).ThenBy(p => p.Location.Line).ThenBy(p => p.Location.Column).ToList();
             if (problems.Count > 0) _allValid = false;
             if (Quiet) continue;
@@ -35,6 +47,7 @@ public sealed class TestVelaApplicationCommand : ApplicationInputCmdlet
 
     protected override void EndVelaProcessing()
     {
+        _definitions?.Close();
         // Any error written by this invocation (a missing path, an empty folder, a file that does not parse) means "not valid".
         if (Quiet) WriteObject(_allValid && ErrorsWritten == 0);
     }

@@ -101,7 +101,14 @@ public sealed class DeliveryTarget : IDisposable
     internal KubeClusterGateway Gateway { get; }
 
     internal ApplicationDelivery CreateDelivery(IEngineOutput output, HttpClient? http = null) =>
-        new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway, SentLog), output: output);
+        new(Gateway, Gateway, run => HttpSteps(http ?? SharedHttp, Gateway, SentLog), output: output, definitions: Gateway.Definitions);
+
+    /// <summary>
+    /// Test-VelaApplication and ConvertTo-VelaManifest with -Context: the offline check, with the definitions installed in
+    /// this cluster (the application's namespace, then vela-system) after the application's own.
+    /// </summary>
+    public async Task<OfflineCheckResult> CheckAsync(Application app, string? targetNamespace, CancellationToken ct) =>
+        OfflineCheck.Check(app, targetNamespace, await Gateway.Definitions.ReadAsync(app.Namespace, ct).ConfigureAwait(false));
 
     /// <summary>Notifications already sent, per kubeconfig context (records live per cluster, so do their runs).</summary>
     private FileSentLog SentLog => new(Path.Combine(FileSentLog.DefaultRoot,
@@ -206,8 +213,14 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
     });
 
     /// <summary>Forgets live state read so far (between the passes of a waiting workflow, so health is read afresh).</summary>
+    private Loading.ClusterDefinitionReader? _definitions;
+
+    /// <summary>ComponentDefinitions, TraitDefinitions and WorkflowStepDefinitions installed in the local cluster (read once per pass).</summary>
+    public Loading.ClusterDefinitionReader Definitions => _definitions ??= new Loading.ClusterDefinitionReader(LocalClient, LocalClient.Context, _output);
+
     public void BeginPass()
     {
+        _definitions?.Forget();
         foreach (var cluster in _pass.Keys.ToList())
         {
             var client = Session(cluster).Client;
@@ -276,7 +289,7 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
         {
             var status = health.GetValueOrDefault(e.Entry.Key);
             var exists = status is not null && !status.Message.EndsWith(" not found", StringComparison.Ordinal);
-            return new ObjectHealth(e.Manifest, exists, status?.Healthy ?? false, status?.Message);
+            return new ObjectHealth(e.Manifest, exists, status?.Healthy ?? false, status?.Message) { Failed = status?.Failed ?? false };
         }).ToList();
     }
 

@@ -104,7 +104,9 @@ internal sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider s
                 var appFiles = new List<string>();
                 foreach (var obj in built)
                 {
-                    if (ApplicationParser.IsApplication(obj.Object)) appFiles.Add(obj.File);
+                    // Applications and definitions found in the source are read as such (definitions are data for the
+                    // applications of the same source, not objects to apply); everything else is the component's.
+                    if (ApplicationParser.IsApplication(obj.Object) || DefinitionParser.IsDefinition(obj.Object)) appFiles.Add(obj.File);
                     else plain.Add(obj.Object);
                 }
                 objects[component.Name] = plain;
@@ -112,6 +114,8 @@ internal sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider s
                 foreach (var o in plain) inputs.Append(o.ToJsonString());
                 var load = ApplicationLoader.Load(appFiles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), _output);
                 problems.AddRange(load.Problems);
+                // An application brought in by a source sees that source's definitions, then those of the application that brought it.
+                foreach (var child in load.Applications) child.Definitions = load.Definitions.Then(app.Definitions);
                 var relative = (string file) => Path.GetRelativePath(result.LocalPath, file).Replace('\\', '/');
                 children.AddRange(load.Applications.Select(child => (child, $"{result.Url}@{result.Revision[..Math.Min(12, result.Revision.Length)]}:{relative(child.File)}")));
             }

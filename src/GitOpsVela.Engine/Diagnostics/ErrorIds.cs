@@ -50,6 +50,9 @@ public static class ErrorIds
 
         /// <summary>Workflow step properties in no form KubeVela has accepted (the message lists the forms).</summary>
         public const string StepInvalid = "Load.StepInvalid";
+
+        /// <summary>A ComponentDefinition, TraitDefinition or WorkflowStepDefinition that cannot be read (no name, a schematic of the wrong shape, HCL that does not parse), or the same one twice in the files read.</summary>
+        public const string DefinitionInvalid = "Load.DefinitionInvalid";
     }
 
     /// <summary>Rendering components and traits.</summary>
@@ -69,6 +72,9 @@ public static class ErrorIds
 
         /// <summary>A kustomization or plain folder that cannot be built (unsupported field, path outside the repository).</summary>
         public const string KustomizeInvalid = "Render.KustomizeInvalid";
+
+        /// <summary>A type whose definition GitOpsVela cannot render: a CUE schematic (there is no CUE engine) for a type that is not built in, a helm schematic, a Terraform configuration of type json.</summary>
+        public const string DefinitionUnsupported = "Render.DefinitionUnsupported";
     }
 
     /// <summary>Placing applications in clusters.</summary>
@@ -166,6 +172,9 @@ public static class ErrorIds
     {
         /// <summary>The application's workflow has not run yet.</summary>
         public const string NotStarted = "Workflow.NotStarted";
+
+        /// <summary>A workflow ended failed: a step failed for good, after its retries, or timed out.</summary>
+        public const string Failed = "Workflow.Failed";
 
         /// <summary>A step name the workflow does not have.</summary>
         public const string StepNotFound = "Workflow.StepNotFound";

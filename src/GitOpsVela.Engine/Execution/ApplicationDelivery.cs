@@ -4,6 +4,7 @@ using GitOpsVela.Engine.Execution.Apply;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Execution.Steps;
 using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Loading.Schemas;
 using GitOpsVela.Engine.Planning;
@@ -70,22 +71,25 @@ internal sealed class ApplicationDelivery
     private readonly TimeProvider _clock;
     private readonly IEngineOutput _output;
     private readonly DefinitionRegistry _registry;
+    private readonly IClusterDefinitions? _definitions;
 
+    /// <param name="definitions">Definitions installed in the cluster (read per application namespace), after the application's own.</param>
     public ApplicationDelivery(IClusterGateway gateway, IRecordStore records, Func<DeliveryRun, IEnumerable<IStepExecutor>>? extraExecutors = null,
-        TimeProvider? clock = null, IEngineOutput? output = null, DefinitionRegistry? registry = null)
+        TimeProvider? clock = null, IEngineOutput? output = null, DefinitionRegistry? registry = null, IClusterDefinitions? definitions = null)
     {
         _gateway = gateway;
         _records = records;
         _clock = clock ?? TimeProvider.System;
         _output = output ?? NullEngineOutput.Instance;
         _registry = registry ?? DefinitionRegistry.BuiltIn;
+        _definitions = definitions;
         _executors = run => StandardExecutors(run).Concat(extraExecutors?.Invoke(run) ?? []);
     }
 
     private static IEnumerable<IStepExecutor> StandardExecutors(DeliveryRun run) =>
     [
         new ApplyComponentStep(run), new DeployStep(run), new ApplyObjectStep(run), new ReadObjectStep(run), new DependsOnAppStep(run),
-        new SuspendStep(), new PrintMessageStep(), new CanaryDeployStep(run),
+        new SuspendStep(), new PrintMessageStep(), new CanaryDeployStep(run), new ApplyTerraformConfigStep(run), new ApplyTerraformProviderStep(run),
     ];
 
     /// <summary>
@@ -95,7 +99,16 @@ internal sealed class ApplicationDelivery
     private async Task<(ReleasePlan? Plan, ApplicationRecord? Record, string Hash, IReadOnlyList<VelaProblem> Problems)> PlanReleaseAsync(
         Application app, IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? sourceObjects, string? inputsHash, CancellationToken ct)
     {
-        var problems = ReleasePlanner.Validate(app, _registry);
+        DefinitionRegistry registry;
+        try
+        {
+            registry = await RegistryForAsync(app, ct).ConfigureAwait(false);
+        }
+        catch (VelaProblemException ex)
+        {
+            return (null, null, "", [ex.Problem with { Application = ex.Problem.Application ?? app.Name }]);
+        }
+        var problems = ReleasePlanner.Validate(app, registry);
         if (problems.Count > 0) return (null, null, "", problems);
         ApplicationRecord? existing;
         try
@@ -108,6 +121,7 @@ internal sealed class ApplicationDelivery
         }
         var hash = ApplicationRecord.ComputeSpecHash(app);
         if (inputsHash is { } inputs) hash = ApplicationRecord.CombineHash(hash, inputs);
+        if (registry.Fingerprint is { } definitions) hash = ApplicationRecord.CombineHash(hash, definitions);
         // The revision the run will be at: the recorded one for the same spec, the next one for a new spec.
         var revision = existing is null ? 1 : existing.SpecHash == hash ? Math.Max(existing.Revision, 1) : existing.Revision + 1;
         var context = new ReleaseContext
@@ -116,11 +130,11 @@ internal sealed class ApplicationDelivery
             Clusters = _gateway.Clusters,
             Revision = revision,
             SourceObjects = sourceObjects,
-            Registry = _registry,
+            Registry = registry,
             Validated = true,
         };
         // Kinds written in the version the target cluster serves (Flux's): ask each cluster the app deploys to.
-        if (ReleasePlanner.VersionedKinds(app, _registry) is { Count: > 0 } kinds)
+        if (ReleasePlanner.VersionedKinds(app, registry) is { Count: > 0 } kinds)
         {
             var served = new Dictionary<string, ServedApiVersions>(StringComparer.Ordinal);
             foreach (var cluster in ReleasePlanner.Clusters(app, context))
@@ -128,7 +142,19 @@ internal sealed class ApplicationDelivery
             context = context with { ServedVersions = c => served.GetValueOrDefault(c) ?? ServedApiVersions.Unknown };
         }
         var plan = ReleasePlanner.Plan(app, context);
+        foreach (var note in plan.DefinitionNotes)
+        {
+            if (note.Warning) _output.Warning($"{app}: {note.Message}");
+            else _output.Verbose($"{app}: {note.Message}");
+        }
         return (plan, existing, hash, plan.Problems);
+    }
+
+    /// <summary>The application's types: the built-ins, its repository's definitions, then the cluster's (its namespace, then vela-system).</summary>
+    private async Task<DefinitionRegistry> RegistryForAsync(Application app, CancellationToken ct)
+    {
+        var cluster = _definitions is null ? DefinitionCatalogue.Empty : await _definitions.ReadAsync(app.Namespace, ct).ConfigureAwait(false);
+        return (cluster.IsEmpty ? _registry : _registry.WithCluster(cluster)).For(app);
     }
 
     /// <summary>What delivering would change, per object (server-side dry run): the same plan the real run uses.</summary>
@@ -255,6 +281,14 @@ internal sealed class ApplicationDelivery
         catch (VelaProblemException ex)
         {
             problems = [.. problems, ex.Problem with { Application = ex.Problem.Application ?? app.Name }];
+        }
+        // A failed workflow is an error of this pass, not only a phase: scheduled tasks and pipelines must see it.
+        if (record.Workflow is { Phase: ApplicationPhase.WorkflowFailed } failed && problems.All(p => p.Id != ErrorIds.Workflow.Failed))
+        {
+            var step = failed.AllSteps().FirstOrDefault(s => s.Phase == StepPhase.Failed);
+            problems = [.. problems, new VelaProblem(ErrorIds.Workflow.Failed, ProblemCategory.InvalidOperation,
+                $"the workflow of revision {record.RevisionName} failed" + (step is null ? "" : $" at step '{step.Name}'{(step.Reason is { } r ? $" ({r})" : "")}: {step.Message}"),
+                app.Location, app.Name)];
         }
         return new DeliveryResult(app, record, problems, pruned, started, saver.Writes > 0) { Drift = drift };
     }

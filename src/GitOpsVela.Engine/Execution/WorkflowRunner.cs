@@ -259,6 +259,7 @@ internal sealed class WorkflowRunner
             if (outcome.Phase == StepPhase.Succeeded && step.Outputs.Count > 0)
             {
                 var scope = new Dictionary<string, JsonNode?> { ["output"] = outcome.Output, ["context"] = Context() };
+                foreach (var (field, value) in outcome.Fields ?? new Dictionary<string, JsonNode?>()) scope.TryAdd(field, value);
                 foreach (var output in step.Outputs)
                 {
                     if (!Expression.TryParse(output.ValueFrom, out var expression, out var error))

@@ -5,12 +5,18 @@ using GitOpsVela.Engine.Yaml;
 namespace GitOpsVela.Engine.Loading;
 
 /// <summary>What loading a set of files produced: the applications, and every problem met on the way.</summary>
-public sealed record LoadResult(IReadOnlyList<Application> Applications, IReadOnlyList<VelaProblem> Problems);
+public sealed record LoadResult(IReadOnlyList<Application> Applications, IReadOnlyList<VelaProblem> Problems)
+{
+    /// <summary>The ComponentDefinitions, TraitDefinitions and WorkflowStepDefinitions found in the same files (every application carries them).</summary>
+    internal DefinitionCatalogue Definitions { get; init; } = DefinitionCatalogue.Empty;
+}
 
 /// <summary>
 /// Reads Application files: single files, folders (recursively, <c>.yaml</c>/<c>.yml</c>, in ordinal order),
-/// multi-document streams. Documents that are not KubeVela Applications are passed over (a synced folder
-/// holds plain Kubernetes objects too). A file that cannot be read or parsed yields a problem; the others still load.
+/// multi-document streams. ComponentDefinition, TraitDefinition and WorkflowStepDefinition documents found among them
+/// become the definitions every application of the same load can use (<see cref="LoadResult.Definitions"/>); other
+/// documents are passed over (a synced folder holds plain Kubernetes objects too). A file that cannot be read or parsed
+/// yields a problem; the others still load.
 /// </summary>
 public static class ApplicationLoader
 {
@@ -21,21 +27,27 @@ public static class ApplicationLoader
         output ??= NullEngineOutput.Instance;
         var apps = new List<Application>();
         var problems = new List<VelaProblem>();
+        var definitions = new List<Definition>();
         foreach (var file in ExpandFiles(paths, problems))
         {
             output.Verbose($"Reading {file}");
-            var result = LoadText(ReadAllText(file, problems), file);
-            apps.AddRange(result.Applications);
-            problems.AddRange(result.Problems);
+            Read(ReadAllText(file, problems), file, apps, definitions, problems);
         }
-        return new LoadResult(apps, problems);
+        return Result(apps, definitions, problems, output);
     }
 
     public static LoadResult LoadText(string? text, string file)
     {
         var apps = new List<Application>();
         var problems = new List<VelaProblem>();
-        if (text is null) return new LoadResult(apps, problems);
+        var definitions = new List<Definition>();
+        Read(text, file, apps, definitions, problems);
+        return Result(apps, definitions, problems, NullEngineOutput.Instance);
+    }
+
+    private static void Read(string? text, string file, List<Application> apps, List<Definition> definitions, List<VelaProblem> problems)
+    {
+        if (text is null) return;
         IReadOnlyList<YamlDocument> documents;
         try
         {
@@ -44,17 +56,49 @@ public static class ApplicationLoader
         catch (VelaProblemException ex)
         {
             problems.Add(ex.Problem);
-            return new LoadResult(apps, problems);
+            return;
         }
         foreach (var doc in documents)
         {
+            if (DefinitionParser.IsDefinition(doc.Root))
+            {
+                var definitionParser = new DefinitionParser();
+                var definition = definitionParser.Parse(doc);
+                problems.AddRange(definitionParser.Problems);
+                if (definition is not null) definitions.Add(definition);
+                continue;
+            }
             if (!ApplicationParser.IsApplication(doc.Root)) continue;
             var parser = new ApplicationParser();
             var app = parser.Parse(doc);
             problems.AddRange(parser.Problems);
             if (app is not null) apps.Add(app);
         }
-        return new LoadResult(apps, problems);
+    }
+
+    /// <summary>
+    /// The load's definitions as one catalogue, given to every application read with them. The same definition (kind, name,
+    /// namespace) twice is a problem at the second, which is ignored: the first one read (files in ordinal order) is used.
+    /// </summary>
+    private static LoadResult Result(List<Application> apps, List<Definition> definitions, List<VelaProblem> problems, IEngineOutput output)
+    {
+        var kept = new List<Definition>();
+        foreach (var definition in definitions)
+        {
+            var first = kept.FirstOrDefault(d => d.Kind == definition.Kind && d.Name == definition.Name && d.EffectiveNamespace == definition.EffectiveNamespace);
+            if (first is null)
+            {
+                kept.Add(definition);
+                output.Verbose($"{definition.Describe()}: {definition.Schematic.Name} schematic");
+                continue;
+            }
+            problems.Add(new VelaProblem(ErrorIds.Load.DefinitionInvalid, ProblemCategory.InvalidData,
+                $"{definition.KindName} '{definition.Name}' in namespace {definition.EffectiveNamespace} is defined again here; the one at {first.Location} is used",
+                definition.Location));
+        }
+        var catalogue = new DefinitionCatalogue(kept);
+        foreach (var app in apps) app.Definitions = catalogue;
+        return new LoadResult(apps, problems) { Definitions = catalogue };
     }
 
     /// <summary>Files for the given paths: a file as is, a folder's YAML files recursively. Missing paths are problems.</summary>

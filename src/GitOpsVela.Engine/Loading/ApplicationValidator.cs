@@ -18,7 +18,8 @@ namespace GitOpsVela.Engine.Loading;
 /// </summary>
 internal static class ApplicationValidator
 {
-    public static IReadOnlyList<VelaProblem> Validate(Application app)
+    /// <param name="cluster">Definitions read from the cluster being delivered to (the application's own come first).</param>
+    public static IReadOnlyList<VelaProblem> Validate(Application app, DefinitionCatalogue? cluster = null)
     {
         var problems = new List<VelaProblem>();
         void Add(string message, SourceLocation location, string? component = null, string? property = null, string id = ErrorIds.Load.ApplicationInvalid) =>
@@ -27,7 +28,7 @@ internal static class ApplicationValidator
         CheckNames(app, Add);
         CheckComponents(app, Add);
         CheckPolicies(app, problems, Add);
-        CheckWorkflow(app, Add);
+        CheckWorkflow(app, app.Definitions.Then(cluster), Add);
         return problems;
     }
 
@@ -95,7 +96,7 @@ internal static class ApplicationValidator
         }
     }
 
-    private static void CheckWorkflow(Application app, Reporter add)
+    private static void CheckWorkflow(Application app, DefinitionCatalogue definitions, Reporter add)
     {
         if (app.Workflow is not { } workflow) return;
         var all = workflow.Steps.SelectMany(s => new[] { s }.Concat(s.SubSteps)).ToList();
@@ -104,7 +105,7 @@ internal static class ApplicationValidator
             if (!names.Add(step.Name)) add($"workflow step name '{step.Name}' is used more than once", step.Source.ValueLocation("name"), property: $"workflow.steps[{step.Name}]");
 
         var outputs = new HashSet<string>(all.SelectMany(s => s.Outputs).Select(o => o.Name).Concat(app.Components.SelectMany(c => c.Outputs).Select(o => o.Name)), StringComparer.Ordinal);
-        foreach (var step in workflow.Steps) CheckStep(app, step, parent: null, names, outputs, add);
+        foreach (var step in workflow.Steps) CheckStep(app, step, parent: null, names, outputs, definitions, add);
 
         var cycle = FindCycle(workflow.Steps.Select(s => s.Name), n => workflow.Steps.FirstOrDefault(s => s.Name == n)?.DependsOn ?? []);
         if (cycle is not null)
@@ -117,13 +118,20 @@ internal static class ApplicationValidator
         }
     }
 
-    private static void CheckStep(Application app, WorkflowStep step, WorkflowStep? parent, HashSet<string> names, HashSet<string> outputs, Reporter add)
+    private static void CheckStep(Application app, WorkflowStep step, WorkflowStep? parent, HashSet<string> names, HashSet<string> outputs,
+        DefinitionCatalogue definitions, Reporter add)
     {
         var where = parent is null ? $"workflow.steps[{step.Name}]" : $"workflow.steps[{parent.Name}].subSteps[{step.Name}]";
         if (!BuiltInSchemas.Steps.TryGetValue(step.Type, out var schema))
         {
-            add($"unknown workflow step type '{step.Type}' (known: {string.Join(", ", BuiltInSchemas.Steps.Keys.Order(StringComparer.Ordinal))})",
-                step.Source.ValueLocation("type"), property: $"{where}.type", id: ErrorIds.Load.StepTypeUnknown);
+            var known = string.Join(", ", BuiltInSchemas.Steps.Keys.Order(StringComparer.Ordinal));
+            if (definitions.Find(DefinitionKind.WorkflowStep, step.Type, app.Namespace).Found is { } defined)
+                add($"workflow step type '{step.Type}' is defined by {defined.Describe()}, which GitOpsVela cannot run: it is written in CUE "
+                    + $"(schematic {defined.Schematic.Name}) and GitOpsVela has no CUE engine; it runs KubeVela's built-in step types ({known})",
+                    step.Source.ValueLocation("type"), property: $"{where}.type", id: ErrorIds.Render.DefinitionUnsupported);
+            else
+                add($"unknown workflow step type '{step.Type}' (known: {known})",
+                    step.Source.ValueLocation("type"), property: $"{where}.type", id: ErrorIds.Load.StepTypeUnknown);
         }
         else
         {
@@ -163,6 +171,15 @@ internal static class ApplicationValidator
                         add($"step '{step.Name}' names policy '{name}' of type '{policy.Type}'; deploy takes topology, override and replication policies", location, property: $"{where}.properties.policies");
                 }
                 break;
+            case "apply-terraform-provider" when step.Spec is ApplyTerraformProviderSpec { Type: "azure" }:
+                add("apply-terraform-provider cannot configure Azure: KubeVela's #AzureProvider has no type field, so the step cannot name its config template (terraform-<type>); KubeVela v1.10.9 fails the same way",
+                    step.PropertiesSource.Location, property: $"{where}.properties", id: ErrorIds.Load.StepInvalid);
+                break;
+            case "apply-terraform-provider" when app.Namespace != Application.DefaultNamespace:
+                add($"apply-terraform-provider would wait forever in namespace '{app.Namespace}': KubeVela's terraform provider config templates (kubevela/catalog addons/terraform-<cloud>) "
+                    + "create the Provider in namespace default, and the step waits for it in the application's namespace; deliver this application in namespace default",
+                    step.Source.ValueLocation("type"), property: $"{where}.type", id: ErrorIds.Load.StepInvalid);
+                break;
             case "suspend" when step.Properties["duration"] is JsonValue d && d.TryGetValue<string>(out var duration) && !GoDuration.TryParse(duration, out _, out var durationError):
                 add($"suspend duration '{duration}' is not a duration: {durationError}", step.PropertiesSource.ValueLocation("duration"), property: $"{where}.properties.duration");
                 break;
@@ -196,7 +213,7 @@ internal static class ApplicationValidator
             if (!Expression.TryParse(output.ValueFrom, out _, out var error))
                 add($"output '{output.Name}' valueFrom cannot be parsed: {error}", output.Location, property: $"{where}.outputs");
 
-        foreach (var sub in step.SubSteps) CheckStep(app, sub, step, names, outputs, add);
+        foreach (var sub in step.SubSteps) CheckStep(app, sub, step, names, outputs, definitions, add);
     }
 
     /// <summary>The first cycle among the nodes (as a path that ends where it starts), or null.</summary>

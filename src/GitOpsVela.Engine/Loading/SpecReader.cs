@@ -76,8 +76,51 @@ internal static class SpecReader
         "request" => new RequestSpec(Str(p["url"]) ?? "", Str(p["method"]) ?? "GET", p["body"],
             StringMap(p["header"]) ?? new Dictionary<string, string>()),
         "print-message-in-status" => new PrintMessageSpec(Str(p["message"]) ?? ""),
+        "apply-terraform-config" => new ApplyTerraformConfigSpec(
+            Str(p["source"]?["hcl"]),
+            p["source"] is JsonObject source && source["hcl"] is null ? Str(source["remote"]) ?? ApplyTerraformConfigSpec.DefaultRemote : null,
+            NonEmpty(Str(p["source"]?["path"])),
+            Bool(p["deleteResource"]) ?? true,
+            p["variable"] as JsonObject ?? [],
+            Reference(p["writeConnectionSecretToRef"]),
+            Reference(p["providerRef"]),
+            Str(p["region"]),
+            p["jobEnv"] as JsonObject,
+            Bool(p["forceDelete"]) ?? false),
+        "apply-terraform-provider" => TerraformProvider(p),
         _ => new CustomStepSpec(p),
     };
+
+    private static TerraformReference? Reference(JsonNode? node) =>
+        node is JsonObject o && Str(o["name"]) is { } name ? new TerraformReference(name, NonEmpty(Str(o["namespace"]))) : null;
+
+    /// <summary>
+    /// The provider config keys per provider type, in the step's order: parameter name -> config key (and its default).
+    /// Without <c>type</c> the parameter is KubeVela's default disjunct, #AlibabaProvider, unless it has Azure's fields
+    /// (#AzureProvider has no <c>type</c>).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (string Parameter, string Key, string? Default)[]> ProviderKeys =
+        new Dictionary<string, (string, string, string?)[]>(StringComparer.Ordinal)
+        {
+            ["alibaba"] = [("accessKey", "ALICLOUD_ACCESS_KEY", null), ("secretKey", "ALICLOUD_SECRET_KEY", null), ("region", "ALICLOUD_REGION", null)],
+            ["aws"] = [("accessKey", "AWS_ACCESS_KEY_ID", null), ("secretKey", "AWS_SECRET_ACCESS_KEY", null), ("region", "AWS_DEFAULT_REGION", null), ("token", "AWS_SESSION_TOKEN", "")],
+            ["azure"] = [("clientID", "ARM_CLIENT_ID", null), ("clientSecret", "ARM_CLIENT_SECRET", null), ("subscriptionID", "ARM_SUBSCRIPTION_ID", null), ("tenantID", "ARM_TENANT_ID", null)],
+            ["baidu"] = [("accessKey", "BAIDUCLOUD_ACCESS_KEY", null), ("secretKey", "BAIDUCLOUD_SECRET_KEY", null), ("region", "BAIDUCLOUD_REGION", null)],
+            ["ec"] = [("apiKey", "EC_API_KEY", "")],
+            ["gcp"] = [("credentials", "GOOGLE_CREDENTIALS", null), ("region", "GOOGLE_REGION", null), ("project", "GOOGLE_PROJECT", null)],
+            ["tencent"] = [("secretID", "TENCENTCLOUD_SECRET_ID", null), ("secretKey", "TENCENTCLOUD_SECRET_KEY", null), ("region", "TENCENTCLOUD_REGION", null)],
+            ["ucloud"] = [("privateKey", "UCLOUD_PRIVATE_KEY", null), ("publicKey", "UCLOUD_PUBLIC_KEY", null), ("projectID", "UCLOUD_PROJECT_ID", null), ("region", "UCLOUD_REGION", null)],
+        };
+
+    private static ApplyTerraformProviderSpec TerraformProvider(JsonObject p)
+    {
+        var type = Str(p["type"]) ?? (p["subscriptionID"] is not null ? "azure" : "alibaba");
+        var config = new List<KeyValuePair<string, string>>();
+        if (ProviderKeys.TryGetValue(type, out var keys))
+            foreach (var (parameter, key, @default) in keys)
+                config.Add(new(key, Str(p[parameter]) ?? @default ?? ""));
+        return new ApplyTerraformProviderSpec(type, Str(p["name"]) ?? $"{type}-provider", config);
+    }
 
     /// <summary>
     /// A URL in any form KubeVela has accepted (see <see cref="UrlSource"/>): a string; <c>{value}</c> or <c>{address}</c>

@@ -74,6 +74,9 @@ internal sealed class ReleasePlan
 
     public bool Succeeded => Problems.Count == 0;
 
+    /// <summary>Which definitions render the application's types, where a definition replaces, or does not replace, a built-in.</summary>
+    public IReadOnlyList<DefinitionNote> DefinitionNotes => Context.Registry.Notes;
+
     /// <summary>Every deployment, step by step in workflow order.</summary>
     public IReadOnlyList<Deployment> Deployments { get; }
 
@@ -100,6 +103,8 @@ internal static class ReleasePlanner
 {
     public static ReleasePlan Plan(Application app, ReleaseContext context)
     {
+        // The application's own types: built-ins, and the definitions it can see (its repository's, then the cluster's).
+        context = context with { Registry = context.Registry.For(app) };
         var workflow = WorkflowPlan.For(app);
         var problems = context.Validated ? [] : Validate(app, context.Registry).ToList();
         if (problems.Count > 0) return new ReleasePlan(app, workflow, context, problems, []);
@@ -171,7 +176,8 @@ internal static class ReleasePlanner
     /// <summary>What can be checked without rendering: the application's structure, and its properties against the definitions.</summary>
     public static IReadOnlyList<VelaProblem> Validate(Application app, DefinitionRegistry registry)
     {
-        var problems = new List<VelaProblem>(ApplicationValidator.Validate(app));
+        registry = registry.For(app);
+        var problems = new List<VelaProblem>(ApplicationValidator.Validate(app, registry.Cluster));
         problems.AddRange(DefinitionCheck.Problems(app, registry));
         return Sorted(problems);
     }
@@ -227,6 +233,12 @@ internal static class ReleasePlanner
                 var policies = deploy.Policies.Select(app.FindPolicy).OfType<Policy>().ToList();
                 var overrides = policies.Where(p => p.Spec is OverrideSpec).ToList();
                 var components = DependencyOrder(OverridePolicy.Apply(app, overrides));
+                if (deploy.IgnoreTerraformComponent)
+                {
+                    // KubeVela's deploy step (pkg/workflow/providers/multicluster/deploy.go loadComponents) leaves Terraform
+                    // components to apply-component steps unless ignoreTerraformComponent is false.
+                    components = components.Where(c => !IsTerraform(context.Registry, c.Type)).ToList();
+                }
                 var topologies = policies.Where(p => p.Spec is TopologySpec).ToList();
                 var placements = new List<Placement>();
                 foreach (var topology in topologies)
@@ -255,7 +267,8 @@ internal static class ReleasePlanner
                     Source = step.Source?.Source ?? SourceMap.At(SourceLocation.None),
                 };
                 var overrides = policies.Where(p => p.Spec is OverrideSpec).Append(inline).ToList();
-                var components = DependencyOrder(OverridePolicy.Apply(app, overrides));
+                // canary-deploy.cue's op.#Deploy sets ignoreTerraformComponent: true, as a deploy step does by default.
+                var components = DependencyOrder(OverridePolicy.Apply(app, overrides)).Where(c => !IsTerraform(context.Registry, c.Type)).ToList();
                 var placements = new List<Placement>();
                 foreach (var topology in policies.Where(p => p.Spec is TopologySpec))
                     placements.AddRange(context.Clusters is null
@@ -268,6 +281,10 @@ internal static class ReleasePlanner
             }
         }
     }
+
+    /// <summary>True when the type renders a terraform-controller Configuration (KubeVela's Terraform capability category).</summary>
+    public static bool IsTerraform(DefinitionRegistry registry, string type) =>
+        registry.TryGetComponent(type, out var t) && t is Rendering.Definitions.TerraformComponentType;
 
     /// <summary>Components in an order where each comes after those it depends on (the order they are applied in).</summary>
     private static IReadOnlyList<EffectiveComponent> DependencyOrder(IReadOnlyList<EffectiveComponent> components)

@@ -85,11 +85,11 @@ internal static class ApplicationRenderer
 
         RenderedComponent Failed() => new(component.Name, component.Type, traitTypes, null, [], problems);
 
-        if (!options.Registry.TryGetComponent(component.Type, out var type))
+        var registry = options.Registry.For(application);
+        if (!registry.TryGetComponent(component.Type, out var type))
         {
-            problems.Add(Problem(ErrorIds.Render.ComponentTypeUnknown,
-                $"unknown component type '{component.Type}' (known: {string.Join(", ", options.Registry.ComponentTypes.Select(t => t.Name).Order())})",
-                component.Source.Source.ValueLocation("type"), "type"));
+            var (id, message) = registry.Unknown(DefinitionKind.Component, component.Type);
+            problems.Add(Problem(id, message, component.Source.Source.ValueLocation("type"), "type"));
             return Failed();
         }
 
@@ -111,11 +111,10 @@ internal static class ApplicationRenderer
         foreach (var trait in component.Traits)
         {
             var location = trait.Source?.Location ?? component.Source.Location;
-            if (!options.Registry.TryGetTrait(trait.Type, out var traitType))
+            if (!registry.TryGetTrait(trait.Type, out var traitType))
             {
-                problems.Add(Problem(ErrorIds.Render.TraitTypeUnknown,
-                    $"unknown trait type '{trait.Type}' (known: {string.Join(", ", options.Registry.TraitTypes.Select(t => t.Name).Order())})",
-                    location, "traits"));
+                var (id, message) = registry.Unknown(DefinitionKind.Trait, trait.Type);
+                problems.Add(Problem(id, message, location, "traits"));
                 continue;
             }
             // appliesToWorkloads is not checked: KubeVela v1.10.9 uses it only to list traits (CLI/UI), never when rendering.

@@ -13,14 +13,14 @@ internal static class DefinitionCheck
     /// <summary>Unknown component and trait types, and properties their definitions' schemas refuse.</summary>
     public static IReadOnlyList<VelaProblem> Problems(Application app, DefinitionRegistry registry)
     {
+        registry = registry.For(app);
         var problems = new List<VelaProblem>();
         foreach (var component in app.Components)
         {
             if (!registry.TryGetComponent(component.Type, out var type))
             {
-                problems.Add(new VelaProblem(ErrorIds.Render.ComponentTypeUnknown, ProblemCategory.InvalidData,
-                    $"unknown component type '{component.Type}' (known: {string.Join(", ", registry.ComponentTypes.Select(t => t.Name).Order(StringComparer.Ordinal))})",
-                    component.Source.ValueLocation("type"), app.Name, component.Name, "type"));
+                var (id, message) = registry.Unknown(DefinitionKind.Component, component.Type);
+                problems.Add(new VelaProblem(id, ProblemCategory.InvalidData, message, component.Source.ValueLocation("type"), app.Name, component.Name, "type"));
             }
             else
             {
@@ -31,9 +31,8 @@ internal static class DefinitionCheck
             {
                 if (!registry.TryGetTrait(trait.Type, out var traitType))
                 {
-                    problems.Add(new VelaProblem(ErrorIds.Render.TraitTypeUnknown, ProblemCategory.InvalidData,
-                        $"unknown trait type '{trait.Type}' (known: {string.Join(", ", registry.TraitTypes.Select(t => t.Name).Order(StringComparer.Ordinal))})",
-                        trait.Source.ValueLocation("type"), app.Name, component.Name, "traits"));
+                    var (id, message) = registry.Unknown(DefinitionKind.Trait, trait.Type);
+                    problems.Add(new VelaProblem(id, ProblemCategory.InvalidData, message, trait.Source.ValueLocation("type"), app.Name, component.Name, "traits"));
                     continue;
                 }
                 problems.AddRange(SchemaValidator.Validate(trait.Properties, trait.PropertiesSource, traitType.Schema, $"trait '{traitType.Name}'",

@@ -202,7 +202,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         Assert.Equal(2, client.CountVerb("apply")); // c was not tried against a server that is gone
 
         Assert.False(_server.IsListening);
-        await _server.Outage.WaitAsync(TimeSpan.FromSeconds(15));
+        await _server.Outage.WaitAsync(TimeSpan.FromSeconds(60));
         using var again = Connect();
         var second = await new Applier(again, NullEngineOutput.Instance).ApplyAsync(objects, new ApplyOptions(), "my-app", default);
         Assert.Equal([ApplyAction.Unchanged, ApplyAction.Created, ApplyAction.Created], second.Outcomes.Select(o => o.Action));

@@ -94,6 +94,11 @@ public sealed class ReliabilityTests
         Assert.Equal(0, web.FailedAttempts);
         Assert.Contains("spec.replicas: Invalid value: -1", web.Message);
         Assert.Equal(ApplicationPhase.WorkflowFailed, result.Record!.Phase);
+        // The failure is an error of the pass (an ErrorRecord, a non-zero exit), not only a phase.
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(ErrorIds.Workflow.Failed, problem.Id);
+        Assert.Contains("step 'two'", problem.Message);
+        Assert.Contains("spec.replicas: Invalid value: -1", problem.Message);
     }
 
     [Fact]

@@ -121,6 +121,42 @@ public sealed class ReconcilerTests : IDisposable
         Assert.Contains("kind-local/Deployment/default/web", _cluster.Objects.Keys);
     }
 
+    [Fact]
+    public async Task Definitions_found_in_a_synced_path_define_types_for_the_applications_it_brings_and_are_not_applied()
+    {
+        Write("apps/definitions/settings.yaml", """
+            apiVersion: core.oam.dev/v1beta1
+            kind: ComponentDefinition
+            metadata: {name: team-settings}
+            spec:
+              schematic:
+                kube:
+                  template:
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata: {name: team-settings}
+                    data: {mode: standard}
+                  parameters:
+                    - {name: mode, type: string, fieldPaths: [data.mode]}
+            """);
+        Write("apps/team.yaml", """
+            apiVersion: core.oam.dev/v1beta1
+            kind: Application
+            metadata: {name: team, namespace: default}
+            spec:
+              components:
+                - {name: settings, type: team-settings, properties: {mode: strict}}
+            """);
+
+        var items = await Pass();
+
+        var team = items.Single(i => i.Application.Name == "team");
+        Assert.True(team.Succeeded, string.Join("\n", team.Problems.Concat(team.Delivery?.Problems ?? [])));
+        Assert.Equal("strict", (string?)_cluster.Objects["kind-local/ConfigMap/default/team-settings"]["data"]!["mode"]);
+        Assert.DoesNotContain(_cluster.Objects.Keys, k => k.Contains("/ComponentDefinition/"));
+        Assert.True(items.Single(i => i.Application.Name == "apps").Succeeded);
+    }
+
     private sealed class FolderSource(string root) : ISourceProvider
     {
         public string Revision { get; set; } = "rev1";

@@ -4,7 +4,11 @@ using GitOpsVela.Engine.Kube;
 
 namespace GitOpsVela.Engine.Execution.Health;
 
-internal sealed record HealthStatus(bool Healthy, string Message);
+internal sealed record HealthStatus(bool Healthy, string Message)
+{
+    /// <summary>Not healthy and not going to be without a change of spec (a failed Terraform apply): the step fails instead of waiting.</summary>
+    public bool Failed { get; init; }
+}
 
 /// <summary>
 /// KubeVela's health rules for live objects, from the definitions' <c>healthPolicy</c> / <c>customStatus</c>
@@ -24,7 +28,7 @@ internal static class HealthCheck
         var kind = live["kind"]?.GetValue<string>();
         var group = ObjectRef.Of(live).Group;
         var status = Evaluate(group, kind, live);
-        if (live["metadata"]?["annotations"]?[DisableAnnotation] is not null) return status with { Healthy = true };
+        if (live["metadata"]?["annotations"]?[DisableAnnotation] is not null) return status with { Healthy = true, Failed = false };
         return status;
     }
 
@@ -66,6 +70,10 @@ internal static class HealthCheck
                 }
             case ("batch", "CronJob"):
                 return new HealthStatus(true, "exists");
+            case (TerraformHealth.Group, "Configuration"):
+                return TerraformHealth.Configuration(o);
+            case (TerraformHealth.Group, "Provider"):
+                return TerraformHealth.Provider(o);
         }
         // Flux objects (KubeVela's fluxcd addon, helm-release-def.cue): healthy only once Flux reports Ready=True.
         if (group.EndsWith(".toolkit.fluxcd.io", StringComparison.Ordinal))

@@ -18,7 +18,11 @@ internal sealed record ApplyReport(IReadOnlyList<AppliedObject> Objects, IReadOn
 }
 
 /// <summary>Health of one object by KubeVela's rules (<c>Ready:1/1</c>, job completion, Ready condition, ...).</summary>
-internal sealed record ObjectHealth(RenderedManifest Manifest, bool Exists, bool Healthy, string? Message);
+internal sealed record ObjectHealth(RenderedManifest Manifest, bool Exists, bool Healthy, string? Message)
+{
+    /// <summary>The object's controller gave up on it (see <see cref="Health.HealthStatus.Failed"/>).</summary>
+    public bool Failed { get; init; }
+}
 
 /// <summary>
 /// What the workflow's steps need from Kubernetes. The composition root implements it over the API (server-side apply

@@ -42,6 +42,8 @@ internal static class ComponentDelivery
             if (run.Record.Components.FirstOrDefault(c => c.Name == component.Name && c.Cluster == cluster) is { Release: { Phase: ReleasePhase.Holding } held } record)
                 record.Message = held.Message;
         }
+        if (health.FirstOrDefault(h => h.Failed) is { } failed)
+            return StepOutcome.Failed($"component '{component.Name}' failed: {DeliveryRun.Describe(failed)}", "Unhealthy");
         var unhealthy = health.FirstOrDefault(h => !h.Healthy);
         return unhealthy is null ? null : StepOutcome.Waiting($"component '{component.Name}' is not healthy yet: {DeliveryRun.Describe(unhealthy)}");
     }
@@ -163,7 +165,9 @@ internal sealed class DeployStep(DeliveryRun run) : IStepExecutor
             var dependsOn = app.FindComponent(rendered.Name)?.DependsOn ?? [];
             if (dependsOn.Any(d => !healthy.Contains(d)))
             {
-                pending ??= StepOutcome.Waiting($"component '{rendered.Name}' waits for {string.Join(", ", dependsOn.Where(d => !healthy.Contains(d)))} in {placement}");
+                var absent = dependsOn.Where(d => deployment.Components.All(c => c.Name != d)).ToList();
+                pending ??= StepOutcome.Waiting($"component '{rendered.Name}' waits for {string.Join(", ", dependsOn.Where(d => !healthy.Contains(d)))} in {placement}"
+                    + (absent.Count == 0 ? "" : $"; this deploy step does not deploy {string.Join(", ", absent)} (Terraform components are left out while ignoreTerraformComponent is true, as in KubeVela)"));
                 continue;
             }
             var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, placement.Cluster, ct, step).ConfigureAwait(false);

@@ -18,6 +18,9 @@ internal sealed record StepOutcome(StepPhase Phase, string? Message = null, stri
     /// <summary>For a transient failure: how long the server asked to wait before trying again.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>Other fields of the step's template that <c>outputs[].valueFrom</c> may read besides <c>output</c> (apply-terraform-config's <c>apply</c>).</summary>
+    public IReadOnlyDictionary<string, JsonNode?>? Fields { get; init; }
+
     /// <summary>A failure worth trying again later (see <see cref="Transient"/>).</summary>
     public static StepOutcome Retry(string message, TimeSpan? retryAfter = null) => new(StepPhase.Failed, message, "Execute") { Transient = true, RetryAfter = retryAfter };
 

@@ -50,6 +50,12 @@ public sealed class Application
     /// <summary>Where the parts of the document were written.</summary>
     public required SourceMap Source { get; init; }
 
+    /// <summary>
+    /// The definitions read with the application (the other documents of the files it was loaded from, and those of the
+    /// application whose source brought it in). Definitions from a cluster are added when it is delivered or checked there.
+    /// </summary>
+    internal DefinitionCatalogue Definitions { get; set; } = DefinitionCatalogue.Empty;
+
     public Component? FindComponent(string name)
     {
         foreach (var c in Components)

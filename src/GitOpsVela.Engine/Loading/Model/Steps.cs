@@ -68,3 +68,35 @@ internal sealed record UrlSource(string? Value, string? SecretName, string? Secr
         "a string, {value: <url>} or {secretRef: {name: <secret>, key: <key>}} (KubeVela v1.2 on), " +
         "{address: <url>} or {fromSecret: {name: <secret>, key: <key>}} (v1.1.6–v1.1.13), or {name: <secret>, key: <key>} (v1.2–v1.5)";
 }
+
+/// <summary>
+/// <c>apply-terraform-config</c> (vela-templates/definitions/internal/workflowstep/apply-terraform-config.cue, v1.7.0 to
+/// v1.10.9): a terraform-controller Configuration named <c>&lt;app&gt;-&lt;step&gt;</c> from inline HCL (<see cref="Hcl"/>) or a
+/// module (<see cref="Remote"/>, <see cref="Path"/>), waited for until Available. References default to the application's namespace.
+/// </summary>
+internal sealed record ApplyTerraformConfigSpec(
+    string? Hcl,
+    string? Remote,
+    string? Path,
+    bool DeleteResource,
+    JsonObject Variable,
+    TerraformReference? WriteConnectionSecretToRef,
+    TerraformReference? ProviderRef,
+    string? Region,
+    JsonObject? JobEnv,
+    bool ForceDelete) : StepSpec
+{
+    /// <summary>The module <c>source.remote</c> defaults to.</summary>
+    public const string DefaultRemote = "https://github.com/kubevela-contrib/terraform-modules.git";
+}
+
+/// <summary>A <c>{name, namespace}</c> reference; a null namespace means the application's.</summary>
+internal sealed record TerraformReference(string Name, string? Namespace);
+
+/// <summary>
+/// <c>apply-terraform-provider</c> (vela-templates/definitions/internal/workflowstep/apply-terraform-provider.cue, v1.7.0 to
+/// v1.10.9): a provider config (<see cref="Type"/> alibaba, aws, azure, baidu, ec, gcp, tencent, ucloud) named
+/// <c>&lt;app&gt;-&lt;step&gt;</c>, whose <see cref="Config"/> keys are the step's (<c>ALICLOUD_ACCESS_KEY</c>, ...), and the
+/// terraform-controller Provider <see cref="Name"/> it makes, waited for until ready.
+/// </summary>
+internal sealed record ApplyTerraformProviderSpec(string Type, string Name, IReadOnlyList<KeyValuePair<string, string>> Config) : StepSpec;

@@ -232,5 +232,54 @@ internal static class BuiltInSchemas
             ["header"] = Schema.Map(Schema.String()),
         }),
         ["print-message-in-status"] = Schema.Object(new() { ["message"] = Schema.String(required: true) }),
+        // apply-terraform-config.cue (v1.7.0 to v1.10.9).
+        ["apply-terraform-config"] = Schema.Object(new()
+        {
+            ["source"] = new Schema
+            {
+                Required = true,
+                OneOf =
+                [
+                    Schema.Object(new() { ["hcl"] = Schema.String(required: true) }),
+                    Schema.Object(new() { ["remote"] = Schema.String(@default: Model.ApplyTerraformConfigSpec.DefaultRemote), ["path"] = Schema.String() }),
+                ],
+                Description = "{hcl: <terraform configuration>} or {remote: <git URL>, path: <folder>}",
+            },
+            ["deleteResource"] = Schema.Bool(@default: true),
+            ["variable"] = Schema.Object([], open: true),
+            ["writeConnectionSecretToRef"] = Schema.Object(new() { ["name"] = Schema.String(required: true), ["namespace"] = Schema.String() }),
+            ["providerRef"] = Schema.Object(new() { ["name"] = Schema.String(required: true), ["namespace"] = Schema.String() }),
+            ["region"] = Schema.String(),
+            ["jobEnv"] = Schema.Object([], open: true),
+            ["forceDelete"] = Schema.Bool(@default: false),
+        }),
+        // apply-terraform-provider.cue (v1.7.0 to v1.10.9): one of the closed provider definitions.
+        ["apply-terraform-provider"] = new Schema
+        {
+            OneOf =
+            [
+                Provider("alibaba", typeRequired: false, "accessKey", "secretKey", "region"),
+                Provider("aws", typeRequired: true, "accessKey", "secretKey", "region", "token?"),
+                Provider(null, typeRequired: false, "subscriptionID", "tenantID", "clientID", "clientSecret"),
+                Provider("baidu", typeRequired: true, "accessKey", "secretKey", "region"),
+                Provider("ec", typeRequired: true, "apiKey?"),
+                Provider("gcp", typeRequired: true, "credentials", "region", "project"),
+                Provider("tencent", typeRequired: true, "secretID", "secretKey", "region"),
+                Provider("ucloud", typeRequired: true, "publicKey", "privateKey", "projectID", "region"),
+            ],
+            Description = "alibaba {accessKey, secretKey, region}, {type: aws, accessKey, secretKey, region, token?}, azure {subscriptionID, tenantID, clientID, clientSecret}, "
+                          + "{type: baidu, accessKey, secretKey, region}, {type: ec, apiKey?}, {type: gcp, credentials, region, project}, "
+                          + "{type: tencent, secretID, secretKey, region}, {type: ucloud, publicKey, privateKey, projectID, region}; each with an optional name",
+        },
     };
+
+    /// <summary>One provider form of apply-terraform-provider: its fixed <c>type</c> (none for Azure's), required fields, optional ones ending in '?'.</summary>
+    private static Schema Provider(string? type, bool typeRequired, params string[] fields)
+    {
+        var properties = new Dictionary<string, Schema> { ["name"] = Schema.String() };
+        if (type is not null) properties["type"] = Schema.String(required: typeRequired, @enum: [type]);
+        foreach (var field in fields)
+            properties[field.TrimEnd('?')] = Schema.String(required: !field.EndsWith('?'));
+        return Schema.Object(properties);
+    }
 }
