@@ -78,11 +78,27 @@ public sealed class ReleaseTests : IAsyncLifetime
 
         public async Task<DeliveryResult> PassAsync(string yaml, IEngineOutput? output = null, CancellationToken ct = default)
         {
-            var app = ApplicationLoader.LoadText(yaml, "shop.yaml").Applications.Single();
-            _target.Gateway.BeginPass();
-            var result = await new ApplicationDelivery(_target.Gateway, _target.Gateway, clock: Clock, output: output).DeliverAsync(app, new DeliveryOptions(), ct);
+            var result = await DeliverAsync(yaml, output, ct);
             Assert.True(result.Problems.Count == 0, string.Join("\n", result.Problems));
             return result;
+        }
+
+        /// <summary>A pass of a workflow that failed (a release rolled back): its one problem is Workflow.Failed, naming the step.</summary>
+        public async Task<DeliveryResult> FailedPassAsync(string yaml, string step)
+        {
+            var result = await DeliverAsync(yaml, null, default);
+            var problem = Assert.Single(result.Problems);
+            Assert.Equal(ErrorIds.Workflow.Failed, problem.Id);
+            Assert.Contains($"step '{step}'", problem.Message);
+            Assert.Equal(ApplicationPhase.WorkflowFailed, result.Record!.Phase);
+            return result;
+        }
+
+        private async Task<DeliveryResult> DeliverAsync(string yaml, IEngineOutput? output, CancellationToken ct)
+        {
+            var app = ApplicationLoader.LoadText(yaml, "shop.yaml").Applications.Single();
+            _target.Gateway.BeginPass();
+            return await new ApplicationDelivery(_target.Gateway, _target.Gateway, clock: Clock, output: output).DeliverAsync(app, new DeliveryOptions(), ct);
         }
 
         /// <summary>
@@ -331,7 +347,7 @@ public sealed class ReleaseTests : IAsyncLifetime
         Assert.Equal(StepPhase.Running, waiting.Workflow!.Steps.Single().Phase);
 
         s.Clock.Advance(TimeSpan.FromSeconds(11)); // past the Deployment's progressDeadlineSeconds (600 by default)
-        var rolledBack = await s.PassAsync(bad);
+        var rolledBack = await s.FailedPassAsync(bad, "web");
         var step = rolledBack.Workflow!.Steps.Single();
         Assert.Equal(StepPhase.Failed, step.Phase);
         Assert.Equal("Rollback", step.Reason);
@@ -346,9 +362,9 @@ public sealed class ReleaseTests : IAsyncLifetime
         Assert.Equal("nginx:1.25", await s.ImageAsync("web"));
         Assert.Equal(stableHash, await s.TemplateHashAsync("web"));
 
-        // Later passes keep the stable version: the failed template is not applied.
+        // Later passes keep the stable version: the failed template is not applied, and each says the workflow failed.
         s.Clock.Advance(TimeSpan.FromMinutes(10));
-        await s.PassAsync(bad);
+        await s.FailedPassAsync(bad, "web");
         Assert.Equal("nginx:1.25", await s.ImageAsync("web"));
         Assert.Null(await s.GetAsync("apps/v1", "Deployment", "web-canary"));
     }
@@ -373,7 +389,7 @@ public sealed class ReleaseTests : IAsyncLifetime
         Assert.Equal("20", await s.CanaryWeightAsync());
 
         s.Clock.Advance(TimeSpan.FromMinutes(3));
-        var timedOut = await s.PassAsync(v2);
+        var timedOut = await s.FailedPassAsync(v2, "release");
         Assert.Equal("Timeout", timedOut.Workflow!.Find("release")!.Reason);
         Assert.Equal(ReleasePhase.RolledBack, s.Release(timedOut)!.Phase);
         Assert.Contains("timed out", s.Release(timedOut)!.Reason);
@@ -523,9 +539,15 @@ public sealed class ReleaseTests : IAsyncLifetime
         await s.ReadyAsync("web-canary");
         await s.PassAsync(v2);
         Assert.Equal("100", await s.CanaryWeightAsync());
+        Assert.Equal("nginx:1.26", await s.ImageAsync("web"));
+
+        // Killed again while promoting: the next process sees the stable Deployment run the new version and finalises.
         s.Restart();
         await s.ReadyAsync("web");
-        await s.PassAsync(v2);
+        var finalising = await s.PassAsync(v2);
+        Assert.Equal(ReleasePhase.Finalising, s.Release(finalising)!.Phase);
+        Assert.Equal("0", await s.CanaryWeightAsync());
+        Assert.Null(await s.SelectorHashAsync("web"));
         s.Clock.Advance(TimeSpan.FromSeconds(6));
         var done = await s.PassAsync(v2);
         Assert.Equal(ReleasePhase.Completed, s.Release(done)!.Phase);
@@ -551,7 +573,7 @@ public sealed class ReleaseTests : IAsyncLifetime
         var restarted = await s.PassAsync(v3);
 
         var release = s.Release(restarted)!;
-        Assert.True(release.Step == 0, System.Text.Json.JsonSerializer.Serialize(release) + "\n" + restarted.Workflow!.Steps.Single().Message);
+        Assert.Equal(0, release.Step);
         Assert.Equal("0", await s.CanaryWeightAsync());
         Assert.Equal("nginx:1.27", await s.ImageAsync("web-canary"));
         Assert.Equal(1, await s.ReplicasAsync("web-canary"));
