@@ -26,8 +26,10 @@ if ($Approve) {
     }
 }
 
-$run = @(Invoke-VelaWorkflow -Path $Path @cluster)
+# A rolled-back release fails its workflow (an error of the pass): show where every release stands, then exit non-zero.
+$run = @(Invoke-VelaWorkflow -Path $Path @cluster -ErrorAction Continue -ErrorVariable failed)
 foreach ($r in $run) {
     '{0}/{1}: {2}' -f $r.Namespace, $r.Name, $r.Phase
     $r.Releases | Format-Table | Out-String -Width 160
 }
+if ($failed) { exit 1 }

@@ -126,6 +126,12 @@ Describe 'A kruise-rollout canary through the cmdlets' {
         Invoke-Kubectl get deployment web-canary --ignore-not-found | Should -BeNullOrEmpty
         Invoke-Kubectl get deployment web -o 'jsonpath={.spec.template.spec.containers[0].image}' | Should -Be 'nginx:1.25'
     }
+
+    It 'examples/delivery-strategies/release.ps1 runs a pass and shows where the release stands' {
+        $out = & (Join-Path $Examples 'delivery-strategies' 'release.ps1') -Path (Join-Path $dir 'shop.yaml') @cluster
+        $out | Should -Contain "$ns/shop: workflowTerminated"
+        ("$out" -split "`n" -match '^shop\s+web\s+canary\s+.*RolledBack').Count | Should -Be 1
+    }
 }
 
 Describe 'The delivery-strategies examples' {
