@@ -34,6 +34,9 @@ internal interface ITraitType
     /// <summary>appliesToWorkloads from the definition (<c>deployments.apps</c>, <c>*</c>, ...).</summary>
     IReadOnlyList<string> AppliesTo { get; }
 
+    /// <summary>Whose definition the built-in transcribes, as notes name it.</summary>
+    string Origin => "KubeVela v1.10.9's definition transcribed";
+
     void Apply(TraitRender render);
 }
 

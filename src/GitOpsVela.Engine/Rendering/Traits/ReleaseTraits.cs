@@ -23,6 +23,10 @@ internal sealed class KruiseRolloutTrait : ITraitType
     public string Name => "kruise-rollout";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];
 
+    /// <summary>The addon's definitions GitOpsVela carries out itself (the addon renders Rollouts for OpenKruise's controller).</summary>
+    internal const string AddonOrigin = "the kruise-rollout addon's definition (kubevela/catalog, addon 1.5.2) carried out without OpenKruise";
+    public string Origin => AddonOrigin;
+
     private static Schema Header => Schema.Object(new()
     {
         ["Type"] = Schema.String(@default: "Exact", @enum: ["Exact", "RegularExpression"]),
@@ -112,6 +116,7 @@ internal sealed class RollingReleaseTrait : ITraitType
 {
     public string Name => "rolling-release";
     public IReadOnlyList<string> AppliesTo { get; } = ["*"];
+    public string Origin => KruiseRolloutTrait.AddonOrigin;
 
     public Schema Schema { get; } = Schema.Object(new()
     {
