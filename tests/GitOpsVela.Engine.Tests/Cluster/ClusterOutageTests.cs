@@ -86,4 +86,105 @@ public sealed class ClusterOutageTests : IAsyncLifetime
         proxy.SetMode(ProxyMode.Forward);
         Assert.NotNull(await client.ResolveAsync("v1", "ConfigMap", default));
     }
+    /// <summary>
+    /// The API server goes away for 20 s right after the second of three steps sent its webhook: passes keep running every
+    /// 2 s, as a -Loop does; while it is down they fail transiently and the record never claims the third step; a pass or
+    /// two after it returns every step has succeeded, the webhook was received once, and nobody did anything by hand.
+    /// </summary>
+    [Fact]
+    public async Task An_outage_of_20_s_mid_workflow_ends_a_pass_or_two_after_it_with_every_step_done_and_one_webhook()
+    {
+        var ns = await _cluster.CreateNamespaceAsync();
+        var (proxy, kubeconfig) = await _cluster.ProxyAsync();
+        using var listener = new System.Net.HttpListener();
+        var port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var posts = 0;
+        Task? outage = null;
+        var back = DateTimeOffset.MaxValue;
+        _ = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                var ctx = await listener.GetContextAsync();
+                if (Interlocked.Increment(ref posts) == 1)
+                {
+                    proxy.SetMode(ProxyMode.Refuse); // down once the message is out, before the record can say so
+                    outage = Task.Delay(TimeSpan.FromSeconds(20)).ContinueWith(_ =>
+                    {
+                        back = DateTimeOffset.UtcNow;
+                        proxy.SetMode(ProxyMode.Forward);
+                    }, TaskScheduler.Default);
+                }
+                ctx.Response.StatusCode = 200;
+                ctx.Response.Close();
+            }
+        });
+        var app = Engine.Loading.ApplicationLoader.LoadText("""
+            apiVersion: core.oam.dev/v1beta1
+            kind: Application
+            metadata: {name: three, namespace: NS}
+            spec:
+              components:
+                - name: first
+                  type: k8s-objects
+                  properties: {objects: [{apiVersion: v1, kind: ConfigMap, metadata: {name: first}, data: {k: "1"}}]}
+                - name: second
+                  type: k8s-objects
+                  properties: {objects: [{apiVersion: v1, kind: ConfigMap, metadata: {name: second}, data: {k: "2"}}]}
+              workflow:
+                steps:
+                  - {name: one, type: apply-component, properties: {component: first}}
+                  - {name: tell, type: webhook-notification, properties: {slack: {url: {value: "http://127.0.0.1:PORT/hook"}, message: {text: "first is out"}}}}
+                  - {name: three, type: apply-component, properties: {component: second}}
+            """.Replace("NS", ns).Replace("PORT", port.ToString(System.Globalization.CultureInfo.InvariantCulture)), "three.yaml").Applications.Single();
+
+        using var target = Engine.Composition.KubeDelivery.Open(kubeconfig, _cluster.Context, NullEngineOutput.Instance, TimeSpan.FromSeconds(5));
+        using var direct = _cluster.Connect();
+        var records = new RecordStore(direct);
+        var passes = new List<(DateTimeOffset At, string Outcome)>();
+        ApplicationRecord? final = null;
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(120);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var at = DateTimeOffset.UtcNow;
+            try
+            {
+                target.Gateway.BeginPass();
+                var result = await target.DeliverAsync(app, new Engine.Execution.DeliveryOptions(), NullEngineOutput.Instance, default);
+                passes.Add((at, result.Record?.Phase.ToString() ?? "no record"));
+                foreach (var problem in result.Problems) Assert.True(problem.Transient, $"pass at {at:O}: {problem}");
+                if (result.Record?.Phase == ApplicationPhase.Running) { final = result.Record; break; }
+            }
+            catch (VelaProblemException e)
+            {
+                Assert.True(e.Problem.Transient, e.Problem.ToString());
+                passes.Add((at, e.Problem.Id));
+            }
+            if (outage is not null && back == DateTimeOffset.MaxValue)
+            {
+                // While it is down the record (read past the proxy) never claims the step after the webhook.
+                var during = (await records.ReadAsync(ns, "three", default))?.Record;
+                Assert.NotEqual(StepPhase.Succeeded, during?.Workflow?.Find("three")?.Phase);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the loop's interval
+        }
+
+        Assert.NotNull(outage);
+        await outage!;
+        Assert.True(final is not null, "never finished: " + string.Join(", ", passes.Select(p => $"{p.At:HH:mm:ss.f} {p.Outcome}")));
+        Assert.All(final!.Workflow!.Steps, s => Assert.Equal(StepPhase.Succeeded, s.Phase));
+        Assert.Equal(1, posts);
+        Assert.InRange(passes.Count(p => p.At >= back), 1, 2);
+        Assert.Contains(passes, p => p.At < back && p.Outcome != "Running"); // passes ran, and failed, while it was down
+        Assert.NotNull(await direct.GetAsync((await direct.ResolveAsync("v1", "ConfigMap", default))!, ns, "second", default));
+    }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        try { return ((System.Net.IPEndPoint)l.LocalEndpoint).Port; } finally { l.Stop(); }
+    }
 }
