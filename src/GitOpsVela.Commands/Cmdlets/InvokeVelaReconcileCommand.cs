@@ -66,7 +66,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
     /// <summary>Who this runner is to the Lease (default: the machine's name); a runner started again with the same identity takes its lease back at once.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string LeaseIdentity { get; set; } = Environment.MachineName;
+    public string? LeaseIdentity { get; set; }
 
     /// <summary>How long the Lease stays held when not renewed (renewed a third of it after the last renewal, lost after two thirds without one).</summary>
     [Parameter]
@@ -116,7 +116,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
 
         var cache = new GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
         var credentials = GitCredentialsFrom.Credential(GitCredential) ?? GitCredentialsFrom.Secret(this, GitSecretName, SecretVault);
-        var runner = target.Runner(new LeaseOptions { Namespace = LeaseNamespace, Identity = LeaseIdentity, Duration = LeaseDuration }, Output);
+        var runner = target.Runner(new LeaseOptions { Namespace = LeaseNamespace, Identity = LeaseIdentity ?? Environment.MachineName, Duration = LeaseDuration }, Output);
         var options = new ReconcileOptions { Force = Force, Wait = Wait };
         Run(ct => runner.RunAsync(
             passCt => target.ReconcileAsync(_roots, options, cache, credentials, GitTokenVariable, Output, passCt),
