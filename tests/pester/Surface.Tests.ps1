@@ -72,6 +72,12 @@ Describe 'One name per concept' {
         $attribute.Transform($ExecutionContext, '00:00:30') | Should -Be ([TimeSpan]::FromSeconds(30))
         $attribute.Transform($ExecutionContext, [TimeSpan]::FromSeconds(7)) | Should -Be ([TimeSpan]::FromSeconds(7))
         { Sync-VelaRepository -Url http://127.0.0.1:1/x.git -PullInterval 60 } | Should -Throw -ExpectedMessage '*no unit*'
+        # Unquoted, PowerShell reads 30s as the number [short]30 and 5us as [ushort]5: they still mean 30 s and 5 µs.
+        function Get-Interval { param([GitOpsVela.Commands.Infrastructure.DurationTransformation()][TimeSpan] $Interval) $Interval }
+        Get-Interval -Interval 30s | Should -Be ([TimeSpan]::FromSeconds(30))
+        Get-Interval -Interval 5us | Should -Be ([TimeSpan]::FromTicks(50))
+        Get-Interval -Interval 1h30m | Should -Be ([TimeSpan]::FromMinutes(90))
+        { Get-Interval -Interval 2d } | Should -Throw -ExpectedMessage '*no unit*'
         { Invoke-VelaReconcile -Path $good -Interval 'soon' -WhatIf } | Should -Throw -ExpectedMessage '*not a duration*'
     }
 

@@ -32,6 +32,8 @@ public sealed class CompareVelaApplicationCommand : ClusterApplicationCmdlet
                 continue;
             }
             foreach (var problem in plan.Problems) WriteProblem(problem, app.Name);
+            // Releases move step by step: what their next pass does, in words, beside the objects it touches.
+            foreach (var release in plan.Releases) WriteHostLine($"Release {app.Namespace}/{app.Name} {release}", "Release");
             foreach (var change in plan.Changes)
             {
                 if (ExcludeUnchanged && change.Action == Engine.Planning.ChangeAction.Unchanged) continue;

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using GitOpsVela.Commands.Infrastructure;
 using GitOpsVela.Commands.Output;
 using GitOpsVela.Engine.Composition;
+using GitOpsVela.Engine.Kube;
 using GitOpsVela.Engine.Sources;
 
 namespace GitOpsVela.Commands.Cmdlets;
@@ -72,6 +73,17 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
     [ValidateNotNullOrEmpty]
     public string LeaseNamespace { get; set; } = "default";
 
+    /// <summary>Who this runner is to the Lease (default: the machine's name); a runner started again with the same identity takes its lease back at once.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LeaseIdentity { get; set; }
+
+    /// <summary>How long the Lease stays held when not renewed (renewed a third of it after the last renewal, lost after two thirds without one).</summary>
+    [Parameter]
+    [DurationTransformation]
+    [ValidateDurationRange("00:00:03", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     protected override void ProcessVelaRecord() => _roots.AddRange(InputApplications(out _));
 
     protected override void EndVelaProcessing()
@@ -114,37 +126,30 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
 
         var cache = new GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
         var credentials = GitCredentialsFrom.Credential(GitCredential) ?? GitCredentialsFrom.Secret(this, GitSecretName, SecretVault);
-        var lease = target.Lease(LeaseNamespace, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}", Interval + TimeSpan.FromMinutes(2));
-        try
+        var runner = target.Runner(new LeaseOptions { Namespace = LeaseNamespace, Identity = LeaseIdentity ?? Environment.MachineName, Duration = LeaseDuration }, Output);
+        var options = new ReconcileOptions { Force = Force, Wait = Wait, PollInterval = PollInterval, ThrottleLimit = ThrottleLimit };
+        Run(ct => runner.RunAsync(
+            passCt => target.ReconcileAsync(_roots, options, cache, credentials, GitTokenVariable, Output, passCt),
+            Loop, Interval, pass => OnPipelineThread(() => Report(pass, names, target.Context)), ct));
+    }
+
+    private void Report(ReconcilePass pass, string names, string context)
+    {
+        var took = (pass.Finished - pass.Started).TotalSeconds;
+        switch (pass.Outcome)
         {
-            Run(ct => target.EnsureNamespaceAsync(LeaseNamespace, ct));
-            for (var pass = 1; ; pass++)
-            {
-                var (acquired, holder) = Run(ct => lease.TryAcquireAsync(ct));
-                if (!acquired)
-                {
-                    WriteVelaWarning($"another reconcile runner ({holder ?? "unknown"}) holds the lease on this cluster; this pass is skipped");
-                }
-                else
-                {
-                    WriteVelaVerbose($"reconcile pass {pass} of {names} on context '{target.Context}' started {DateTimeOffset.Now:u}");
-                    var items = Run(ct => target.ReconcileAsync(_roots, new ReconcileOptions { Force = Force, Wait = Wait, PollInterval = PollInterval, ThrottleLimit = ThrottleLimit }, cache, credentials, GitTokenVariable, Output, ct));
-                    foreach (var item in items) Report(item, target.Context);
-                    WriteVelaVerbose($"reconcile pass {pass} finished {DateTimeOffset.Now:u}: {items.Count} applications");
-                }
-                if (!Loop) break;
-                Run(ct => Task.Delay(Interval, ct));
-            }
-        }
-        finally
-        {
-            try
-            {
-                Run(ct => lease.ReleaseAsync(ct));
-            }
-            catch (Exception ex) when (ex is PipelineStoppedException or Engine.Diagnostics.VelaProblemException)
-            {
-            }
+            case ReconcilePassOutcome.Completed:
+                foreach (var item in pass.Items) Report(item, context);
+                WriteVelaVerbose($"reconcile pass {pass.Number} of {names} on context '{context}' finished in {took:0.0} s: {pass.Items.Count} applications");
+                break;
+            case ReconcilePassOutcome.Skipped when Loop:
+                // A standby runner in a loop: it waits its turn, which is not an error.
+                WriteVelaWarning(pass.Problem!.Message);
+                break;
+            default:
+                // A skipped single pass, a failed pass or a lost lease: an error (a scheduled run exits non-zero); a loop goes on.
+                WriteProblem(pass.Problem!, names);
+                break;
         }
     }
 

@@ -46,7 +46,8 @@ public sealed class InvokeVelaWorkflowCommand : ClusterApplicationCmdlet
                     continue;
                 }
                 foreach (var problem in planned.Problems) WriteProblem(problem, app.Name);
-                plan = planned.Changes.Select(c => new VelaChange(c, target.Context).Describe()).ToList();
+                plan = planned.Changes.Select(c => new VelaChange(c, target.Context).Describe())
+                    .Concat(planned.Releases.Select(r => $"Release {r}")).ToList();
             }
             if (!ShouldChange($"{name} (context '{Context ?? "current"}')", "Deliver application", plan)) continue;
             Deliver(app);

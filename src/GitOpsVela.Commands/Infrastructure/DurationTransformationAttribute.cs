@@ -23,11 +23,31 @@ public sealed class DurationTransformationAttribute : ArgumentTransformationAttr
                 if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var parsed)) return parsed;
                 throw new ArgumentTransformationMetadataException(
                     $"'{text}' is not a duration: write a Go duration such as '30s', '5m' or '1h30m', or a TimeSpan such as '00:05:00'.");
-            case int or long or double or float or decimal:
+            // PowerShell reads an unquoted 30s as [short]30 and 5us as [ushort]5 (its numeric type suffixes), before any
+            // transformation sees the text: those suffixes are the Go units they look like.
+            case short seconds:
+                return TimeSpan.FromSeconds(seconds);
+            case ushort microseconds:
+                return TimeSpan.FromTicks(microseconds * 10L);
+            case int or long or double or float or decimal or byte or sbyte or uint or ulong or System.Numerics.BigInteger:
                 throw new ArgumentTransformationMetadataException(
                     $"{value} has no unit: write a Go duration such as '{value}s' or '{value}m', or a TimeSpan.");
             default:
                 return inputData;
         }
+    }
+}
+
+/// <summary>Bounds a TimeSpan parameter (ValidateRange does not take TimeSpans): the error names both bounds.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class ValidateDurationRangeAttribute(string minimum, string maximum) : ValidateArgumentsAttribute
+{
+    private readonly TimeSpan _minimum = TimeSpan.Parse(minimum, CultureInfo.InvariantCulture);
+    private readonly TimeSpan _maximum = TimeSpan.Parse(maximum, CultureInfo.InvariantCulture);
+
+    protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+    {
+        if ((arguments is PSObject p ? p.BaseObject : arguments) is TimeSpan value && (value < _minimum || value > _maximum))
+            throw new ValidationMetadataException($"{value} is out of range: give a duration from {GoDuration.Format(_minimum)} to {GoDuration.Format(_maximum)}.");
     }
 }

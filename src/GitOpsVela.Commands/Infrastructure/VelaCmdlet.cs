@@ -115,7 +115,8 @@ public abstract class VelaCmdlet : PSCmdlet
         while (_pending.TryTake(out var action)) action();
     }
 
-    private void OnPipelineThread(Action action)
+    /// <summary>Runs <paramref name="action"/> on the pipeline thread (now, when called there; else when <see cref="Run{T}"/> pumps next).</summary>
+    internal void OnPipelineThread(Action action)
     {
         if (Environment.CurrentManagedThreadId == _pipelineThreadId) action();
         else _pending.Add(action);

@@ -30,7 +30,8 @@ public sealed class VelaApplication
         Model = null;
         Name = record.Name;
         Namespace = record.Namespace;
-        Components = record.Components.Select(c => new VelaComponent(record.Name, c)).ToArray();
+        Components = record.Components.Select(c => new VelaComponent(record.Name, c, record.Namespace, context)).ToArray();
+        Releases = VelaRelease.Of(record, context);
         Policies = [];
         WorkflowSteps = record.Workflow?.Steps.Select(s => s.Name).ToArray() ?? [];
         Path = null;
@@ -49,6 +50,9 @@ public sealed class VelaApplication
     public string Name { get; }
     public string Namespace { get; }
     public VelaComponent[] Components { get; }
+
+    /// <summary>The releases (canary, blue-green) of its components, as the in-cluster record holds them; empty offline.</summary>
+    public VelaRelease[] Releases { get; } = [];
 
     /// <summary>KubeVela's revision name (<c>&lt;app&gt;-v&lt;n&gt;</c>) of what runs; null offline.</summary>
     public string? Revision { get; }
@@ -129,8 +133,9 @@ public sealed class VelaComponent
     public int Line { get; }
 
     /// <summary>A component as its application's in-cluster record shows it.</summary>
-    internal VelaComponent(string application, Engine.Execution.Records.ComponentRecord record)
+    internal VelaComponent(string application, Engine.Execution.Records.ComponentRecord record, string? @namespace = null, string? context = null)
     {
+        Release = record.Release is { } release ? new VelaRelease(application, @namespace ?? "", context, record, release) : null;
         Application = application;
         Name = record.Name;
         Type = record.Type;
@@ -147,6 +152,9 @@ public sealed class VelaComponent
     public bool? Healthy { get; internal set; }
     public string? Phase { get; internal set; }
     public string? Message { get; internal set; }
+
+    /// <summary>The component's release (canary, blue-green) from the in-cluster record; null when it has had none, and offline.</summary>
+    public VelaRelease? Release { get; }
 
     public override string ToString() => Name;
 }

@@ -17,7 +17,8 @@ public sealed class VelaApplicationStatus
         Phase = record.Phase.ToKubeVela();
         Healthy = record.Healthy;
         Message = record.Message;
-        Components = record.Components.Select(c => new VelaComponent(record.Name, c)).ToArray();
+        Components = record.Components.Select(c => new VelaComponent(record.Name, c, record.Namespace, context)).ToArray();
+        Releases = VelaRelease.Of(record, context);
         Steps = record.Workflow?.Steps.Select(s => new VelaWorkflowStep(s)).ToArray() ?? [];
         Objects = record.Inventory.Select(e => e.ToString()).ToArray();
         Source = record.Source;
@@ -34,6 +35,10 @@ public sealed class VelaApplicationStatus
     public bool? Healthy { get; }
     public string? Message { get; }
     public VelaComponent[] Components { get; }
+
+    /// <summary>The releases (canary, blue-green) of its components: step, weight, pods old and new, what each waits for.</summary>
+    public VelaRelease[] Releases { get; }
+
     public VelaWorkflowStep[] Steps { get; }
 
     /// <summary>Every object of the running revision, as Kind/namespace/name (@cluster when not the local one).</summary>

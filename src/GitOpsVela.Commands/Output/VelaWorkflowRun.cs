@@ -33,7 +33,11 @@ public sealed class VelaWorkflowRun
         Problems = problems;
         Parent = record.Parent;
         Source = record.Source;
+        Releases = VelaRelease.Of(record, context);
     }
+
+    /// <summary>The releases (canary, blue-green) of its components as this run left them.</summary>
+    public VelaRelease[] Releases { get; }
 
     /// <summary>The application whose source brought this one in (nested GitOps), if any.</summary>
     public string? Parent { get; }

@@ -144,8 +144,8 @@ public sealed class DeliveryTarget : IDisposable
     /// <summary>Creates the namespace on the local cluster when it does not exist.</summary>
     public Task EnsureNamespaceAsync(string @namespace, CancellationToken ct) => Gateway.EnsureNamespaceAsync(Gateway.LocalCluster, @namespace, ct);
 
-    /// <summary>The lease that makes reconcile runners on this cluster take turns.</summary>
-    public ReconcileLease Lease(string @namespace, string holder, TimeSpan duration) => new(Gateway.LocalClient, @namespace, holder, duration);
+    /// <summary>Runs reconcile passes on this cluster while holding the lease that makes runners take turns.</summary>
+    public ReconcileRunner Runner(LeaseOptions lease, IEngineOutput output) => new(new ReconcileLease(Gateway.LocalClient, lease), output);
 
     /// <summary>One reconcile pass over <paramref name="roots"/>: git sources through <paramref name="cache"/>, kustomize built in-process, live state read afresh.</summary>
     public Task<IReadOnlyList<ReconcileItem>> ReconcileAsync(IEnumerable<Application> roots, ReconcileOptions options, GitSourceCache cache,

@@ -188,6 +188,12 @@ public static class ErrorIds
 
         /// <summary>Applications bringing in applications deeper than the limit.</summary>
         public const string ApplicationTooDeep = "Reconcile.ApplicationTooDeep";
+
+        /// <summary>Another runner holds the reconcile lease: this pass was skipped.</summary>
+        public const string LeaseHeld = "Reconcile.LeaseHeld";
+
+        /// <summary>The runner could not renew its lease in time: its pass was stopped.</summary>
+        public const string LeaseLost = "Reconcile.LeaseLost";
     }
 
     /// <summary>Git sources: sync, commit, push.</summary>

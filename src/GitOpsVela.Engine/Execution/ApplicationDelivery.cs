@@ -89,7 +89,7 @@ internal sealed class ApplicationDelivery
     private static IEnumerable<IStepExecutor> StandardExecutors(DeliveryRun run) =>
     [
         new ApplyComponentStep(run), new DeployStep(run), new ApplyObjectStep(run), new ReadObjectStep(run), new DependsOnAppStep(run),
-        new SuspendStep(), new PrintMessageStep(), new ApplyTerraformConfigStep(run), new ApplyTerraformProviderStep(run),
+        new SuspendStep(), new PrintMessageStep(), new CanaryDeployStep(run), new ApplyTerraformConfigStep(run), new ApplyTerraformProviderStep(run),
     ];
 
     /// <summary>
@@ -167,7 +167,12 @@ internal sealed class ApplicationDelivery
         var (plan, existing, _, problems) = await PlanReleaseAsync(app, sourceObjects, null, cancellationToken).ConfigureAwait(false);
         if (plan is null || problems.Count > 0) return new DeliveryPlan([], problems);
         var recorded = existing is null ? [] : existing.Inventory.Concat(existing.PreviousInventory).ToList();
-        return await DeliveryPreview.DiffAsync(plan, _gateway, recorded, cancellationToken).ConfigureAwait(false);
+        // Releases: what their next pass applies, keeps and removes, not the rendered objects as such.
+        var releases = await ReleaseDelivery.PreviewAsync(plan, existing, _gateway, _clock, cancellationToken).ConfigureAwait(false);
+        var kept = releases.Kept.Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
+        var preview = await DeliveryPreview.DiffAsync(releases.Plan, _gateway, recorded.Where(e => !kept.Contains(e.Key)).ToList(), cancellationToken).ConfigureAwait(false);
+        var unchanged = releases.Kept.Select(k => new ObjectChange(ChangeAction.Unchanged, k.Cluster, k.ApiVersion, k.Kind, k.Namespace, k.Name, app.Name, k.Component, []));
+        return preview with { Changes = [.. preview.Changes, .. unchanged], Releases = releases.Notes };
     }
 
     public async Task<DeliveryResult> DeliverAsync(Application app, DeliveryOptions options, CancellationToken cancellationToken)
@@ -232,6 +237,7 @@ internal sealed class ApplicationDelivery
             Force = options.Force,
             Output = _output,
             Plan = release,
+            Clock = _clock,
         };
         var pruned = new List<InventoryEntry>();
         var drift = new List<string>();
@@ -239,6 +245,7 @@ internal sealed class ApplicationDelivery
         {
             if (record.Workflow!.Finished && !started)
             {
+                await ReleaseDelivery.SettleAsync(run, cancellationToken).ConfigureAwait(false);
                 if (record.Workflow.Phase is ApplicationPhase.Running or ApplicationPhase.Unhealthy)
                     drift.AddRange(await KeepStateAsync(run, cancellationToken).ConfigureAwait(false));
                 await RecordHealth.RefreshAsync(_gateway, record, cancellationToken).ConfigureAwait(false);
@@ -256,6 +263,8 @@ internal sealed class ApplicationDelivery
                     await Task.Delay(options.PollInterval, _clock, cancellationToken).ConfigureAwait(false);
                     _gateway.BeginPass();
                 }
+                // A terminated or failed workflow leaves no release half done: traffic back to the stable version.
+                await ReleaseDelivery.SettleAsync(run, cancellationToken).ConfigureAwait(false);
                 if (record.Workflow.Finished && record.Workflow.Phase == ApplicationPhase.Running)
                 {
                     pruned.AddRange(await CollectGarbageAsync(app, record, cancellationToken).ConfigureAwait(false));

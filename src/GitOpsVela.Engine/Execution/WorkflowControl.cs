@@ -20,7 +20,12 @@ public static class WorkflowControl
             s.Resumed = true;
             s.Phase = StepPhase.Running;
         }
-        if (suspended.Count == 0) return false;
+        // A release step waiting for a person (kruise-rollout without duration) is approved, as vela workflow resume sets a
+        // paused Kruise rollout's step ready; the next pass moves it on.
+        var paused = record.Components.Select(c => c.Release).OfType<ReleaseState>()
+            .Where(r => r is { Phase: ReleasePhase.Paused, Approved: false } && (step is null || r.WorkflowStep == step)).ToList();
+        foreach (var release in paused) release.Approved = true;
+        if (suspended.Count == 0 && paused.Count == 0) return false;
         state.Suspended = state.AllSteps().Any(s => s.Phase == StepPhase.Suspending);
         state.Phase = state.Suspended ? ApplicationPhase.WorkflowSuspending : ApplicationPhase.RunningWorkflow;
         record.Phase = state.Phase;

@@ -58,6 +58,8 @@ internal static class SpecReader
         "apply-component" => new ApplyComponentSpec(Str(p["component"]) ?? "", NonEmpty(Str(p["cluster"])), NonEmpty(Str(p["namespace"]))),
         "deploy" => new DeploySpec(Strings(p["policies"]) ?? [], Int(p["parallelism"]) is int n and > 0 ? n : 5,
             Bool(p["auto"]) ?? true, Bool(p["ignoreTerraformComponent"]) ?? true),
+        "canary-deploy" => new CanaryDeploySpec(Strings(p["policies"]) ?? [], Strings(p["components"]) ?? [], Int(p["weight"]) ?? 0,
+            Str(p["rolloutType"]) ?? "partition"),
         "suspend" => new SuspendSpec(
             Str(p["duration"]) is { } d && GoDuration.TryParse(d, out var duration, out _) ? duration : null, Str(p["message"])),
         "depends-on-app" => new DependsOnAppSpec(Str(p["name"]) ?? "", Str(p["namespace"]) ?? ""),

@@ -47,4 +47,8 @@ public sealed record ObjectChange(
 }
 
 /// <summary>A preview of delivering an application: per object create/update/unchanged/prune.</summary>
-public sealed record DeliveryPlan(IReadOnlyList<ObjectChange> Changes, IReadOnlyList<Diagnostics.VelaProblem> Problems);
+public sealed record DeliveryPlan(IReadOnlyList<ObjectChange> Changes, IReadOnlyList<Diagnostics.VelaProblem> Problems)
+{
+    /// <summary>What the next pass would do to releases (canary, blue-green), in words: "component 'web': traffic to the new version 20% -> 50%".</summary>
+    public IReadOnlyList<string> Releases { get; init; } = [];
+}

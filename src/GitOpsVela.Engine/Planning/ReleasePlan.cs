@@ -252,6 +252,33 @@ internal static class ReleasePlanner
                 foreach (var placement in placements.Distinct()) yield return (placement, components, key);
                 break;
             }
+            case CanaryDeploySpec canary:
+            {
+                // canary-deploy.cue: op.#Deploy with the step's policies plus an inline override adding rolling-release.
+                var policies = canary.Policies.Select(app.FindPolicy).OfType<Policy>().ToList();
+                var rolling = new JsonObject { ["weight"] = (long)canary.Weight, ["rolloutType"] = canary.RolloutType };
+                var inline = new Policy
+                {
+                    Name = "canary",
+                    Type = "override",
+                    Spec = new OverrideSpec([new ComponentPatch(null, null, null, [new TraitPatch("rolling-release", rolling, false)], null,
+                        step.Source?.Source ?? SourceMap.At(SourceLocation.None))], canary.Components.Count > 0 ? canary.Components : null),
+                    Properties = [],
+                    Source = step.Source?.Source ?? SourceMap.At(SourceLocation.None),
+                };
+                var overrides = policies.Where(p => p.Spec is OverrideSpec).Append(inline).ToList();
+                // canary-deploy.cue's op.#Deploy sets ignoreTerraformComponent: true, as a deploy step does by default.
+                var components = DependencyOrder(OverridePolicy.Apply(app, overrides)).Where(c => !IsTerraform(context.Registry, c.Type)).ToList();
+                var placements = new List<Placement>();
+                foreach (var topology in policies.Where(p => p.Spec is TopologySpec))
+                    placements.AddRange(context.Clusters is null
+                        ? [new Placement(context.LocalCluster, ((TopologySpec)topology.Spec).Namespace)]
+                        : Topology.Resolve(app, topology, context.Clusters, context.LocalCluster));
+                if (placements.Count == 0) placements.Add(new Placement(context.LocalCluster, null));
+                var key = string.Join(",", overrides.Select(o => o.Name)) + $"@{canary.Weight}";
+                foreach (var placement in placements.Distinct()) yield return (placement, components, key);
+                break;
+            }
         }
     }
 

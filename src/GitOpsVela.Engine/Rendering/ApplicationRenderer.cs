@@ -44,6 +44,9 @@ internal sealed record RenderedComponent(
     IReadOnlyList<VelaProblem> Problems)
 {
     public bool Succeeded => Problems.Count == 0;
+
+    /// <summary>How a new pod template is released (canary, blue-green), from the component's strategy trait; null: applied as rendered.</summary>
+    public DeliveryStrategy? Strategy { get; init; }
 }
 
 internal sealed record RenderResult(Application Application, IReadOnlyList<RenderedComponent> Components)
@@ -140,7 +143,7 @@ internal static class ApplicationRenderer
             Finish(output.Object, contract, ns, traitType: output.Trait ?? KubeVelaLabels.AuxiliaryWorkload, resource: output.Name);
             manifests.Add(new RenderedManifest(output.Object, application.Name, component.Name, output.Trait, output.Name));
         }
-        return problems.Count > 0 ? Failed() : new RenderedComponent(component.Name, component.Type, traitTypes, workload, manifests, problems);
+        return problems.Count > 0 ? Failed() : new RenderedComponent(component.Name, component.Type, traitTypes, workload, manifests, problems) { Strategy = render.Strategy };
 
         bool Guard(Action action, SourceLocation location, string property)
         {

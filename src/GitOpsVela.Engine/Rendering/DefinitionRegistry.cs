@@ -190,7 +190,7 @@ internal sealed class DefinitionRegistry
         {
             _traits[name] = builtIn;
             if (used)
-                _notes.Add(new DefinitionNote($"trait '{name}' is also defined by {definition.Describe()} ({definition.Schematic.Name} schematic); GitOpsVela applies its built-in '{name}', KubeVela v1.10.9's definition transcribed", false));
+                _notes.Add(new DefinitionNote($"trait '{name}' is also defined by {definition.Describe()} ({definition.Schematic.Name} schematic); GitOpsVela applies its built-in '{name}', {builtIn.Origin}", false));
             return;
         }
         _traits.Remove(name);

@@ -34,6 +34,9 @@ internal interface ITraitType
     /// <summary>appliesToWorkloads from the definition (<c>deployments.apps</c>, <c>*</c>, ...).</summary>
     IReadOnlyList<string> AppliesTo { get; }
 
+    /// <summary>Whose definition the built-in transcribes, as notes name it.</summary>
+    string Origin => "KubeVela v1.10.9's definition transcribed";
+
     void Apply(TraitRender render);
 }
 
@@ -81,6 +84,9 @@ internal sealed class ComponentRender
 
     /// <summary>CUE <c>outputs</c>: auxiliary objects by name, in insertion order (component's first, then each trait's).</summary>
     public List<RenderedOutput> Outputs { get; } = [];
+
+    /// <summary>The delivery strategy a trait (<c>kruise-rollout</c>, <c>rolling-release</c>) gives the workload; null: pod template changes roll out natively.</summary>
+    public DeliveryStrategy? Strategy { get; set; }
 }
 
 /// <summary>One trait applied to a rendered component.</summary>

@@ -207,6 +207,32 @@ public sealed class DefinitionsAsDataTests
     }
 
     [Fact]
+    public void The_kruise_rollout_addon_s_CUE_definitions_leave_the_built_in_delivery_strategies_in_use()
+    {
+        // A cluster with the addon installed holds its definitions in vela-system: traits kruise-rollout and rolling-release,
+        // step canary-deploy, all CUE. GitOpsVela carries them out itself, and the notes say whose definition that is.
+        var load = Load(CueDefinition("TraitDefinition", "kruise-rollout") + "\n---\n" + CueDefinition("TraitDefinition", "rolling-release") + "\n---\n"
+                        + CueDefinition("WorkflowStepDefinition", "canary-deploy") + "\n---\n" + App("shop",
+            "    - {name: web, type: webservice, properties: {image: nginx}}\n"
+            + "    - {name: api, type: webservice, properties: {image: nginx}, traits: [{type: kruise-rollout, properties: {canary: {steps: [{weight: 50}, {weight: 100}]}}}]}",
+            extra: """
+              workflow:
+                steps:
+                  - {name: half, type: canary-deploy, properties: {weight: 50, components: [web]}}
+                  - {name: all, type: canary-deploy, properties: {weight: 100, components: [web]}}
+                  - {name: api, type: apply-component, properties: {component: api}}
+            """));
+        var app = load.Applications.Single();
+        Assert.Empty(Check(app));
+        var result = OfflineCheck.Check(app);
+        Assert.Empty(result.Problems);
+        Assert.Empty(result.Warnings);
+        Assert.Contains(result.Notes, n => n.Contains("trait 'kruise-rollout' is also defined by TraitDefinition vela-system/kruise-rollout")
+                                           && n.Contains("built-in 'kruise-rollout', the kruise-rollout addon's definition (kubevela/catalog, addon 1.5.2) carried out without OpenKruise"));
+        Assert.Contains(result.Notes, n => n.Contains("workflow step type 'canary-deploy' is also defined by WorkflowStepDefinition vela-system/canary-deploy") && n.Contains("built-in 'canary-deploy'"));
+    }
+
+    [Fact]
     public void A_built_in_redefined_with_a_kube_schematic_is_replaced_with_a_warning()
     {
         var load = Load(KubeDefinition("webservice") + "\n---\n" + App("web", "    - {name: web, type: webservice, properties: {mode: replaced}}"));

@@ -81,6 +81,9 @@ public sealed class ComponentRecord
     public string? Cluster { get; set; }
     public bool? Healthy { get; set; }
     public string? Message { get; set; }
+
+    /// <summary>The component's release (canary, blue-green) when its strategy trait released a new pod template; the last one stays after it ends.</summary>
+    public ReleaseState? Release { get; set; }
 }
 
 internal static class RecordJson

@@ -13,36 +13,78 @@ namespace GitOpsVela.Engine.Execution.Steps;
 /// <summary>Applies rendered components and judges their health; shared by apply-component, deploy and the state keep.</summary>
 internal static class ComponentDelivery
 {
-    /// <summary>Applies one rendered component to a cluster, then reads its health. Null outcome means healthy.</summary>
-    public static async Task<StepOutcome?> ApplyAndCheckAsync(DeliveryRun run, RenderedComponent component, string cluster, CancellationToken ct)
+    /// <summary>
+    /// Applies one rendered component to a cluster, then reads its health. Null outcome means healthy. A component with a
+    /// delivery strategy goes through its release (<see cref="ReleaseDelivery"/>); <paramref name="step"/> is the step
+    /// running it (Resume-VelaWorkflow resumes a release paused in it).
+    /// </summary>
+    public static async Task<StepOutcome?> ApplyAndCheckAsync(DeliveryRun run, RenderedComponent component, string cluster, CancellationToken ct, StepState? step = null)
     {
         if (!component.Succeeded) return StepOutcome.Failed(string.Join("; ", component.Problems.Select(p => p.ToString())), "Render");
-        var report = await ApplyAsync(run, component, cluster, ApplyStage.Dispatch, ct).ConfigureAwait(false);
-        run.RecordApplied(cluster, report.Objects);
-        if (report.Problems.Count > 0) return StepOutcome.From(report.Problems, "Apply");
-        var waiting = report.Objects.FirstOrDefault(o => o.Action == ApplyAction.Waiting);
-        if (waiting is not null) return StepOutcome.Waiting(waiting.Message ?? $"waiting for the definition of {waiting.Manifest.Kind}");
+        if (ReleaseDelivery.Carries(run, component, cluster))
+        {
+            var released = await ReleaseDelivery.RunAsync(run, component, cluster, step, ct).ConfigureAwait(false);
+            if (released is not null) return released;
+        }
+        else
+        {
+            var report = await ApplyAsync(run, component, cluster, ApplyStage.Dispatch, ct).ConfigureAwait(false);
+            run.RecordApplied(cluster, report.Objects);
+            if (report.Problems.Count > 0) return StepOutcome.From(report.Problems, "Apply");
+            var waiting = report.Objects.FirstOrDefault(o => o.Action == ApplyAction.Waiting);
+            if (waiting is not null) return StepOutcome.Waiting(waiting.Message ?? $"waiting for the definition of {waiting.Manifest.Kind}");
+        }
         var health = await run.Gateway.HealthAsync(cluster, component.Manifests, ct).ConfigureAwait(false);
         run.RecordHealth(component, cluster, health);
+        lock (run.Record)
+        {
+            // A release holding at a canary-deploy weight: status shows where it stands.
+            if (run.Record.Components.FirstOrDefault(c => c.Name == component.Name && c.Cluster == cluster) is { Release: { Phase: ReleasePhase.Holding } held } record)
+                record.Message = held.Message;
+        }
         if (health.FirstOrDefault(h => h.Failed) is { } failed)
             return StepOutcome.Failed($"component '{component.Name}' failed: {DeliveryRun.Describe(failed)}", "Unhealthy");
         var unhealthy = health.FirstOrDefault(h => !h.Healthy);
         return unhealthy is null ? null : StepOutcome.Waiting($"component '{component.Name}' is not healthy yet: {DeliveryRun.Describe(unhealthy)}");
     }
 
+    /// <summary>Of two outcomes of a step's components, the one the step shows: a failure, then work going on, then a wait for a person.</summary>
+    public static StepOutcome? MoreUrgent(StepOutcome? current, StepOutcome? next)
+    {
+        static int Rank(StepOutcome? o) => o is null ? 0 : o.Phase switch { StepPhase.Failed => 3, StepPhase.Suspending => 1, _ => 2 };
+        return Rank(next) > Rank(current) ? next : current;
+    }
+
     /// <summary>Applies one rendered component (namespaces first), leaving out the fields apply-once rules leave to others.</summary>
     public static async Task<ApplyReport> ApplyAsync(DeliveryRun run, RenderedComponent component, string cluster, ApplyStage stage, CancellationToken ct)
     {
-        foreach (var ns in component.Manifests.Select(m => m.Namespace).OfType<string>().Distinct())
+        if (stage == ApplyStage.StateKeep && ReleaseDelivery.Carries(run, component, cluster))
+            return await ReleaseDelivery.MaintainAsync(run, component, cluster, ct).ConfigureAwait(false);
+        return await ApplyManifestsAsync(run, component.Type, component.Manifests, cluster, stage, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies objects of a component (namespaces first), leaving out the fields apply-once rules leave to others; a
+    /// Service or HTTPRoute a running release of another component routes through is applied as that release needs it.
+    /// </summary>
+    public static async Task<ApplyReport> ApplyManifestsAsync(DeliveryRun run, string componentType, IReadOnlyList<RenderedManifest> manifests, string cluster,
+        ApplyStage stage, CancellationToken ct, bool overlay = true)
+    {
+        foreach (var ns in manifests.Select(m => m.Namespace).OfType<string>().Distinct())
             await run.Gateway.EnsureNamespaceAsync(cluster, ns, ct).ConfigureAwait(false);
-        var manifests = component.Manifests;
+        if (overlay)
+        {
+            List<Records.ReleaseState> releases;
+            lock (run.Record) releases = run.Record.Components.Where(c => c.Cluster == cluster && c.Release is { Active: true }).Select(c => c.Release!).ToList();
+            if (releases.Count > 0) manifests = manifests.Select(m => releases.Aggregate(m, (x, r) => Releases.ReleaseMachine.Overlay(r, x))).ToList();
+        }
         if (ApplyOncePolicy.From(run.Application) is { HasRules: true } applyOnce)
         {
             var filtered = new List<RenderedManifest>();
             foreach (var m in manifests)
             {
                 var exists = await run.Gateway.GetAsync(cluster, m.ApiVersion, m.Kind, m.Namespace, m.Name, ct).ConfigureAwait(false) is not null;
-                filtered.Add(applyOnce.Filter(m, component.Type, exists, stage));
+                filtered.Add(applyOnce.Filter(m, componentType, exists, stage));
             }
             manifests = filtered;
         }
@@ -66,7 +108,7 @@ internal sealed class ApplyComponentStep(DeliveryRun run) : IStepExecutor
         var deployment = run.DeploymentsOf(context).Single();
         var rendered = deployment.Components.Single();
         var cluster = deployment.Placement.Cluster;
-        var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, cluster, cancellationToken).ConfigureAwait(false);
+        var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, cluster, cancellationToken, context.State).ConfigureAwait(false);
         if (outcome is not null) return outcome;
         var ready = run.Record.Components.FirstOrDefault(r => r.Name == rendered.Name && r.Cluster == cluster)?.Message;
         return StepOutcome.Succeeded(ready, rendered.Workload?.Object.DeepClone());
@@ -97,7 +139,7 @@ internal sealed class DeployStep(DeliveryRun run) : IStepExecutor
             await limit.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await DeployToAsync(app, deployment, cancellationToken).ConfigureAwait(false);
+                return await DeployToAsync(app, deployment, context.State, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -107,13 +149,13 @@ internal sealed class DeployStep(DeliveryRun run) : IStepExecutor
 
         var failed = results.FirstOrDefault(r => r?.Phase == StepPhase.Failed);
         if (failed is not null) return failed;
-        var waiting = results.FirstOrDefault(r => r is not null);
+        var waiting = results.Aggregate((StepOutcome?)null, ComponentDelivery.MoreUrgent);
         if (waiting is not null) return waiting;
         return StepOutcome.Succeeded($"deployed to {string.Join(", ", deployments.Select(d => d.Placement))}");
     }
 
     /// <summary>Applies the deployment's components in dependency order; a component waits until what it depends on is healthy there.</summary>
-    private async Task<StepOutcome?> DeployToAsync(Application app, Deployment deployment, CancellationToken ct)
+    private async Task<StepOutcome?> DeployToAsync(Application app, Deployment deployment, StepState step, CancellationToken ct)
     {
         var healthy = new HashSet<string>(StringComparer.Ordinal);
         StepOutcome? pending = null;
@@ -128,10 +170,10 @@ internal sealed class DeployStep(DeliveryRun run) : IStepExecutor
                     + (absent.Count == 0 ? "" : $"; this deploy step does not deploy {string.Join(", ", absent)} (Terraform components are left out while ignoreTerraformComponent is true, as in KubeVela)"));
                 continue;
             }
-            var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, placement.Cluster, ct).ConfigureAwait(false);
+            var outcome = await ComponentDelivery.ApplyAndCheckAsync(run, rendered, placement.Cluster, ct, step).ConfigureAwait(false);
             if (outcome is null) healthy.Add(rendered.Name);
             else if (outcome.Phase == StepPhase.Failed) return outcome;
-            else pending ??= outcome;
+            else pending = ComponentDelivery.MoreUrgent(pending, outcome);
         }
         return pending;
     }

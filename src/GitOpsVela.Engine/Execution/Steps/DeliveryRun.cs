@@ -23,6 +23,9 @@ internal sealed class DeliveryRun
 
     public IEngineOutput Output { get; init; } = NullEngineOutput.Instance;
 
+    /// <summary>The clock releases read (a step's duration, the deadline for ready pods).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The cluster a step names (empty or <c>local</c>: the one in use).</summary>
     public string ClusterOf(string? cluster) => cluster is { Length: > 0 } c && c != Topology.Local ? c : Gateway.LocalCluster;
 

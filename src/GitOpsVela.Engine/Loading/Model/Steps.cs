@@ -17,6 +17,13 @@ internal sealed record ApplyComponentSpec(string Component, string? Cluster, str
 /// <summary><c>deploy</c>: the components after the named override policies, to the placements of the named topology policies.</summary>
 internal sealed record DeploySpec(IReadOnlyList<string> Policies, int Parallelism, bool Auto, bool IgnoreTerraformComponent) : StepSpec;
 
+/// <summary>
+/// <c>canary-deploy</c> (kubevela/catalog addons/kruise-rollout/definitions/canary-deploy.cue): deploys like <c>deploy</c>
+/// with an inline override adding the <c>rolling-release</c> trait (<c>weight</c>, <c>rolloutType</c>) to the named
+/// <c>components</c> (all when empty); done once the release stands at <c>weight</c>, or is promoted at 100.
+/// </summary>
+internal sealed record CanaryDeploySpec(IReadOnlyList<string> Policies, IReadOnlyList<string> Components, int Weight, string RolloutType) : StepSpec;
+
 /// <summary><c>suspend</c>: until resumed, or for <c>duration</c>.</summary>
 internal sealed record SuspendSpec(TimeSpan? Duration, string? Message) : StepSpec;
 

@@ -196,6 +196,14 @@ internal static class BuiltInSchemas
             ["parallelism"] = Schema.Int(@default: 5, min: 1),
             ["ignoreTerraformComponent"] = Schema.Bool(@default: true),
         }),
+        // kubevela/catalog addons/kruise-rollout/definitions/canary-deploy.cue
+        ["canary-deploy"] = Schema.Object(new()
+        {
+            ["policies"] = Schema.Array(Schema.String()),
+            ["components"] = Schema.Array(Schema.String()),
+            ["weight"] = Schema.Int(required: true, min: 0, max: 100),
+            ["rolloutType"] = Schema.String(@default: "partition"),
+        }),
         ["suspend"] = Schema.Object(new() { ["duration"] = Schema.String(), ["message"] = Schema.String() }),
         ["step-group"] = Schema.Object([], open: true),
         ["depends-on-app"] = Schema.Object(new()

@@ -12,9 +12,9 @@ namespace GitOpsVela.Engine.Tests.Delivery;
 
 /// <summary>
 /// Two kubeconfig contexts, each its own Kubernetes API test server: a deploy step with a topology policy over both
-/// (selected by the clusters file's labels) and an override per environment; and two reconcile runners taking turns by Lease.
+/// (selected by the clusters file's labels) and an override per environment.
 /// </summary>
-public sealed class TopologyAndLeaseTests : IAsyncLifetime
+public sealed class TopologyTests : IAsyncLifetime
 {
     private KubeApiServer _east = null!;
     private KubeApiServer _west = null!;
@@ -126,28 +126,5 @@ public sealed class TopologyAndLeaseTests : IAsyncLifetime
         // One record, in the local context (east), with the inventory of both clusters.
         Assert.Equal(["east", "west"], result.Record.Inventory.Select(e => e.Cluster).Distinct().Order());
         Assert.Equal("west", (string?)(await Get(_west, _kubeconfig, "west", "shop", "shop-settings"))!["metadata"]!["labels"]!["app.oam.dev/cluster"]);
-    }
-
-    [Fact]
-    public async Task Two_reconcile_runners_take_turns_by_the_lease()
-    {
-        using var target = KubeDelivery.Open(_kubeconfig, "east", NullEngineOutput.Instance);
-        var clock = new GitOpsVela.Engine.Tests.Execution.ManualClock(DateTimeOffset.UtcNow);
-        var first = new ReconcileLease(target.Gateway.LocalClient, "default", "runner-a", TimeSpan.FromMinutes(3), clock);
-        var second = new ReconcileLease(target.Gateway.LocalClient, "default", "runner-b", TimeSpan.FromMinutes(3), clock);
-        await target.Gateway.EnsureNamespaceAsync("local", "default", default);
-
-        Assert.True((await first.TryAcquireAsync(default)).Acquired);
-        var blocked = await second.TryAcquireAsync(default);
-        Assert.False(blocked.Acquired);
-        Assert.Equal("runner-a", blocked.CurrentHolder);
-        Assert.True((await first.TryAcquireAsync(default)).Acquired); // renewing is fine
-
-        clock.Advance(TimeSpan.FromMinutes(4)); // runner-a stopped renewing: the lease expired
-        Assert.True((await second.TryAcquireAsync(default)).Acquired);
-        Assert.False((await first.TryAcquireAsync(default)).Acquired);
-
-        await second.ReleaseAsync(default);
-        Assert.True((await first.TryAcquireAsync(default)).Acquired);
     }
 }
