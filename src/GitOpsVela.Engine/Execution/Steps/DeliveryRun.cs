@@ -23,6 +23,15 @@ internal sealed class DeliveryRun
 
     public IEngineOutput Output { get; init; } = NullEngineOutput.Instance;
 
+    /// <summary>Delivers another application one pass (depends-on-app creating one from its ConfigMap).</summary>
+    public Func<Application, DeliveryOptions, CancellationToken, Task<DeliveryResult>>? DeliverApplication { get; init; }
+
+    /// <summary>How many applications created by depends-on-app lead to this one.</summary>
+    public int Depth { get; init; }
+
+    /// <summary>Components whose source path cannot be built, with why (their steps fail).</summary>
+    public IReadOnlyDictionary<string, VelaProblem>? SourceFailures { get; init; }
+
     /// <summary>The cluster a step names (empty or <c>local</c>: the one in use).</summary>
     public string ClusterOf(string? cluster) => cluster is { Length: > 0 } c && c != Topology.Local ? c : Gateway.LocalCluster;
 
