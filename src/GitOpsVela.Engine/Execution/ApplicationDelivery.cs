@@ -249,7 +249,11 @@ internal sealed class ApplicationDelivery
             Output = _output,
             Plan = release,
             SourceFailures = options.SourceFailures,
-            DeliverApplication = DeliverAsync,
+            DeliverApplication = async (other, source, root, depth, ct) =>
+            {
+                var result = await DeliverAsync(other, new DeliveryOptions { Source = source, Root = root, Depth = depth }, ct).ConfigureAwait(false);
+                return (result.Record, result.Problems);
+            },
             Depth = options.Depth,
         };
         var pruned = new List<InventoryEntry>();

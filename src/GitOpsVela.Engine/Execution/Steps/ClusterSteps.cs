@@ -272,10 +272,9 @@ internal sealed class DependsOnAppStep(DeliveryRun run) : IStepExecutor
         if (run.Depth >= MaxDepth) return StepOutcome.Failed($"depends-on-app creates applications more than {MaxDepth} levels deep; stopping at {app.Namespace}/{app.Name}");
         var root = RecordedRoot.Of(app, out var refused);
         if (refused is not null) run.Output.Warning($"{app}: {refused}");
-        var result = await deliver(app, new DeliveryOptions { Source = from, Root = root, Depth = run.Depth + 1 }, ct).ConfigureAwait(false);
-        if (result.Record is null)
-            return StepOutcome.Failed($"application {app.Namespace}/{app.Name} from {from} cannot be delivered: {string.Join("; ", result.Problems.Select(p => p.ToString()))}");
-        var record = result.Record;
+        var (record, problems) = await deliver(app, from, root, run.Depth + 1, ct).ConfigureAwait(false);
+        if (record is null)
+            return StepOutcome.Failed($"application {app.Namespace}/{app.Name} from {from} cannot be delivered: {string.Join("; ", problems.Select(p => p.ToString()))}");
         if (record.Phase == ApplicationPhase.Running && record.Healthy == true) return StepOutcome.Succeeded($"application {app.Namespace}/{app.Name} (created from {from}) is running");
         if (record.Phase == ApplicationPhase.WorkflowFailed)
             return StepOutcome.Waiting($"application {app.Namespace}/{app.Name} (created from {from}): {record.Phase.ToKubeVela()}{(record.Message is null ? "" : ", " + record.Message)}");

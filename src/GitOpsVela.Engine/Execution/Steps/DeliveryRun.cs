@@ -8,6 +8,13 @@ using GitOpsVela.Engine.Rendering;
 namespace GitOpsVela.Engine.Execution.Steps;
 
 /// <summary>
+/// One pass of another application, from <paramref name="source"/>, kept as a root (<paramref name="root"/>), created at
+/// <paramref name="depth"/>: its record after the pass (null when it could not be delivered) and its problems.
+/// </summary>
+internal delegate Task<(ApplicationRecord? Record, IReadOnlyList<VelaProblem> Problems)> DeliverOther(
+    Application app, string source, RecordedRoot? root, int depth, CancellationToken cancellationToken);
+
+/// <summary>
 /// What the cluster steps of one application's workflow run share: the gateway, the record being built (inventory of
 /// every object applied for the revision, component health), and how override policies merge.
 /// </summary>
@@ -24,7 +31,7 @@ internal sealed class DeliveryRun
     public IEngineOutput Output { get; init; } = NullEngineOutput.Instance;
 
     /// <summary>Delivers another application one pass (depends-on-app creating one from its ConfigMap).</summary>
-    public Func<Application, DeliveryOptions, CancellationToken, Task<DeliveryResult>>? DeliverApplication { get; init; }
+    public DeliverOther? DeliverApplication { get; init; }
 
     /// <summary>How many applications created by depends-on-app lead to this one.</summary>
     public int Depth { get; init; }
