@@ -20,9 +20,19 @@ foreach ($result in $results) {
 }
 
 "== Rendered objects"
-$manifests = @($apps | ConvertTo-VelaManifest)
-foreach ($m in $manifests) {
+$rendered = @($apps | ConvertTo-VelaManifest)
+foreach ($m in $rendered | Where-Object { $_ -is [GitOpsVela.Commands.Output.VelaManifest] }) {
     '{0,-8} {1,-18} {2,-16} {3}' -f $m.Application, $m.Component, $m.Kind, $m.Name
+}
+
+# A kustomize component's objects are what its repository path holds when synced (ConvertTo-VelaManifest -SyncSource
+# renders them); a helm component's chart is installed by Flux from the HelmRelease above.
+"== What the kustomize and helm components stand for"
+foreach ($s in $rendered | Where-Object { $_ -is [GitOpsVela.Commands.Output.VelaComponentSource] }) {
+    '{0,-8} {1,-18} {2,-10} {3} ({4}) path {5}' -f $s.Application, $s.Component, $s.Type, $s.Url, $s.Ref, $s.Path
+}
+foreach ($m in $rendered | Where-Object { $_ -is [GitOpsVela.Commands.Output.VelaManifest] -and $_.Source -and $_.Kind -eq 'HelmRelease' }) {
+    '{0,-8} {1,-18} {2,-10} {3}' -f $m.Application, $m.Component, 'helm', $m.Source
 }
 
 "== YAML of my-app"

@@ -12,10 +12,13 @@ namespace GitOpsVela.Commands.Cmdlets;
 /// <para type="synopsis">Renders KubeVela applications to the Kubernetes objects they stand for, without a cluster.</para>
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "VelaManifest", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "ConvertTo-VelaManifest.md")]
-[OutputType(typeof(VelaManifest), typeof(string))]
+[OutputType(typeof(VelaManifest), typeof(VelaComponentSource), typeof(string))]
 public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
 {
     private readonly List<RenderedManifest> _all = [];
+    private readonly List<ComponentSourceInfo> _unsynced = [];
+    private readonly Dictionary<(string App, string Component), string> _sourceOf = [];
+    private Engine.Sources.GitSourceCache? _cache;
     private DefinitionSource? _definitions;
 
     /// <summary>Write one YAML text (documents separated by <c>---</c>) instead of objects.</summary>
@@ -38,6 +41,20 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
     [ValidateNotNullOrEmpty]
     public string? Kubeconfig { get; set; }
 
+    /// <summary>Sync the repositories of kustomize components and render the objects their paths build (and the applications found there); without it, each kustomize component is shown as the source and path it stands for.</summary>
+    [Parameter]
+    public SwitchParameter SyncSource { get; set; }
+
+    /// <summary>With -SyncSource: where clones are kept (default: the user's local application data, GitOpsVela/cache).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CachePath { get; set; }
+
+    /// <summary>With -SyncSource: name of an environment variable holding a git token.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string GitTokenVariable { get; set; } = Engine.Sources.GitCredentials.TokenVariable;
+
     protected override void ProcessVelaRecord()
     {
         foreach (var app in InputApplications(out _))
@@ -46,6 +63,19 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
             var check = (_definitions ??= new DefinitionSource(this)).Check(app, TargetNamespace, Context, Kubeconfig);
             foreach (var problem in check.Problems) WriteProblem(problem, app.Name);
             _all.AddRange(check.Manifests);
+            if (!check.Succeeded) continue;
+            var sources = SourceView.Of(app);
+            foreach (var source in sources) _sourceOf[(source.Application, source.Component)] = $"{source.Url} ({source.Reference}) {(source.Type == "helm" ? "chart" : "path")} '{source.Path}'";
+            if (!SyncSource)
+            {
+                _unsynced.AddRange(sources.Where(s => s.Type == "kustomize"));
+                continue;
+            }
+            if (sources.All(s => s.Type != "kustomize")) continue;
+            var cache = _cache ??= new Engine.Sources.GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
+            var built = Run(ct => SourceView.RenderSourcesAsync(app, TargetNamespace, cache, GitTokenVariable, Output, ct));
+            foreach (var problem in built.Problems) WriteProblem(problem, problem.Application ?? app.Name);
+            _all.AddRange(built.Manifests);
         }
     }
 
@@ -56,9 +86,13 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
         var ordered = OfflineCheck.ApplyOrder(_all);
         if (AsYaml)
         {
-            if (ordered.Count > 0) WriteObject(YamlWriter.Write(ordered.Select(m => (System.Text.Json.Nodes.JsonNode?)m.Object)));
+            // A kustomize component not synced renders nothing: say what it stands for, as comments kubectl ignores.
+            var comments = string.Concat(_unsynced.Select(s => $"# {s.Namespace}/{s.Application} component {s.Component} (kustomize): {s.Description}\n"));
+            if (ordered.Count > 0 || comments.Length > 0)
+                WriteObject(comments + (ordered.Count > 0 ? YamlWriter.Write(ordered.Select(m => (System.Text.Json.Nodes.JsonNode?)m.Object)) : ""));
             return;
         }
-        foreach (var manifest in ordered) WriteObject(new VelaManifest(manifest));
+        foreach (var manifest in ordered) WriteObject(new VelaManifest(manifest, _sourceOf.GetValueOrDefault((manifest.Application, manifest.Component))));
+        foreach (var source in _unsynced) WriteObject(new VelaComponentSource(source));
     }
 }

@@ -10,11 +10,20 @@ namespace GitOpsVela.Commands.Cmdlets;
 /// <summary>
 /// <para type="synopsis">One reconcile pass of everything due: sync the sources of the root applications, deliver what they bring, run the workflows, report.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "VelaReconcile", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Invoke-VelaReconcile.md")]
+[Cmdlet(VerbsLifecycle.Invoke, "VelaReconcile", DefaultParameterSetName = RecordedSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Invoke-VelaReconcile.md")]
 [OutputType(typeof(VelaWorkflowRun))]
 public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
 {
+    /// <summary>No -Path and no applications piped: the roots applied on the cluster (kept in their records).</summary>
+    private const string RecordedSet = "Recorded";
+
     private readonly List<Engine.Loading.Model.Application> _roots = [];
+
+    /// <summary>Without -Path: reconcile only the roots applied in this namespace (default: every namespace).</summary>
+    [Parameter(ParameterSetName = RecordedSet)]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Namespace { get; set; }
 
     /// <summary>Fetch every source now, whatever its pullInterval says.</summary>
     [Parameter]
@@ -84,13 +93,17 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
     [ValidateDurationRange("00:00:03", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    protected override void ProcessVelaRecord() => _roots.AddRange(InputApplications(out _));
+    protected override void ProcessVelaRecord()
+    {
+        if (ParameterSetName != RecordedSet) _roots.AddRange(InputApplications(out _));
+    }
 
     protected override void EndVelaProcessing()
     {
         try
         {
-            if (_roots.Count > 0) Reconcile();
+            if (ParameterSetName == RecordedSet) Reconcile(recorded: true);
+            else if (_roots.Count > 0) Reconcile(recorded: false);
         }
         finally
         {
@@ -98,16 +111,29 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
         }
     }
 
-    private void Reconcile()
+    /// <summary>The roots of a pass: those given, or those applied on the cluster, read from their records afresh each pass.</summary>
+    private List<Engine.Loading.Model.Application> Roots(DeliveryTarget target, bool recorded)
+    {
+        if (!recorded) return _roots;
+        var (roots, problems) = Run(ct => target.RecordedRootsAsync(Namespace, ct));
+        foreach (var problem in problems) WriteProblem(problem, problem.Application);
+        if (roots.Count == 0 && problems.Count == 0)
+            WriteVelaWarning($"no application applied on context '{target.Context}'{(Namespace is null ? "" : $" in namespace {Namespace}")} keeps its spec in its record (apply the roots once with Invoke-VelaWorkflow or Invoke-VelaReconcile -Path)");
+        return roots.ToList();
+    }
+
+    private void Reconcile(bool recorded)
     {
         var target = Target;
-        var names = string.Join(", ", _roots.Select(a => $"{a.Namespace}/{a.Name}"));
+        var roots = Roots(target, recorded);
+        if (roots.Count == 0) return;
+        var names = string.Join(", ", roots.Select(a => $"{a.Namespace}/{a.Name}"));
         List<string>? plan = null;
         if (IsWhatIf)
         {
             // The root applications' own objects, as Compare-VelaApplication shows them; what their sources bring is planned when a pass runs.
             plan = [];
-            foreach (var app in _roots)
+            foreach (var app in roots)
             {
                 try
                 {
@@ -128,9 +154,18 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
         var credentials = GitCredentialsFrom.Credential(GitCredential) ?? GitCredentialsFrom.Secret(this, GitSecretName, SecretVault);
         var runner = target.Runner(new LeaseOptions { Namespace = LeaseNamespace, Identity = LeaseIdentity ?? Environment.MachineName, Duration = LeaseDuration }, Output);
         var options = new ReconcileOptions { Force = Force, Wait = Wait, PollInterval = PollInterval, ThrottleLimit = ThrottleLimit };
-        Run(ct => runner.RunAsync(
-            passCt => target.ReconcileAsync(_roots, options, cache, credentials, GitTokenVariable, Output, passCt),
-            Loop, Interval, pass => OnPipelineThread(() => Report(pass, names, target.Context)), ct));
+        var pass = 0;
+        Run(ct => runner.RunAsync(async passCt =>
+        {
+            // Roots kept on the cluster are read afresh each pass after the first (an application applied or removed meanwhile).
+            if (recorded && ++pass > 1)
+            {
+                var (again, problems) = await target.RecordedRootsAsync(Namespace, passCt).ConfigureAwait(false);
+                foreach (var problem in problems) OnPipelineThread(() => WriteProblem(problem, problem.Application));
+                roots = again.ToList();
+            }
+            return await target.ReconcileAsync(roots, options, cache, credentials, GitTokenVariable, Output, passCt).ConfigureAwait(false);
+        }, Loop, Interval, done => OnPipelineThread(() => Report(done, names, target.Context)), ct));
     }
 
     private void Report(ReconcilePass pass, string names, string context)

@@ -25,6 +25,16 @@ public sealed class InvokeVelaWorkflowCommand : ClusterApplicationCmdlet
     [DurationTransformation]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Where the clones of kustomize components' repositories are kept (default: the user's local application data, GitOpsVela/cache).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CachePath { get; set; }
+
+    private Engine.Sources.GitSourceCache? _cache;
+
+    private Engine.Sources.GitSourceCache Cache() => _cache ??= new Engine.Sources.GitSourceCache(
+        CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
+
     protected override void ProcessVelaRecord()
     {
         foreach (var app in InputApplications(out _))
@@ -48,6 +58,8 @@ public sealed class InvokeVelaWorkflowCommand : ClusterApplicationCmdlet
                 foreach (var problem in planned.Problems) WriteProblem(problem, app.Name);
                 plan = planned.Changes.Select(c => new VelaChange(c, target.Context).Describe())
                     .Concat(planned.Releases.Select(r => $"Release {r}")).ToList();
+                plan.AddRange(Engine.Composition.SourceView.Of(app).Where(s => s.Type == "kustomize").Select(s =>
+                    $"component {s.Component}: sync {s.Url} ({s.Reference}), apply what path '{s.Path}' holds and deliver the applications there"));
             }
             if (!ShouldChange($"{name} (context '{Context ?? "current"}')", "Deliver application", plan)) continue;
             Deliver(app);
@@ -57,28 +69,33 @@ public sealed class InvokeVelaWorkflowCommand : ClusterApplicationCmdlet
     private void Deliver(Engine.Loading.Model.Application app)
     {
         var target = Target;
-        DeliveryResult result;
+        IReadOnlyList<Engine.Composition.ReconcileItem> items;
         try
         {
-            result = Run(ct => target.DeliverAsync(app, new DeliveryOptions
+            // The application's spec is kept in its record, so Invoke-VelaReconcile -Context reconciles it again without its file;
+            // kustomize components are synced and built as a reconcile pass does, and what their paths bring is delivered too.
+            items = Run(ct => target.DeliverRootAsync(app, new DeliveryOptions
             {
                 Wait = Wait,
                 Force = TakeOwnership,
                 PollInterval = PollInterval,
                 Source = string.IsNullOrEmpty(app.File) ? null : app.File,
-            }, Output, ct));
+            }, Cache, Output, ct));
         }
         catch (Engine.Diagnostics.VelaProblemException ex)
         {
             WriteProblem(ex.Problem, app.Name);
             return;
         }
-        foreach (var problem in result.Problems) WriteProblem(problem, app.Name);
-        if (result.Record is not null)
+        foreach (var item in items)
         {
+            foreach (var problem in item.Problems) WriteProblem(problem, item.Application.Name);
+            if (item.Delivery is not { } result) continue;
+            foreach (var problem in result.Problems) WriteProblem(problem, item.Application.Name);
+            if (result.Record is null) continue;
             ReportSteps(result.Record);
             WriteObject(new VelaWorkflowRun(result.Record, target.Context, result.Pruned.Select(e => e.ToString()).ToArray(),
-                result.Problems.Select(p => p.ToString()).ToArray()));
+                item.Problems.Concat(result.Problems).Select(p => p.ToString()).ToArray()));
         }
     }
 

@@ -5,8 +5,9 @@ namespace GitOpsVela.Commands.Output;
 /// <summary>One rendered Kubernetes object, with the application, component and trait that produced it.</summary>
 public sealed class VelaManifest
 {
-    internal VelaManifest(Engine.Rendering.RenderedManifest manifest)
+    internal VelaManifest(Engine.Rendering.RenderedManifest manifest, string? source = null)
     {
+        Source = source;
         Manifest = manifest;
         ApiVersion = manifest.ApiVersion;
         Kind = manifest.Kind;
@@ -26,6 +27,9 @@ public sealed class VelaManifest
 
     /// <summary>The trait type that produced the object; null for the component's own objects.</summary>
     public string? Trait { get; }
+
+    /// <summary>For the objects of a <c>helm</c> or <c>kustomize</c> component: where they come from (repository, ref, chart or path).</summary>
+    public string? Source { get; }
 
     private PSObject? _object;
 

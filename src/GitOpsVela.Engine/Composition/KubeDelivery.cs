@@ -5,6 +5,7 @@ using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Execution.Apply;
 using GitOpsVela.Engine.Execution.Health;
 using GitOpsVela.Engine.Execution.Records;
+using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Execution.Steps;
 using GitOpsVela.Engine.Kube;
 using GitOpsVela.Engine.Loading.Model;
@@ -153,6 +154,45 @@ public sealed class DeliveryTarget : IDisposable
     {
         Gateway.BeginPass();
         return CreateReconciler(output, cache, credentials, tokenVariable).RunAsync(roots, options, ct);
+    }
+
+    /// <summary>
+    /// Invoke-VelaWorkflow: delivers one root application and keeps its spec in its record (so a later
+    /// <see cref="RecordedRootsAsync"/> pass reconciles it again). An application with <c>kustomize</c> components takes the
+    /// same path as a reconcile pass: each source synced through <paramref name="cache"/> and its path built and applied,
+    /// the applications the path holds delivered after it (its children, as KubeVela delivers the Applications Flux applies).
+    /// </summary>
+    public async Task<IReadOnlyList<ReconcileItem>> DeliverRootAsync(Application app, DeliveryOptions options, Func<GitSourceCache> cache,
+        IEngineOutput output, CancellationToken ct)
+    {
+        if (app.Components.Any(c => c.Type == "kustomize"))
+        {
+            Gateway.BeginPass();
+            return await CreateReconciler(output, cache(), null, null).RunAsync([app],
+                new ReconcileOptions { Force = options.Force, Wait = options.Wait, PollInterval = options.PollInterval }, ct).ConfigureAwait(false);
+        }
+        var root = RecordedRoot.Of(app, out var refused);
+        if (refused is not null) output.Warning($"{app}: {refused}");
+        var result = await CreateDelivery(output).DeliverAsync(app, options with { Root = root }, ct).ConfigureAwait(false);
+        return [new ReconcileItem(app, null, result, [], [])];
+    }
+
+    /// <summary>
+    /// The roots applied on this cluster (records that keep a spec, <see cref="ApplicationRecord.Root"/>), read back for a
+    /// reconcile pass without files; a kept spec that no longer reads is a problem at its record.
+    /// </summary>
+    public async Task<(IReadOnlyList<Application> Roots, IReadOnlyList<VelaProblem> Problems)> RecordedRootsAsync(string? @namespace, CancellationToken ct)
+    {
+        var roots = new List<Application>();
+        var problems = new List<VelaProblem>();
+        foreach (var record in (await Gateway.ListAsync(@namespace, ct).ConfigureAwait(false))
+                     .Where(r => r.Root is not null).OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal))
+        {
+            var load = RecordedRoot.Load(record);
+            problems.AddRange(load.Problems.Select(p => p with { Application = p.Application ?? record.Name }));
+            roots.AddRange(load.Applications);
+        }
+        return (roots, problems);
     }
 
     internal Reconciler CreateReconciler(IEngineOutput output, GitSourceCache cache, GitCredentials? credentials, string? tokenVariable) =>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution;
+using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Rendering.FluxComponents;
@@ -52,6 +53,12 @@ public sealed record ReconcileOptions
         var ticks = PollInterval.Ticks * Math.Pow(1.5, Math.Max(0, poll - 1));
         return ticks >= max.Ticks ? max : TimeSpan.FromTicks((long)ticks);
     }
+
+    /// <summary>
+    /// Keep each root's spec in its record (<see cref="RecordedRoot"/>), so a later pass can reconcile it from the cluster
+    /// alone (<c>Invoke-VelaReconcile -Context</c> without <c>-Path</c>), as KubeVela keeps the Applications applied.
+    /// </summary>
+    public bool KeepRoots { get; init; } = true;
 }
 
 /// <summary>
@@ -66,6 +73,7 @@ internal sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider s
 {
     private readonly IEngineOutput _output = output ?? NullEngineOutput.Instance;
     private readonly SemaphoreSlim _sourcesGate = new(1, 1);
+    private readonly ComponentSources _sources = new(sources, builder, output);
 
     public async Task<IReadOnlyList<ReconcileItem>> RunAsync(IEnumerable<Application> roots, ReconcileOptions options, CancellationToken cancellationToken)
     {
@@ -74,7 +82,7 @@ internal sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider s
         var seen = new HashSet<string>(StringComparer.Ordinal);
         // Level by level (the roots, then what they bring, ...), the applications of a level delivered side by side: they
         // are independent of each other, and each one's workflow keeps its own order.
-        var level = roots.Select(a => (App: a, Parent: (string?)null, Source: (string?)a.File, Depth: 0)).ToList();
+        var level = roots.Select(a => (App: a, Parent: (string?)null, Source: RecordedRoot.SourceOf(a), Depth: 0)).ToList();
         while (level.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -187,10 +195,10 @@ internal sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider s
         var objects = new Dictionary<string, IReadOnlyList<JsonObject>>(StringComparer.Ordinal);
         var inputs = new StringBuilder();
 
+        var failures = new Dictionary<string, VelaProblem>(StringComparer.Ordinal);
         foreach (var component in app.Components.Where(c => c.Type == "kustomize"))
         {
-            var spec = KustomizeSource.From(component.Properties);
-            if (spec.Suspend)
+            if (KustomizeSource.From(component.Properties).Suspend)
             {
                 _output.Verbose($"{app}: component '{component.Name}' is suspended; its source is not synced");
                 continue;
@@ -199,36 +207,24 @@ internal sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider s
             await _sourcesGate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                var result = await sources.SyncAsync(spec.ToSourceRequest(app.Namespace, options.Force), ct).ConfigureAwait(false);
-                synced.Add(result);
-                var built = builder.Build(result.LocalPath, spec.Path);
-                var plain = new List<JsonObject>();
-                var appFiles = new List<string>();
-                foreach (var obj in built)
+                var build = await _sources.BuildAsync(app, component, options.Force, ct).ConfigureAwait(false);
+                synced.Add(build.Synced);
+                inputs.Append(component.Name).Append('@').Append(build.Synced.Revision).Append(':');
+                if (build.PathFailure is { } failure)
                 {
-                    // Applications and definitions found in the source are read as such (definitions are data for the
-                    // applications of the same source, not objects to apply); everything else is the component's.
-                    if (ApplicationParser.IsApplication(obj.Object) || DefinitionParser.IsDefinition(obj.Object)) appFiles.Add(obj.File);
-                    else plain.Add(obj.Object);
+                    // The source synced but the path cannot be built: the step that applies this component fails with why.
+                    failures[component.Name] = failure;
+                    inputs.Append("failed:").Append(failure.Message);
+                    continue;
                 }
-                objects[component.Name] = plain;
-                inputs.Append(component.Name).Append('@').Append(result.Revision).Append(':');
-                foreach (var o in plain) inputs.Append(o.ToJsonString());
-                var load = ApplicationLoader.Load(appFiles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), _output);
-                problems.AddRange(load.Problems);
-                // An application brought in by a source sees that source's definitions, then those of the application that brought it.
-                foreach (var child in load.Applications) child.Definitions = load.Definitions.Then(app.Definitions);
-                var relative = (string file) => Path.GetRelativePath(result.LocalPath, file).Replace('\\', '/');
-                children.AddRange(load.Applications.Select(child => (child, $"{result.Url}@{result.Revision[..Math.Min(12, result.Revision.Length)]}:{relative(child.File)}")));
+                objects[component.Name] = build.Objects;
+                foreach (var o in build.Objects) inputs.Append(o.ToJsonString());
+                problems.AddRange(build.Problems);
+                children.AddRange(build.Applications);
             }
             catch (VelaProblemException ex)
             {
-                problems.Add(ex.Problem with
-                {
-                    Application = ex.Problem.Application ?? app.Name,
-                    Component = ex.Problem.Component ?? component.Name,
-                    Location = component.Location,
-                });
+                problems.Add(ex.Problem);
             }
             finally
             {
@@ -248,10 +244,20 @@ internal sealed class Reconciler(ApplicationDelivery delivery, ISourceProvider s
             Source = source,
             Parent = parent,
             SourceObjects = objects.Count == 0 ? null : objects,
+            SourceFailures = failures.Count == 0 ? null : failures,
+            Root = parent is null && options.KeepRoots ? Keep(app) : null,
             InputsHash = inputs.Length == 0 ? null : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(inputs.ToString())), 0, 16),
         };
         var delivered = await delivery.DeliverAsync(app, deliveryOptions, ct).ConfigureAwait(false);
         return (new ReconcileItem(app, parent, delivered, problems, synced), children, deliveryOptions);
+    }
+
+    /// <summary>The root's spec to keep in its record; a spec holding a credential is not kept (a warning says so).</summary>
+    private RecordedRoot? Keep(Application app)
+    {
+        var root = RecordedRoot.Of(app, out var refused);
+        if (refused is not null) _output.Warning($"{app}: {refused}");
+        return root;
     }
 
     private static VelaProblem Problem(Application app, string id, string message, ProblemCategory category) =>

@@ -36,6 +36,18 @@ public sealed record DeliveryOptions
     /// <summary>Objects built from the synced sources of kustomize components, by component name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? SourceObjects { get; init; }
 
+    /// <summary>
+    /// Components whose source synced but whose <c>path</c> cannot be built (missing, outside the repository): the step
+    /// that applies one fails with its problem (which names the source's URL, ref and path).
+    /// </summary>
+    public IReadOnlyDictionary<string, VelaProblem>? SourceFailures { get; init; }
+
+    /// <summary>A root application's spec to keep in its record (reconciled again from the cluster); null keeps what the record has, unless <see cref="Parent"/> is set.</summary>
+    public RecordedRoot? Root { get; init; }
+
+    /// <summary>How many applications created by depends-on-app lead to this one (a bound against applications creating each other).</summary>
+    public int Depth { get; init; }
+
     /// <summary>A hash of what the sources delivered (revision and built objects): a change starts a new revision like a spec change.</summary>
     public string? InputsHash { get; init; }
 }
@@ -195,6 +207,13 @@ internal sealed class ApplicationDelivery
         var started = false;
         record.Source = options.Source ?? record.Source;
         record.Parent = options.Parent ?? record.Parent;
+        // A root applied again keeps its spec; an application a source brings in is brought by that source, not kept.
+        if (options.Root is { } root)
+        {
+            record.Root = root;
+            record.Parent = null;
+        }
+        else if (options.Parent is not null) record.Root = null;
 
         if (record.SpecHash == hash && record.Workflow is null)
         {
@@ -238,6 +257,13 @@ internal sealed class ApplicationDelivery
             Output = _output,
             Plan = release,
             Clock = _clock,
+            SourceFailures = options.SourceFailures,
+            DeliverApplication = async (other, source, root, depth, ct) =>
+            {
+                var result = await DeliverAsync(other, new DeliveryOptions { Source = source, Root = root, Depth = depth }, ct).ConfigureAwait(false);
+                return (result.Record, result.Problems);
+            },
+            Depth = options.Depth,
         };
         var pruned = new List<InventoryEntry>();
         var drift = new List<string>();
@@ -290,9 +316,11 @@ internal sealed class ApplicationDelivery
         if (record.Workflow is { Phase: ApplicationPhase.WorkflowFailed } failed && problems.All(p => p.Id != ErrorIds.Workflow.Failed))
         {
             var step = failed.AllSteps().FirstOrDefault(s => s.Phase == StepPhase.Failed);
+            // A step failed by its component's source path: the problem is where that path is written.
+            var source = step?.Reason == "Source" ? options.SourceFailures?.Values.FirstOrDefault(f => step.Message?.Contains(f.Message, StringComparison.Ordinal) == true) : null;
             problems = [.. problems, new VelaProblem(ErrorIds.Workflow.Failed, ProblemCategory.InvalidOperation,
                 $"the workflow of revision {record.RevisionName} failed" + (step is null ? "" : $" at step '{step.Name}'{(step.Reason is { } r ? $" ({r})" : "")}: {step.Message}"),
-                app.Location, app.Name)];
+                source?.Location ?? app.Location, app.Name, source?.Component, source?.Property)];
         }
         return new DeliveryResult(app, record, problems, pruned, started, saver.Writes > 0) { Drift = drift };
     }

@@ -49,7 +49,7 @@ public sealed record LeaseState(bool Held, string? Holder, DateTimeOffset? Renew
 /// writes every retry period, a renewal is written only when due (a third of the duration after the last one), so a
 /// short pass writes nothing. Writes go through resourceVersion, so two runners racing for a free lease cannot both win.
 /// </summary>
-public sealed class ReconcileLease
+internal sealed class ReconcileLease
 {
     private readonly KubeClient _client;
     private readonly TimeProvider _clock;

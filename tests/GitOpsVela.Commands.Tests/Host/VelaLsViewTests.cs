@@ -89,6 +89,10 @@ public sealed class VelaLsViewTests
         Assert.Contains(rows, r => r.Take(4).SequenceEqual(["my-app", "my-server", "webservice", "ingress"]));
         Assert.Contains("== Rendered objects", run.StdoutLines);
         Assert.Contains(run.StdoutLines, l => l.StartsWith("mysql ") && l.Contains("MysqlCluster"));
+        // Kustomize and helm components say what they stand for instead of nothing.
+        Assert.Contains("== What the kustomize and helm components stand for", run.StdoutLines);
+        Assert.Contains(rows, r => r.SequenceEqual(["infra", "database-config", "kustomize", "https://github.com/FogDong/KubeVela-GitOps-Infra-Demo", "(branch", "main)", "path", "./infrastructure"]));
+        Assert.Contains(run.StdoutLines, l => l.StartsWith("mysql ") && l.Contains("helm") && l.Contains("https://presslabs.github.io/charts (version 0.4.0) chart 'mysql-operator'"));
     }
 
     private static string[] Cells(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);

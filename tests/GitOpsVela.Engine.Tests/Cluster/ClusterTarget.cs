@@ -186,7 +186,16 @@ public sealed class ClusterTarget : IAsyncLifetime
             var ready = new JsonObject { ["status"] = new JsonObject { ["phase"] = "Running", ["conditions"] = new JsonArray(Condition("Ready"), Condition("ContainersReady")) } };
             foreach (var pod in await client.ListAsync(pods, ns, selector, default))
                 if (pod["status"]?["phase"]?.GetValue<string>() != "Running" && pod["metadata"]?["deletionTimestamp"] is null)
-                    await kube.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(ready.ToJsonString(), V1Patch.PatchType.MergePatch), pod["metadata"]!["name"]!.GetValue<string>(), ns);
+                {
+                    try
+                    {
+                        await kube.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(ready.ToJsonString(), V1Patch.PatchType.MergePatch), pod["metadata"]!["name"]!.GetValue<string>(), ns);
+                    }
+                    catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                    {
+                        // The ReplicaSet controller removed the pod between the list and the patch (a scale-down): the next round lists again.
+                    }
+                }
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"deployment {ns}/{name} did not report {replicas} ready replica(s) in time: {st?.ToJsonString()}");
             await Task.Delay(200);

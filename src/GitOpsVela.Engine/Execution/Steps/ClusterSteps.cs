@@ -4,6 +4,7 @@ using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Execution.Apply;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
@@ -21,6 +22,8 @@ internal static class ComponentDelivery
     public static async Task<StepOutcome?> ApplyAndCheckAsync(DeliveryRun run, RenderedComponent component, string cluster, CancellationToken ct, StepState? step = null)
     {
         if (!component.Succeeded) return StepOutcome.Failed(string.Join("; ", component.Problems.Select(p => p.ToString())), "Render");
+        if (run.SourceFailures?.GetValueOrDefault(component.Name) is { } source)
+            return StepOutcome.Failed($"component '{component.Name}': {source.Message}", "Source");
         if (ReleaseDelivery.Carries(run, component, cluster))
         {
             var released = await ReleaseDelivery.RunAsync(run, component, cluster, step, ct).ConfigureAwait(false);
@@ -231,12 +234,21 @@ internal sealed class ReadObjectStep(DeliveryRun run) : IStepExecutor
 }
 
 /// <summary>
-/// <c>depends-on-app</c>: waits until another application GitOpsVela delivers (its record in <c>namespace</c>) is running
-/// and healthy. KubeVela would also create the application from a ConfigMap when it does not exist; GitOpsVela waits
-/// for it to be delivered by its own source instead.
+/// <c>depends-on-app</c> (vela-templates/definitions/internal/workflowstep/depends-on-app.cue): waits until another
+/// application (its record in <c>namespace</c>) is running and healthy. When it does not exist, it is created as KubeVela
+/// creates it: from the ConfigMap of the same name and namespace, whose data key <c>application</c> holds the Application
+/// YAML. An application created so keeps its spec in its record (a root, reconciled again from the cluster), and this step
+/// delivers it pass by pass until it runs, since no controller does. Without such a ConfigMap the step waits for the
+/// application to be delivered by its own source.
 /// </summary>
 internal sealed class DependsOnAppStep(DeliveryRun run) : IStepExecutor
 {
+    /// <summary>The ConfigMap data key KubeVela reads the Application YAML from.</summary>
+    public const string ApplicationKey = "application";
+
+    /// <summary>How deep applications created by depends-on-app may create applications.</summary>
+    private const int MaxDepth = 5;
+
     public string Type => "depends-on-app";
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
@@ -245,10 +257,69 @@ internal sealed class DependsOnAppStep(DeliveryRun run) : IStepExecutor
         var name = spec.Name;
         var ns = spec.Namespace.Length > 0 ? spec.Namespace : context.Application.Namespace;
         if (name.Length == 0) return StepOutcome.Failed("name is required");
+        if (name == context.Application.Name && ns == context.Application.Namespace) return StepOutcome.Failed($"application {ns}/{name} cannot depend on itself");
         if (run.Records is null) return StepOutcome.Failed("no record store to read the application from");
         var record = await run.Records.LoadAsync(ns, name, cancellationToken).ConfigureAwait(false);
-        if (record is null) return StepOutcome.Waiting($"waiting for application {ns}/{name} to be delivered");
+        var from = CreatedFrom(ns, name);
+        if (record is null)
+        {
+            var configMap = await run.Gateway.GetAsync(run.Gateway.LocalCluster, "v1", "ConfigMap", ns, name, cancellationToken).ConfigureAwait(false);
+            if (configMap is null)
+                return StepOutcome.Waiting($"waiting for application {ns}/{name} to be delivered (no ConfigMap {ns}/{name} with its spec under data.{ApplicationKey} to create it from)");
+            var (app, refused) = Read(configMap, ns, name);
+            if (app is null) return StepOutcome.Failed(refused!);
+            return await DeliverAsync(app, from, cancellationToken).ConfigureAwait(false);
+        }
         if (record.Phase == ApplicationPhase.Running && record.Healthy == true) return StepOutcome.Succeeded($"application {ns}/{name} is running");
+        // Created by this step from its ConfigMap: nothing else delivers it, so each pass of this step is a pass of it.
+        if (record.Source == from && record.Root is not null && record.Workflow?.Finished != true)
+        {
+            var load = RecordedRoot.Load(record);
+            if (load.Applications.Count == 1 && load.Problems.Count == 0) return await DeliverAsync(load.Applications[0], from, cancellationToken).ConfigureAwait(false);
+        }
         return StepOutcome.Waiting($"waiting for application {ns}/{name}: {record.Phase.ToKubeVela()}{(record.Message is null ? "" : ", " + record.Message)}");
+    }
+
+    private static string CreatedFrom(string ns, string name) => $"ConfigMap {ns}/{name}";
+
+    /// <summary>The one Application the ConfigMap's <c>data.application</c> holds, named as the step names it; or why not.</summary>
+    private static (Application? App, string? Refused) Read(JsonObject configMap, string ns, string name)
+    {
+        var file = $"ConfigMap {ns}/{name} data.{ApplicationKey}";
+        if (configMap["data"]?[ApplicationKey] is not JsonValue value || !value.TryGetValue<string>(out var text) || text.Trim().Length == 0)
+        {
+            var keys = (configMap["data"] as JsonObject)?.Select(kv => kv.Key).ToList() ?? [];
+            return (null, $"ConfigMap {ns}/{name} has no data key '{ApplicationKey}' (it has {(keys.Count == 0 ? "no data keys" : string.Join(", ", keys.Select(k => $"'{k}'")))}); "
+                + $"depends-on-app creates application {ns}/{name} from the Application YAML under data.{ApplicationKey}");
+        }
+        var load = ApplicationLoader.LoadText(text, file);
+        if (load.Problems.Count > 0) return (null, string.Join("; ", load.Problems.Select(p => p.ToString())));
+        if (load.Applications.Count != 1)
+            return (null, $"{file}: holds {load.Applications.Count} KubeVela Applications; expected exactly one (apiVersion core.oam.dev/v1beta1, kind Application) named {name}");
+        var app = load.Applications[0];
+        var written = app.Document["metadata"]?["namespace"] is not null;
+        if (app.Name != name || (written && app.Namespace != ns))
+            return (null, $"{app.Location}: the application is {app.Namespace}/{app.Name}; the step depends on {ns}/{name}, so the ConfigMap must hold an application of that name{(written ? " and namespace" : "")}");
+        if (written || ns == app.Namespace) return (app, null);
+        // No namespace written: the application goes where the step looks for it (the ConfigMap's namespace).
+        var document = (JsonObject)app.Document.DeepClone();
+        ((JsonObject)document["metadata"]!)["namespace"] = ns;
+        var again = ApplicationLoader.LoadText(Yaml.YamlWriter.Write(document), file);
+        return again.Applications.Count == 1 && again.Problems.Count == 0 ? (again.Applications[0], null) : (null, string.Join("; ", again.Problems.Select(p => p.ToString())));
+    }
+
+    private async Task<StepOutcome> DeliverAsync(Application app, string from, CancellationToken ct)
+    {
+        if (run.DeliverApplication is not { } deliver) return StepOutcome.Failed($"application {app.Namespace}/{app.Name} cannot be created here (no delivery)");
+        if (run.Depth >= MaxDepth) return StepOutcome.Failed($"depends-on-app creates applications more than {MaxDepth} levels deep; stopping at {app.Namespace}/{app.Name}");
+        var root = RecordedRoot.Of(app, out var refused);
+        if (refused is not null) run.Output.Warning($"{app}: {refused}");
+        var (record, problems) = await deliver(app, from, root, run.Depth + 1, ct).ConfigureAwait(false);
+        if (record is null)
+            return StepOutcome.Failed($"application {app.Namespace}/{app.Name} from {from} cannot be delivered: {string.Join("; ", problems.Select(p => p.ToString()))}");
+        if (record.Phase == ApplicationPhase.Running && record.Healthy == true) return StepOutcome.Succeeded($"application {app.Namespace}/{app.Name} (created from {from}) is running");
+        if (record.Phase == ApplicationPhase.WorkflowFailed)
+            return StepOutcome.Waiting($"application {app.Namespace}/{app.Name} (created from {from}): {record.Phase.ToKubeVela()}{(record.Message is null ? "" : ", " + record.Message)}");
+        return StepOutcome.Waiting($"waiting for application {app.Namespace}/{app.Name} (created from {from}): {record.Phase.ToKubeVela()}{(record.Message is null ? "" : ", " + record.Message)}");
     }
 }

@@ -8,6 +8,13 @@ using GitOpsVela.Engine.Rendering;
 namespace GitOpsVela.Engine.Execution.Steps;
 
 /// <summary>
+/// One pass of another application, from <paramref name="source"/>, kept as a root (<paramref name="root"/>), created at
+/// <paramref name="depth"/>: its record after the pass (null when it could not be delivered) and its problems.
+/// </summary>
+internal delegate Task<(ApplicationRecord? Record, IReadOnlyList<VelaProblem> Problems)> DeliverOther(
+    Application app, string source, RecordedRoot? root, int depth, CancellationToken cancellationToken);
+
+/// <summary>
 /// What the cluster steps of one application's workflow run share: the gateway, the record being built (inventory of
 /// every object applied for the revision, component health), and how override policies merge.
 /// </summary>
@@ -25,6 +32,15 @@ internal sealed class DeliveryRun
 
     /// <summary>The clock releases read (a step's duration, the deadline for ready pods).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Delivers another application one pass (depends-on-app creating one from its ConfigMap).</summary>
+    public DeliverOther? DeliverApplication { get; init; }
+
+    /// <summary>How many applications created by depends-on-app lead to this one.</summary>
+    public int Depth { get; init; }
+
+    /// <summary>Components whose source path cannot be built, with why (their steps fail).</summary>
+    public IReadOnlyDictionary<string, VelaProblem>? SourceFailures { get; init; }
 
     /// <summary>The cluster a step names (empty or <c>local</c>: the one in use).</summary>
     public string ClusterOf(string? cluster) => cluster is { Length: > 0 } c && c != Topology.Local ? c : Gateway.LocalCluster;

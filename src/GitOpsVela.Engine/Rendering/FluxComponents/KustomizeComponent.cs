@@ -105,9 +105,12 @@ internal sealed record KustomizeSource(
     string? TargetNamespace,
     JsonObject? ImageRepository)
 {
+    /// <summary>The ref to check out (branch main when none is given).</summary>
+    public GitReference Reference => new(Branch, Tag, Commit, SemVer, Ref);
+
     /// <summary>What the Sources stage syncs for this component (credentials from <c>secretRef</c> in <paramref name="secretNamespace"/>).</summary>
     public SourceRequest ToSourceRequest(string secretNamespace, bool force) => new(
-        Url, new GitReference(Branch, Tag, Commit, SemVer, Ref), SecretRef, secretNamespace,
+        Url, Reference, SecretRef, secretNamespace,
         GoDuration.TryParse(PullInterval, out var interval, out _) ? interval : TimeSpan.FromMinutes(5), force);
 
     public static KustomizeSource From(JsonObject p)
