@@ -1,12 +1,14 @@
 // Cluster benchmark (issue 17): whole process against whole process, on a real API server when one is given.
 //   dotnet build -c Release src/GitOpsVela.Host && dotnet run -c Release --project bench/Cluster -- \
-//       --kubeconfig $KUBEREAL_DIR/kubeconfig [--context kubereal] [--apps 200,1000,5000] [--namespaces 50] [--pairs 5]
+//       --kubeconfig $KUBEREAL_DIR/kubeconfig [--context kubereal] [--apps 200,1000,5000] [--namespaces 50] [--pairs 5,3,1]
+//       [--validate-max 200]   (kubectl with its default validation only up to this many applications: it is slow)
 // For each size: N applications (3 objects each: ConfigMap, Service, ServiceAccount, healthy at once on any cluster)
 // spread over the namespaces. Per pair, on fresh namespaces:
 //   first apply:  `gitopsvela -Command Invoke-VelaReconcile` (the host process: start-up, load, render, records, apply)
 //                 vs `kubectl apply --server-side --validate=false` and `kubectl apply --server-side` (default validation)
 //                 of the same rendered objects (to namespaces of their own);
-//   no-op pass:   the same commands again.
+//   no-op pass:   the same commands again;
+//   -Wait:        `Invoke-VelaReconcile -Wait` over the same, already healthy applications (one pass, no poll).
 // Requests by verb come from the API server's /metrics (apiserver_request_total) before and after each process; peak
 // memory from /usr/bin/time. Medians of the pairs, with the machine's load average, go to stdout as a markdown table.
 // Without --kubeconfig it runs against the in-tests API server (in this process), which says nothing about a real one.
@@ -41,10 +43,13 @@ try
     var host = Host.Find();
     Console.WriteLine($"host: {host}; kubectl: {Kubectl.Version()}; cores: {Environment.ProcessorCount}");
     var rows = new List<string>();
-    foreach (var n in options.Apps)
+    foreach (var (n, index) in options.Apps.Select((n, i) => (n, i)))
     {
         var results = new Dictionary<string, List<Measure>>();
-        for (var pair = 0; pair < options.Pairs; pair++)
+        var pairs = options.PairsFor(index);
+        // kubectl with its default validation is slow (it reads the OpenAPI schema); --validate-max leaves it out above a size.
+        var validate = n <= options.ValidateMax;
+        for (var pair = 0; pair < pairs; pair++)
         {
             var tag = $"{n}-{pair}-{Guid.NewGuid().ToString("N")[..4]}";
             var dir = Path.Combine(work, tag);
@@ -56,11 +61,13 @@ try
 
             Add("gitopsvela first", Run.Measure(metrics, host, ["-Command", reconcile]));
             Add("kubectl --validate=false first", Run.Measure(metrics, "kubectl", Kubectl.Apply(kubeconfig, context, quick, validate: false)));
-            Add("kubectl first", Run.Measure(metrics, "kubectl", Kubectl.Apply(kubeconfig, context, valid, validate: true)));
+            if (validate) Add("kubectl first", Run.Measure(metrics, "kubectl", Kubectl.Apply(kubeconfig, context, valid, validate: true)));
             Add("gitopsvela no-op", Run.Measure(metrics, host, ["-Command", reconcile]));
             Add("kubectl --validate=false no-op", Run.Measure(metrics, "kubectl", Kubectl.Apply(kubeconfig, context, quick, validate: false)));
-            Add("kubectl no-op", Run.Measure(metrics, "kubectl", Kubectl.Apply(kubeconfig, context, valid, validate: true)));
-            Console.WriteLine($"pair {pair + 1}/{options.Pairs} of {n} applications done (load {Load()})");
+            if (validate) Add("kubectl no-op", Run.Measure(metrics, "kubectl", Kubectl.Apply(kubeconfig, context, valid, validate: true)));
+            // -Wait over applications that are all healthy already: one pass, no poll.
+            Add("gitopsvela -Wait (all healthy)", Run.Measure(metrics, host, ["-Command", reconcile.Replace("-ErrorAction Stop", "-Wait -ErrorAction Stop")]));
+            Console.WriteLine($"pair {pair + 1}/{pairs} of {n} applications done (load {Load()})");
 
             void Add(string what, Measure m)
             {
@@ -72,11 +79,12 @@ try
         double Median(string what) => Stats.Median(results[what].Select(m => m.Seconds));
         foreach (var (what, list) in results)
             rows.Add($"| {n} | {what} | {Stats.Median(list.Select(m => m.Seconds)):F2} s | {Stats.Median(list.Select(m => (double)m.PeakMb)):F0} MB | {Verbs(list[list.Count / 2])} |");
-        rows.Add($"| {n} | **ratio first** | gitopsvela / kubectl --validate=false = {Median("gitopsvela first") / Median("kubectl --validate=false first"):F2}; / kubectl = {Median("gitopsvela first") / Median("kubectl first"):F2} | | |");
-        rows.Add($"| {n} | **ratio no-op** | gitopsvela / kubectl --validate=false = {Median("gitopsvela no-op") / Median("kubectl --validate=false no-op"):F2}; / kubectl = {Median("gitopsvela no-op") / Median("kubectl no-op"):F2} | | |");
+        string VsValidated(string what) => validate ? $"; / kubectl = {Median($"gitopsvela {what}") / Median($"kubectl {what}"):F2}" : "; kubectl with validation not run at this size";
+        rows.Add($"| {n} | **ratio first** | gitopsvela / kubectl --validate=false = {Median("gitopsvela first") / Median("kubectl --validate=false first"):F2}{VsValidated("first")} | {pairs} pairs | load {Load()} |");
+        rows.Add($"| {n} | **ratio no-op** | gitopsvela / kubectl --validate=false = {Median("gitopsvela no-op") / Median("kubectl --validate=false no-op"):F2}{VsValidated("no-op")} | | |");
     }
     Console.WriteLine();
-    Console.WriteLine($"Load average at the end: {Load()}; {options.Pairs} pairs per size, medians; {options.Namespaces} namespaces.");
+    Console.WriteLine($"Load average at the end: {Load()}; {string.Join("/", options.Pairs)} pairs for {string.Join("/", options.Apps)} applications, medians; {options.Namespaces} namespaces.");
     Console.WriteLine("| apps | process | wall | peak memory | requests by verb (median run) |");
     Console.WriteLine("| --- | --- | --- | --- | --- |");
     foreach (var row in rows) Console.WriteLine(row);
@@ -91,15 +99,20 @@ static string Verbs(Measure m) => string.Join(", ", m.Requests.OrderByDescending
 
 static string Load() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-sealed record Args(string? Kubeconfig, string? Context, int[] Apps, int Namespaces, int Pairs)
+sealed record Args(string? Kubeconfig, string? Context, int[] Apps, int Namespaces, int[] Pairs, int ValidateMax)
 {
     public static Args Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-        return new Args(Value("--kubeconfig"), Value("--context"),
-            (Value("--apps") ?? "200").Split(',').Select(int.Parse).ToArray(),
-            int.Parse(Value("--namespaces") ?? "50"), int.Parse(Value("--pairs") ?? "5"));
+        var apps = (Value("--apps") ?? "200").Split(',').Select(int.Parse).ToArray();
+        var pairs = (Value("--pairs") ?? "5").Split(',').Select(int.Parse).ToArray();
+        return new Args(Value("--kubeconfig"), Value("--context"), apps,
+            int.Parse(Value("--namespaces") ?? "50"), apps.Select((_, i) => pairs[Math.Min(i, pairs.Length - 1)]).ToArray(),
+            int.Parse(Value("--validate-max") ?? int.MaxValue.ToString(CultureInfo.InvariantCulture)));
     }
+
+    /// <summary>Pairs for the size at <paramref name="index"/> of --apps (--pairs 5,3,1 goes with --apps 200,1000,5000).</summary>
+    public int PairsFor(int index) => Pairs[index];
 }
 
 sealed record Measure(double Seconds, long PeakMb, IReadOnlyDictionary<string, long> Requests);

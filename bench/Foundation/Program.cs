@@ -1,13 +1,15 @@
 // Foundation benchmark (issue 2): load + validate + render 1,000 applications (3 components, 2 traits each)
-// on one core after warm-up, peak memory, and Import-Module time of the built module.
-//   dotnet run -c Release --project bench/Foundation
+// on one core after warm-up, peak memory, and Import-Module time of the built module; then (issue 17) the same
+// applications through the cmdlets in a runspace of this process, `Get-VelaApplication -Path | ConvertTo-VelaManifest`,
+// against the engine: applications per CPU-second each way, and the managed memory each path allocates and keeps.
+//   dotnet build src/GitOpsVela.Commands && dotnet run -c Release --project bench/Foundation [-- --apps 10000]
 using System.Diagnostics;
 using System.Management.Automation.Runspaces;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
 
-const int Applications = 1000;
+var Applications = args.Length == 2 && args[0] == "--apps" ? int.Parse(args[1]) : 1000;
 const int Rounds = 5;
 
 if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
@@ -60,6 +62,53 @@ try
     cpuTimes.Sort();
     Console.WriteLine($"load+validate+render: median {Applications / cpuTimes[cpuTimes.Count / 2]:F0} applications per CPU-second");
     Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MB (target < 300)");
+
+    // Engine vs cmdlets, same applications, same process: CPU-seconds (not wall: the machine is shared) and the managed
+    // memory each path allocates per application and still holds when it is done (the caller keeps only a count).
+    var engine = Measure(() => RunPipeline(dir.FullName).Objects);
+    using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+    runspace.Open();
+    using var shell = System.Management.Automation.PowerShell.Create();
+    shell.Runspace = runspace;
+    shell.AddScript($"Import-Module '{Path.Combine(FindRepoRoot(), "out", "GitOpsVela", "GitOpsVela.psd1")}' -ErrorAction Stop").Invoke();
+    // Counted once (the caller keeping every object); measured with Out-Null (the caller keeping none).
+    shell.Commands.Clear();
+    var written = shell.AddScript($"@(Get-VelaApplication -Path '{dir.FullName}' | ConvertTo-VelaManifest).Count").Invoke();
+    if (shell.HadErrors) throw new InvalidOperationException(string.Join("; ", shell.Streams.Error));
+    var count = Convert.ToInt32(written.Single().BaseObject);
+    int Cmdlets()
+    {
+        shell.Commands.Clear();
+        shell.AddScript($"Get-VelaApplication -Path '{dir.FullName}' | ConvertTo-VelaManifest | Out-Null").Invoke();
+        if (shell.HadErrors) throw new InvalidOperationException(string.Join("; ", shell.Streams.Error));
+        return count;
+    }
+    var cmdlets = Measure(Cmdlets);
+    if (cmdlets.Objects != engine.Objects) throw new InvalidOperationException($"the cmdlets wrote {cmdlets.Objects} objects, the engine rendered {engine.Objects}");
+    Console.WriteLine($"engine:  {Applications / engine.Cpu:F0} applications per CPU-second, {engine.AllocatedPerApp / 1024:F0} KB allocated per application, {engine.RetainedMb:F0} MB held after");
+    Console.WriteLine($"cmdlets: {Applications / cmdlets.Cpu:F0} applications per CPU-second, {cmdlets.AllocatedPerApp / 1024:F0} KB allocated per application, {cmdlets.RetainedMb:F0} MB held after");
+    Console.WriteLine($"cmdlets / engine: {engine.Cpu / cmdlets.Cpu:F2}x the speed (target >= 0.8)");
+
+    (double Cpu, int Objects, double AllocatedPerApp, double RetainedMb) Measure(Func<int> run)
+    {
+        run(); // warm-up
+        var cpus = new List<double>();
+        var allocated = new List<double>();
+        var objects = 0;
+        for (var i = 0; i < Rounds; i++)
+        {
+            GC.Collect();
+            var before = GC.GetTotalAllocatedBytes(true);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            objects = run();
+            cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+            allocated.Add((GC.GetTotalAllocatedBytes(true) - before) / (double)Applications);
+        }
+        cpus.Sort();
+        allocated.Sort();
+        var held = GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0;
+        return (cpus[cpus.Count / 2], objects, allocated[allocated.Count / 2], held);
+    }
 }
 finally
 {

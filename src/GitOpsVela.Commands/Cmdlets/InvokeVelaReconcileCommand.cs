@@ -33,6 +33,16 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
+    /// <summary>With -Wait: the first wait before looking again at the workflows still waiting; each further wait is half as long again, up to 30 s.</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many applications are delivered at once (each one's own steps keep their order).</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = ReconcileOptions.DefaultThrottleLimit;
+
     /// <summary>Run pass after pass until stopped (Ctrl+C), -Interval apart.</summary>
     [Parameter]
     public SwitchParameter Loop { get; set; }
@@ -143,7 +153,7 @@ public sealed class InvokeVelaReconcileCommand : ClusterApplicationCmdlet
         var cache = new GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
         var credentials = GitCredentialsFrom.Credential(GitCredential) ?? GitCredentialsFrom.Secret(this, GitSecretName, SecretVault);
         var runner = target.Runner(new LeaseOptions { Namespace = LeaseNamespace, Identity = LeaseIdentity ?? Environment.MachineName, Duration = LeaseDuration }, Output);
-        var options = new ReconcileOptions { Force = Force, Wait = Wait };
+        var options = new ReconcileOptions { Force = Force, Wait = Wait, PollInterval = PollInterval, ThrottleLimit = ThrottleLimit };
         var pass = 0;
         Run(ct => runner.RunAsync(async passCt =>
         {

@@ -111,7 +111,7 @@ public sealed class VelaComponent
         Type = model.Type;
         Traits = model.Traits.Select(t => t.Type).ToArray();
         DependsOn = model.DependsOn.ToArray();
-        Properties = PowerShellValues.ToPSObject(model.Properties);
+        _model = model;
         Line = model.Location.Line;
     }
 
@@ -124,8 +124,11 @@ public sealed class VelaComponent
 
     public string[] DependsOn { get; }
 
-    /// <summary>The component's properties as PowerShell objects (<c>$c.Properties.image</c>).</summary>
-    public PSObject Properties { get; }
+    private readonly Engine.Loading.Model.Component? _model;
+    private PSObject? _properties;
+
+    /// <summary>The component's properties as PowerShell objects (<c>$c.Properties.image</c>), made when first asked for.</summary>
+    public PSObject Properties => _properties ??= _model is null ? new PSObject() : PowerShellValues.ToPSObject(_model.Properties);
 
     public int Line { get; }
 
@@ -138,7 +141,6 @@ public sealed class VelaComponent
         Type = record.Type;
         Traits = record.Traits.ToArray();
         DependsOn = [];
-        Properties = new PSObject();
         Healthy = record.Healthy;
         Message = record.Message;
         Cluster = record.Cluster;

@@ -16,7 +16,6 @@ public sealed class VelaManifest
         Application = manifest.Application;
         Component = manifest.Component;
         Trait = manifest.Trait;
-        Object = PowerShellValues.ToPSObject(manifest.Object);
     }
 
     public string ApiVersion { get; }
@@ -32,8 +31,11 @@ public sealed class VelaManifest
     /// <summary>For the objects of a <c>helm</c> or <c>kustomize</c> component: where they come from (repository, ref, chart or path).</summary>
     public string? Source { get; }
 
-    /// <summary>The whole object as PowerShell objects (<c>$m.Object.spec.replicas</c>).</summary>
-    public PSObject Object { get; }
+    private PSObject? _object;
+
+    /// <summary>The whole object as PowerShell objects (<c>$m.Object.spec.replicas</c>), made when first asked for: a
+    /// pipeline that only counts, filters by kind or writes YAML never pays for it.</summary>
+    public PSObject Object => _object ??= PowerShellValues.ToPSObject(Manifest.Object);
 
     /// <summary>The object as YAML.</summary>
     public string ToYaml() => Engine.Yaml.YamlWriter.Write(Manifest.Object);

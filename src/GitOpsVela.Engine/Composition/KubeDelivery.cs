@@ -216,6 +216,7 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
 {
     private readonly ClusterSessions _sessions;
     private readonly IEngineOutput _output;
+    /// <summary>Each record as this run last read or wrote it: the resourceVersion its next write is conditional on.</summary>
     private readonly ConcurrentDictionary<string, StoredRecord> _read = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (LiveObjectCache Cache, Applier Applier, HealthReader Health, Planner Planner)> _pass = new(StringComparer.Ordinal);
 
@@ -261,6 +262,12 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
     public void BeginPass()
     {
         _definitions?.Forget();
+        // Records and namespaces are read afresh each pass (someone else may have changed them between passes); what this
+        // run wrote stays known (_read: the resourceVersion its next write is conditional on).
+        lock (_thisPass) _thisPass.Clear();
+        _recordLists.Clear();
+        _namespaceLists.Clear();
+        _created.Clear();
         foreach (var cluster in _pass.Keys.ToList())
         {
             var client = Session(cluster).Client;
@@ -386,15 +393,65 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
 
     private readonly ConcurrentDictionary<string, bool> _namespaces = new(StringComparer.Ordinal);
 
+    /// <summary>Namespaces this run created (they hold no records but this run's).</summary>
+    private readonly ConcurrentDictionary<string, bool> _created = new(StringComparer.Ordinal);
+
+    /// <summary>The namespaces of each cluster, read by one LIST per pass (null when RBAC refuses listing them).</summary>
+    private readonly ConcurrentDictionary<string, Lazy<Task<HashSet<string>?>>> _namespaceLists = new(StringComparer.Ordinal);
+
+    private Task<HashSet<string>?> NamespacesOf(string cluster, KubeClient client, ApiResource resource, CancellationToken cancellationToken)
+    {
+        var lazy = _namespaceLists.GetOrAdd(cluster, _ => new Lazy<Task<HashSet<string>?>>(async () =>
+        {
+            try
+            {
+                var items = await client.ListAsync(resource, null, null, cancellationToken).ConfigureAwait(false);
+                return items.Where(n => n["status"]?["phase"]?.GetValue<string>() != "Terminating")
+                    .Select(n => n["metadata"]?["name"]?.GetValue<string>() ?? "").ToHashSet(StringComparer.Ordinal);
+            }
+            catch (KubeApiException e) when (e.StatusCode == 403)
+            {
+                return null; // a user allowed into some namespaces only: ask for each one by name
+            }
+        }));
+        var task = lazy.Value;
+        if (task.IsFaulted || task.IsCanceled) _namespaceLists.TryRemove(new KeyValuePair<string, Lazy<Task<HashSet<string>?>>>(cluster, lazy));
+        return task;
+    }
+
+    /// <summary>
+    /// Creates the namespace when the cluster does not have it. Which namespaces exist is read by one LIST per cluster and
+    /// pass (one GET per namespace only when RBAC refuses the list), so a pass over many applications costs one request
+    /// however many namespaces they use; namespaces known to exist are not asked about again in this run.
+    /// </summary>
     public async Task EnsureNamespaceAsync(string cluster, string @namespace, CancellationToken cancellationToken)
     {
         if (_namespaces.ContainsKey($"{cluster}/{@namespace}")) return;
+        // Applications of one namespace delivered side by side: one of them asks (and creates), the others wait for it.
+        var key = $"{cluster}/{@namespace}";
+        var ensuring = _ensuring.GetOrAdd(key, _ => new Lazy<Task>(() => EnsureOnceAsync(cluster, @namespace, cancellationToken)));
+        try
+        {
+            await ensuring.Value.ConfigureAwait(false);
+        }
+        finally
+        {
+            _ensuring.TryRemove(new KeyValuePair<string, Lazy<Task>>(key, ensuring));
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _ensuring = new(StringComparer.Ordinal);
+
+    private async Task EnsureOnceAsync(string cluster, string @namespace, CancellationToken cancellationToken)
+    {
         var client = Session(cluster).Client;
         try
         {
             var resource = await client.ResolveAsync("v1", "Namespace", cancellationToken).ConfigureAwait(false)
                 ?? throw new VelaProblemException(new VelaProblem(ErrorIds.Cluster.Invalid, ProblemCategory.ResourceUnavailable, "the cluster serves no v1 Namespace", SourceLocation.None));
-            if (await client.GetAsync(resource, null, @namespace, cancellationToken).ConfigureAwait(false) is null)
+            var existing = await NamespacesOf(cluster, client, resource, cancellationToken).ConfigureAwait(false);
+            var exists = existing is not null ? existing.Contains(@namespace) : await client.GetAsync(resource, null, @namespace, cancellationToken).ConfigureAwait(false) is not null;
+            if (!exists)
             {
                 await client.CreateAsync(resource, new JsonObject
                 {
@@ -402,6 +459,7 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
                     ["kind"] = "Namespace",
                     ["metadata"] = new JsonObject { ["name"] = @namespace },
                 }, cancellationToken).ConfigureAwait(false);
+                _created[$"{cluster}/{@namespace}"] = true;
                 _output.Warning($"namespace {@namespace} did not exist in cluster {cluster}; created it");
             }
             _namespaces[$"{cluster}/{@namespace}"] = true;
@@ -429,16 +487,74 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
 
     private RecordStore Store => Session(LocalCluster).Records;
 
+    /// <summary>
+    /// The records of one namespace as read by one labelled LIST this pass (raw, parsed when asked for, so one invalid
+    /// record fails only its own application), with what this run wrote since.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyDictionary<string, JsonObject>>>> _recordLists = new(StringComparer.Ordinal);
+
+    private async Task<JsonObject?> ListedRecordAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var lazy = _recordLists.GetOrAdd(@namespace, ns => new Lazy<Task<IReadOnlyDictionary<string, JsonObject>>>(async () =>
+            (await Store.ListRawAsync(ns, cancellationToken).ConfigureAwait(false))
+                .GroupBy(cm => cm["metadata"]?["name"]?.GetValue<string>() ?? "", StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal)));
+        try
+        {
+            return (await lazy.Value.ConfigureAwait(false)).GetValueOrDefault(RecordStore.ConfigMapName(name));
+        }
+        catch
+        {
+            _recordLists.TryRemove(new KeyValuePair<string, Lazy<Task<IReadOnlyDictionary<string, JsonObject>>>>(@namespace, lazy));
+            throw;
+        }
+    }
+
+    /// <summary>Records as this pass read or wrote them (cleared by <see cref="BeginPass"/>).</summary>
+    private readonly Dictionary<string, StoredRecord> _thisPass = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One application's record: what this pass last read or wrote of it, else its namespace's labelled LIST (one request
+    /// per namespace and pass, however many applications live there), else — a new application, or a record written
+    /// without the label — a GET by name. A record found unlabelled gets its label when it is next written.
+    /// </summary>
     public async Task<ApplicationRecord?> LoadAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        var stored = await Store.ReadAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
-        if (stored is null)
+        var key = $"{@namespace}/{name}";
+        lock (_thisPass)
+            if (_thisPass.TryGetValue(key, out var known)) return ApplicationRecord.FromJson(known.StoredJson);
+        // A namespace that did not exist when this pass began (or that this run created) holds no record but what this run wrote.
+        if (await IsNewNamespaceAsync(@namespace, cancellationToken).ConfigureAwait(false)) return null;
+        var stored = await ListedRecordAsync(@namespace, name, cancellationToken).ConfigureAwait(false) is { } listed
+            ? RecordStore.Parse(listed)
+            : await Store.ReadAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+        if (stored is null) return null;
+        lock (_thisPass)
         {
-            _read.TryRemove($"{@namespace}/{name}", out _);
-            return null;
+            // Written (or read) by someone else in this run meanwhile: that is the newer one.
+            if (_thisPass.TryGetValue(key, out var known)) return ApplicationRecord.FromJson(known.StoredJson);
+            _thisPass[key] = stored;
+            _read[key] = stored;
         }
-        _read[$"{@namespace}/{name}"] = stored;
-        return ApplicationRecord.FromJson(stored.StoredJson);
+        // The first reader takes the record as parsed; later ones get their own copy from the stored JSON.
+        return stored.Record;
+    }
+
+    private async Task<bool> IsNewNamespaceAsync(string @namespace, CancellationToken cancellationToken)
+    {
+        if (_created.ContainsKey($"{LocalCluster}/{@namespace}")) return true;
+        if (_namespaces.ContainsKey($"{LocalCluster}/{@namespace}")) return false;
+        var client = LocalClient;
+        try
+        {
+            var resource = await client.ResolveAsync("v1", "Namespace", cancellationToken).ConfigureAwait(false);
+            return resource is not null && await NamespacesOf(LocalCluster, client, resource, cancellationToken).ConfigureAwait(false) is { } existing
+                && !existing.Contains(@namespace);
+        }
+        catch (KubeApiException e)
+        {
+            throw new VelaProblemException(KubeFaults.ToProblem(e, client, new ObjectRef("v1", "Namespace", null, @namespace)));
+        }
     }
 
     public async Task SaveAsync(ApplicationRecord record, CancellationToken cancellationToken)
@@ -446,13 +562,21 @@ internal sealed class KubeClusterGateway : IClusterGateway, IRecordStore, ISecre
         var key = $"{record.Namespace}/{record.Name}";
         var current = _read.GetValueOrDefault(key);
         var written = await Store.WriteAsync(record, current?.ResourceVersion, cancellationToken, current).ConfigureAwait(false);
-        _read[key] = written;
+        lock (_thisPass)
+        {
+            _thisPass[key] = written;
+            _read[key] = written;
+        }
     }
 
     public async Task DeleteAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         await Store.DeleteAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
-        _read.TryRemove($"{@namespace}/{name}", out _);
+        lock (_thisPass)
+        {
+            _thisPass.Remove($"{@namespace}/{name}");
+            _read.TryRemove($"{@namespace}/{name}", out _);
+        }
     }
 
     public async Task<IReadOnlyList<ApplicationRecord>> ListAsync(string? @namespace, CancellationToken cancellationToken)

@@ -169,6 +169,9 @@ internal sealed class ApplicationDelivery
         return (cluster.IsEmpty ? _registry : _registry.WithCluster(cluster)).For(app);
     }
 
+    /// <summary>Starts a new pass: live state, records and namespaces are read afresh (between the polls of a waiting run).</summary>
+    public void BeginPass() => _gateway.BeginPass();
+
     /// <summary>What delivering would change, per object (server-side dry run): the same plan the real run uses.</summary>
     public async Task<DeliveryPlan> PreviewAsync(Application app, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, IReadOnlyList<JsonObject>>? sourceObjects = null)
@@ -282,6 +285,7 @@ internal sealed class ApplicationDelivery
                     await runner.RunPassAsync(app, plan, record.Workflow, cancellationToken).ConfigureAwait(false);
                     ReportProgress(app, record.Workflow);
                     if (!options.Wait || !WorkflowRunner.NeedsAnotherPass(record.Workflow)) break;
+                    await store.FlushAsync(app, cancellationToken).ConfigureAwait(false);
                     await Task.Delay(options.PollInterval, _clock, cancellationToken).ConfigureAwait(false);
                     _gateway.BeginPass();
                 }
@@ -410,17 +414,22 @@ internal sealed class ApplicationDelivery
         return (record, deleted);
     }
 
-    /// <summary>Saves the workflow state into the application record after every step transition.</summary>
+    /// <summary>
+    /// Keeps the workflow state in the application record: every step transition is taken into the record at once, and
+    /// written before the next step acts (<see cref="BeforeStepAsync"/>), between the polls of a waiting run, and at the
+    /// end of the pass — so a one-step workflow writes its record once per pass, and the stored record never claims a
+    /// step that did not finish.
+    /// </summary>
     /// <remarks>
     /// A save that fails transiently (the API server went away) does not stop the run: the state stays in memory, the
-    /// next save writes it, and until then the stored record still shows the last state it held — never a step that did
-    /// not finish.
+    /// next save writes it, and until then the stored record still shows the last state it held.
     /// </remarks>
     private sealed class RecordStateStore(ApplicationRecord record, RecordSaver saver, IEngineOutput output) : IWorkflowStateStore
     {
         private bool _warned;
+        private int _transitions;
 
-        public async Task SaveAsync(Application application, WorkflowState state, CancellationToken cancellationToken)
+        public Task SaveAsync(Application application, WorkflowState state, CancellationToken cancellationToken)
         {
             lock (record)
             {
@@ -428,7 +437,16 @@ internal sealed class ApplicationDelivery
                 record.Phase = state.Phase;
                 record.Message = state.Message;
                 if (state.Phase == ApplicationPhase.WorkflowFailed) record.Healthy = false;
+                _transitions++;
             }
+            return Task.CompletedTask;
+        }
+
+        public Task BeforeStepAsync(Application application, CancellationToken cancellationToken) =>
+            Volatile.Read(ref _transitions) == 0 ? Task.CompletedTask : FlushAsync(application, cancellationToken);
+
+        public async Task FlushAsync(Application application, CancellationToken cancellationToken)
+        {
             try
             {
                 await saver.SaveIfChangedAsync(cancellationToken).ConfigureAwait(false);

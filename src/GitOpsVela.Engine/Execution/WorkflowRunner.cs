@@ -163,6 +163,7 @@ internal sealed class WorkflowRunner
         {
             _executed.Add(state);
             var now = runner._clock.GetUtcNow();
+            var before = Observed(state);
             if (state.Phase == StepPhase.Pending)
             {
                 var decision = Decide(step, dependencies);
@@ -187,6 +188,7 @@ internal sealed class WorkflowRunner
             {
                 // Retrying after a transient fault: not due yet.
                 runner._output.Verbose($"{app}: step '{step.Name}' tries again at {due:u} (attempt {state.FailedAttempts + 1})");
+                KeepTimeWhenUnchanged(state, before);
                 return;
             }
             if (state.Phase == StepPhase.Pending) state.Phase = StepPhase.Running;
@@ -204,6 +206,7 @@ internal sealed class WorkflowRunner
                         failed is null ? null : $"sub-step '{failed.Name}' failed", failed?.Reason, runner._clock.GetUtcNow());
                 }
                 else state.Phase = state.SubSteps.Any(s => s.Phase == StepPhase.Suspending) ? StepPhase.Suspending : StepPhase.Running;
+                KeepTimeWhenUnchanged(state, before);
                 await runner.SaveAsync(app, workflow, ct).ConfigureAwait(false);
                 return;
             }
@@ -218,6 +221,7 @@ internal sealed class WorkflowRunner
             {
                 try
                 {
+                    await runner._store.BeforeStepAsync(app, ct).ConfigureAwait(false);
                     outcome = await executor.ExecuteAsync(new StepContext
                     {
                         Application = app,
@@ -297,7 +301,21 @@ internal sealed class WorkflowRunner
                 state.Message = outcome.Message;
                 state.Reason = outcome.Reason;
             }
+            KeepTimeWhenUnchanged(state, before);
             await runner.SaveAsync(app, workflow, ct).ConfigureAwait(false);
+        }
+
+        /// <summary>What a pass may change in a step that has not finished; the execute time alone is no change.</summary>
+        private static (StepPhase, string?, string?, int, DateTimeOffset?, DateTimeOffset?, bool, DateTimeOffset?) Observed(StepState s) =>
+            (s.Phase, s.Message, s.Reason, s.FailedAttempts, s.NextAttemptTime, s.SuspendUntil, s.Resumed, s.LastExecuteTime);
+
+        /// <summary>
+        /// A step that ran again and came to the same state (still waiting for health, still suspended) keeps the execute
+        /// time it had: the record changes only when the state does, so waiting writes nothing.
+        /// </summary>
+        private static void KeepTimeWhenUnchanged(StepState state, (StepPhase, string?, string?, int, DateTimeOffset?, DateTimeOffset?, bool, DateTimeOffset?) before)
+        {
+            if (before.Item8 is { } last && !state.IsFinished && Observed(state) with { Item8 = last } == before) state.LastExecuteTime = last;
         }
 
         /// <summary>Skip or fail a pending step before it runs: its <c>if</c>, or (without one) a failed dependency.</summary>

@@ -217,8 +217,49 @@ internal sealed class KubeClient : IDisposable
         }
     }
 
+    /// <summary>The most requests this client has in flight at once (applications delivered side by side share it).</summary>
+    public const int MaxInFlight = 32;
+
+    private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
+
+    /// <summary>
+    /// How many times a request the server throttles (429) is sent again, after the wait its Retry-After asks for (1 s when
+    /// it names none), before the 429 is reported (as <c>Cluster.Throttled</c>, which a workflow step retries with its own backoff).
+    /// </summary>
+    public int ThrottleRetries { get; set; } = 3;
+
+    /// <summary>The longest Retry-After waited for here; a server asking for more gets the 429 reported at once.</summary>
+    public static readonly TimeSpan MaxThrottleWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>How the client waits before sending a throttled request again (tests replace it).</summary>
+    public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = Task.Delay;
+
     private async Task<(HttpStatusCode Code, string Body)> SendAsync(HttpMethod method, string pathAndQuery, string? content, string? contentType, string verb,
         CancellationToken cancellationToken, bool allowNotFound = false)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            TimeSpan wait;
+            await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await SendOnceAsync(method, pathAndQuery, content, contentType, verb, cancellationToken, allowNotFound).ConfigureAwait(false);
+            }
+            catch (KubeApiException e) when (e.StatusCode == 429 && attempt < ThrottleRetries && (e.RetryAfter ?? TimeSpan.Zero) <= MaxThrottleWait)
+            {
+                wait = e.RetryAfter is { } asked && asked > TimeSpan.Zero ? asked : TimeSpan.FromSeconds(1);
+            }
+            finally
+            {
+                _inFlight.Release();
+            }
+            // Priority and Fairness turned it away: wait as asked (outside the in-flight limit) and send it again.
+            await Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(HttpStatusCode Code, string Body)> SendOnceAsync(HttpMethod method, string pathAndQuery, string? content, string? contentType, string verb,
+        CancellationToken cancellationToken, bool allowNotFound)
     {
         using var request = new HttpRequestMessage(method, _baseUrl + pathAndQuery);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

@@ -100,6 +100,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
     public async Task A_429_is_transient_and_carries_the_servers_Retry_After_capped_at_a_minute()
     {
         using var client = Connect();
+        client.ThrottleRetries = 0; // what the engine sees once the client's own retries are spent
         _server.Faults.Add(new KubeFault { Kind = FaultKind.TooManyRequests, Verb = "apply", RetryAfterSeconds = 3, Count = 1 });
         var throttled = await ApplyOne(client);
         Assert.Equal("Cluster.Throttled", throttled.Problem!.Id);
@@ -112,6 +113,35 @@ public sealed class ClusterFaultTests : IAsyncLifetime
         Assert.Equal(KubeApiException.MaxRetryAfter, e.RetryAfter);
         Assert.Equal(TimeSpan.FromMinutes(1), e.RetryAfter);
         Assert.Equal(ApplyAction.Created, (await ApplyOne(client)).Action);
+    }
+
+    [Fact]
+    public async Task A_429_is_sent_again_after_the_wait_its_Retry_After_asks_for_and_reported_once_the_retries_are_spent()
+    {
+        using var client = Connect();
+        var waits = new List<TimeSpan>();
+        client.Delay = (wait, _) =>
+        {
+            waits.Add(wait);
+            return Task.CompletedTask;
+        };
+        _server.Faults.Add(new KubeFault { Kind = FaultKind.TooManyRequests, Verb = "apply", RetryAfterSeconds = 2, Count = 2 });
+        Assert.Equal(ApplyAction.Created, (await ApplyOne(client)).Action);
+        Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)], waits);
+        Assert.Equal(3, _server.Requests.Count(r => r.Verb == "apply"));
+
+        // More 429s than retries: the last one is reported, as Cluster.Throttled with the server's Retry-After.
+        waits.Clear();
+        _server.Faults.Add(new KubeFault { Kind = FaultKind.TooManyRequests, Verb = "apply", RetryAfterSeconds = 1, Count = client.ThrottleRetries + 1 });
+        var throttled = await ApplyOne(client, "d");
+        Assert.Equal("Cluster.Throttled", throttled.Problem!.Id);
+        Assert.Equal(client.ThrottleRetries, waits.Count);
+
+        // A server asking for longer than the client waits by itself: reported at once, for the workflow's backoff.
+        waits.Clear();
+        _server.Faults.Add(new KubeFault { Kind = FaultKind.TooManyRequests, Verb = "apply", RetryAfterSeconds = 30, Count = 1 });
+        Assert.Equal("Cluster.Throttled", (await ApplyOne(client, "e")).Problem!.Id);
+        Assert.Empty(waits);
     }
 
     [Fact]

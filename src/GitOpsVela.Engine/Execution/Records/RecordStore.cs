@@ -8,10 +8,12 @@ using GitOpsVela.Engine.Kube;
 namespace GitOpsVela.Engine.Execution.Records;
 
 /// <summary>A record as stored, with the resourceVersion it was read at (the precondition for the next write).</summary>
-internal sealed record StoredRecord(ApplicationRecord Record, string ResourceVersion)
+/// <remarks><see cref="Record"/> is the first reader's to change; <see cref="StoredJson"/> is what the cluster holds.</remarks>
+internal sealed record StoredRecord(ApplicationRecord Record, string ResourceVersion, string StoredJson)
 {
-    /// <summary>The JSON as stored, so a write can tell "unchanged" even when the caller changed <see cref="Record"/> in place.</summary>
-    internal string StoredJson { get; init; } = Record.ToJson();
+    public StoredRecord(ApplicationRecord record, string resourceVersion) : this(record, resourceVersion, record.ToJson())
+    {
+    }
 }
 
 /// <summary>
@@ -42,6 +44,10 @@ internal sealed class RecordStore(KubeClient client)
         var cm = await Call(() => client.GetAsync(ConfigMaps, ns, ConfigMapName(application), cancellationToken), application).ConfigureAwait(false);
         return cm is null ? null : Parse(cm);
     }
+
+    /// <summary>The record ConfigMaps of <paramref name="ns"/> as listed (one request; parse each with <see cref="Parse"/>).</summary>
+    public Task<IReadOnlyList<JsonObject>> ListRawAsync(string ns, CancellationToken cancellationToken) =>
+        Call(() => client.ListAsync(ConfigMaps, ns, $"{RecordLabel}=true", cancellationToken), null);
 
     /// <summary>Every record in <paramref name="ns"/> (all namespaces when null).</summary>
     public async Task<IReadOnlyList<StoredRecord>> ListAsync(string? ns, CancellationToken cancellationToken)
@@ -81,7 +87,8 @@ internal sealed class RecordStore(KubeClient client)
             var written = resourceVersion is null
                 ? await client.CreateAsync(ConfigMaps, cm, cancellationToken).ConfigureAwait(false)
                 : await client.ReplaceAsync(ConfigMaps, cm, cancellationToken).ConfigureAwait(false);
-            return Parse(written)!;
+            // What was written is what was sent: no need to unpack it again.
+            return new StoredRecord(record, written["metadata"]?["resourceVersion"]?.GetValue<string>() ?? string.Empty, json);
         }
         catch (KubeApiException e) when (e.StatusCode == 409)
         {
@@ -110,7 +117,7 @@ internal sealed class RecordStore(KubeClient client)
         }
     }
 
-    private static StoredRecord? Parse(JsonObject cm)
+    internal static StoredRecord? Parse(JsonObject cm)
     {
         var name = cm["metadata"]?["name"]?.GetValue<string>();
         var rv = cm["metadata"]?["resourceVersion"]?.GetValue<string>() ?? string.Empty;
@@ -120,7 +127,7 @@ internal sealed class RecordStore(KubeClient client)
                 ? Decompress(Convert.FromBase64String(compressed))
                 : cm["data"]?[DataKey]?.GetValue<string>();
             if (json is null) return null;
-            return new StoredRecord(ApplicationRecord.FromJson(json), rv) { StoredJson = json };
+            return new StoredRecord(ApplicationRecord.FromJson(json), rv, json);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidDataException)
         {

@@ -73,4 +73,10 @@ internal interface IStepExecutor
 internal interface IWorkflowStateStore
 {
     Task SaveAsync(Application application, WorkflowState state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called before a step's executor runs: a store that defers writes makes every transition saved so far durable here,
+    /// so no step acts before what earlier steps did is recorded.
+    /// </summary>
+    Task BeforeStepAsync(Application application, CancellationToken cancellationToken) => Task.CompletedTask;
 }
