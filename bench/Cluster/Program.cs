@@ -202,9 +202,14 @@ static class Kubectl
 
 static class Host
 {
-    /// <summary>The gitopsvela host built in Release (it carries the module it was built beside).</summary>
+    /// <summary>
+    /// The gitopsvela host built in Release (it carries the module it was built beside), or the one GITOPSVELA_BENCH_HOST
+    /// names (a published host, e.g. `dotnet publish src/GitOpsVela.Host -c Release -r linux-x64`, precompiled).
+    /// </summary>
     public static string Find()
     {
+        if (Environment.GetEnvironmentVariable("GITOPSVELA_BENCH_HOST") is { Length: > 0 } named)
+            return File.Exists(named) ? Path.GetFullPath(named) : throw new InvalidOperationException($"GITOPSVELA_BENCH_HOST names no file: {named}");
         var dir = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(dir, "GitOpsVela.sln"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
         var host = Path.Combine(dir, "src", "GitOpsVela.Host", "bin", "Release", "net10.0", "gitopsvela");
