@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution.Apply;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Tests.Infrastructure;
 using GitOpsVela.TestKube;
 using Xunit;
 
@@ -45,13 +45,6 @@ public sealed class ClusterFaultTests : IAsyncLifetime
 
     private static readonly ApiResource ConfigMaps = new("", "v1", "ConfigMap", "configmaps", true);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private string KubeconfigFor(string server, string name)
     {
         var path = Path.Combine(_dir, name);
@@ -64,7 +57,7 @@ public sealed class ClusterFaultTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_API_server_is_a_transient_connection_problem_naming_the_server()
     {
-        var port = FreePort();
+        var port = TestPorts.Free();
         using var client = Kubeconfig.Connect(KubeconfigFor($"http://127.0.0.1:{port}", "down"), "faulty");
         var outcome = await ApplyOne(client);
         Assert.Equal(ApplyAction.Failed, outcome.Action);

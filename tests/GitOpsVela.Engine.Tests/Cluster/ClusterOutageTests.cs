@@ -3,6 +3,7 @@ using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution.Apply;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Kube;
+using GitOpsVela.Engine.Tests.Infrastructure;
 using GitOpsVela.TestKube;
 using Xunit;
 
@@ -98,7 +99,7 @@ public sealed class ClusterOutageTests : IAsyncLifetime
         var ns = await _cluster.CreateNamespaceAsync();
         var (proxy, kubeconfig) = await _cluster.ProxyAsync();
         using var listener = new System.Net.HttpListener();
-        var port = FreePort();
+        var port = TestPorts.Free();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
         var posts = 0;
@@ -180,12 +181,5 @@ public sealed class ClusterOutageTests : IAsyncLifetime
         Assert.InRange(passes.Count(p => p.At >= back), 1, 2);
         Assert.Contains(passes, p => p.At < back && p.Outcome != "Running"); // passes ran, and failed, while it was down
         Assert.NotNull(await direct.GetAsync((await direct.ResolveAsync("v1", "ConfigMap", default))!, ns, "second", default));
-    }
-
-    private static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        try { return ((System.Net.IPEndPoint)l.LocalEndpoint).Port; } finally { l.Stop(); }
     }
 }

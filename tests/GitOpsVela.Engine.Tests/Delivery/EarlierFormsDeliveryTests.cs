@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using GitOpsVela.Engine.Composition;
 using GitOpsVela.Engine.Diagnostics;
@@ -7,6 +6,7 @@ using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Tests.Cluster;
+using GitOpsVela.Engine.Tests.Infrastructure;
 using Xunit;
 
 namespace GitOpsVela.Engine.Tests.Delivery;
@@ -25,18 +25,11 @@ public sealed class EarlierFormsDeliveryTests : IAsyncLifetime
 
     public Task DisposeAsync() => _cluster.DisposeAsync();
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task A_v1_1_webhook_notification_with_a_url_fromSecret_posts_the_output_of_the_step_before_it()
     {
         var ns = await _cluster.CreateNamespaceAsync();
-        var port = FreePort();
+        var port = TestPorts.Free();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/services/");
         listener.Start();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using GitOpsVela.Engine.Diagnostics;
 using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Execution.Records;
@@ -7,6 +6,7 @@ using GitOpsVela.Engine.Execution.Steps;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Loading.Model;
 using GitOpsVela.Engine.Tests.Delivery;
+using GitOpsVela.Engine.Tests.Infrastructure;
 using GitOpsVela.Engine.Tests.Rendering;
 using Xunit;
 
@@ -142,7 +142,7 @@ public sealed class ReliabilityTests
     [Fact]
     public async Task A_notification_sent_while_the_record_could_not_be_saved_is_not_sent_again()
     {
-        var port = FreePort();
+        var port = TestPorts.Free();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
@@ -197,7 +197,7 @@ public sealed class ReliabilityTests
             ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "db-pass", ["namespace"] = "prod" },
             ["stringData"] = new System.Text.Json.Nodes.JsonObject { ["password"] = Password },
         };
-        var port = FreePort();
+        var port = TestPorts.Free();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
@@ -248,12 +248,5 @@ public sealed class ReliabilityTests
         Assert.Equal(StepPhase.Succeeded, result.Workflow!.Find("tell")!.Phase);
         Assert.Contains(Password, bodies.Last());
         Assert.DoesNotContain(Password, result.Record!.ToJson());
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

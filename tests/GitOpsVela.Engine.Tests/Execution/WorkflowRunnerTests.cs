@@ -4,6 +4,7 @@ using GitOpsVela.Engine.Execution;
 using GitOpsVela.Engine.Execution.Records;
 using GitOpsVela.Engine.Execution.Steps;
 using GitOpsVela.Engine.Planning;
+using GitOpsVela.Engine.Tests.Infrastructure;
 using Xunit;
 using static GitOpsVela.Engine.Tests.Execution.WorkflowTestKit;
 
@@ -266,7 +267,7 @@ public sealed class WorkflowRunnerTests
     [Fact]
     public async Task A_notification_step_posts_Slack_JSON_to_a_real_HTTP_listener()
     {
-        var port = FreePort();
+        var port = TestPorts.Free();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/hooks/");
         listener.Start();
@@ -301,7 +302,7 @@ public sealed class WorkflowRunnerTests
     [Fact]
     public async Task A_refused_notification_fails_the_step_without_printing_the_url()
     {
-        var port = FreePort();
+        var port = TestPorts.Free();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
@@ -331,13 +332,4 @@ public sealed class WorkflowRunnerTests
 
     private static string Indent(string text, string prefix) =>
         string.Join("\n", text.Split('\n').Select(l => l.Length == 0 ? l : prefix + l.TrimStart('\r')));
-
-    private static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 }

@@ -42,7 +42,7 @@ public sealed class GitServer : IDisposable
             File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
             File.SetUnixFileMode(Path.Combine(dir, "repos"), (UnixFileMode)0b111_111_111);
         }
-        var port = FreePort();
+        var port = TestPorts.Free();
         var root = Environment.UserName == "root" || geteuid() == 0;
         var auth = user is null
             ? "    Require all granted"
@@ -161,13 +161,6 @@ public sealed class GitServer : IDisposable
         p.WaitForExit();
         if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args.Select(a => a.Contains('@') ? "<url>" : a))} failed ({p.ExitCode}): {stderr.Result}");
         return stdout.Result;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void WaitUntilServing()

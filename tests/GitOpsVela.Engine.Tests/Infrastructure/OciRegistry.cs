@@ -41,12 +41,7 @@ public sealed class OciRegistry : IDisposable
     {
         RequiredParts.Check("the real OCI registry (docker-registry)", RequiredParts.Registry);
         var dir = Directory.CreateTempSubdirectory("gitopsvela-registry-").FullName;
-        int port;
-        using (var l = new TcpListener(IPAddress.Loopback, 0))
-        {
-            l.Start();
-            port = ((IPEndPoint)l.LocalEndpoint).Port;
-        }
+        var port = TestPorts.Free();
         var auth = "";
         if (user is not null)
         {
