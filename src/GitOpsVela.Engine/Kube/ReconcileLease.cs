@@ -98,7 +98,15 @@ internal sealed class ReconcileLease
         catch (KubeApiException e) when (e.StatusCode == 409)
         {
             // Another runner wrote it between our read and our write: it is theirs.
-            var live = await _client.GetAsync(resource, Options.Namespace, Options.Name, ct).ConfigureAwait(false);
+            JsonObject? live;
+            try
+            {
+                live = await _client.GetAsync(resource, Options.Namespace, Options.Name, ct).ConfigureAwait(false);
+            }
+            catch (KubeApiException again)
+            {
+                throw new VelaProblemException(KubeFaults.ToProblem(again, _client, Ref));
+            }
             return new LeaseState(false, live is null ? null : Holder(live), live is null ? null : RenewTime(live), live is null ? Options.Duration : DurationOf(live), Written: false);
         }
         catch (KubeApiException e)
@@ -116,25 +124,24 @@ internal sealed class ReconcileLease
         var now = _clock.GetUtcNow();
         if (_live is { } held && RenewTime(held) is { } last && now - last < Options.RenewAfter) return true;
         var resource = await ResourceAsync(ct).ConfigureAwait(false);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var live = _live ?? await _client.GetAsync(resource, Options.Namespace, Options.Name, ct).ConfigureAwait(false);
-            if (live is null || Holder(live) != Options.Identity) return false;
-            _live = await WriteAsync(resource, live, now, ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (KubeApiException e) when (e.StatusCode == 409)
-        {
-            // Written by someone else since we last wrote it: read it again and see whose it is now.
-            _live = null;
-            var live = await _client.GetAsync(resource, Options.Namespace, Options.Name, ct).ConfigureAwait(false);
-            if (live is null || Holder(live) != Options.Identity) return false;
-            _live = await WriteAsync(resource, live, now, ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (KubeApiException e)
-        {
-            throw new VelaProblemException(KubeFaults.ToProblem(e, _client, Ref));
+            try
+            {
+                var live = _live ?? await _client.GetAsync(resource, Options.Namespace, Options.Name, ct).ConfigureAwait(false);
+                if (live is null || Holder(live) != Options.Identity) return false;
+                _live = await WriteAsync(resource, live, now, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (KubeApiException e) when (e.StatusCode == 409 && attempt == 1)
+            {
+                // Written by someone else since we last wrote it: read it again and see whose it is now.
+                _live = null;
+            }
+            catch (KubeApiException e)
+            {
+                throw new VelaProblemException(KubeFaults.ToProblem(e, _client, Ref));
+            }
         }
     }
 
