@@ -270,7 +270,7 @@ public sealed class KubeApiServer : IAsyncDisposable
                         ctx.Abort();
                         return;
                     case FaultKind.Slow:
-                        await Task.Delay(TimeSpan.FromSeconds(fault.Seconds), ctx.RequestAborted);
+                        await DelayAtLeastAsync(TimeSpan.FromSeconds(fault.Seconds), ctx.RequestAborted);
                         break;
                     case FaultKind.TooManyRequests:
                         ctx.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -290,7 +290,7 @@ public sealed class KubeApiServer : IAsyncDisposable
                         throw route.Forbidden(fault.User);
                 }
             }
-            if (ResponseDelay > TimeSpan.Zero) await Task.Delay(ResponseDelay, ctx.RequestAborted);
+            if (ResponseDelay > TimeSpan.Zero) await DelayAtLeastAsync(ResponseDelay, ctx.RequestAborted);
             string text;
             using (var reader = new StreamReader(req.Body, Encoding.UTF8)) text = await reader.ReadToEndAsync(ctx.RequestAborted);
             lock (_store.Lock)
@@ -323,6 +323,17 @@ public sealed class KubeApiServer : IAsyncDisposable
         {
             // The client gave up (its timeout) or the listener stopped.
         }
+    }
+
+    /// <summary>
+    /// Waits at least <paramref name="delay"/> as a stopwatch measures it: a timer may fire a fraction of a millisecond
+    /// early, and a slow answer promised as N s late must not come in 0.9999 N.
+    /// </summary>
+    private static async Task DelayAtLeastAsync(TimeSpan delay, CancellationToken ct)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        await Task.Delay(delay, ct);
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < delay) await Task.Delay(1, ct);
     }
 
     /// <summary>The admin endpoint: fault rules, outages and the request log for tests in another process.</summary>
