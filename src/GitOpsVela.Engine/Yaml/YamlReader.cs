@@ -9,6 +9,8 @@ namespace GitOpsVela.Engine.Yaml;
 /// Refuses what a careful tool must refuse, with a <see cref="VelaProblemException"/> naming file:line:column:
 /// syntax errors (tabs, bad indentation), duplicate keys, undefined aliases, and alias bombs
 /// (documents whose expansion exceeds <see cref="MaxExpandedNodes"/> nodes). Merge keys (<c>&lt;&lt;</c>) are honoured as go-yaml does.
+/// The block YAML most files are written in is read by <see cref="BlockYamlReader"/> straight from the text; whatever it
+/// does not take (and every error) goes through YamlDotNet's parser here.
 /// </summary>
 internal static class YamlReader
 {
@@ -20,7 +22,11 @@ internal static class YamlReader
 
     public static IReadOnlyList<YamlDocument> ReadFile(string path) => Read(File.ReadAllText(path), path);
 
-    public static IReadOnlyList<YamlDocument> Read(string text, string file)
+    public static IReadOnlyList<YamlDocument> Read(string text, string file) =>
+        BlockYamlReader.TryRead(text, file) ?? ReadGeneral(text, file);
+
+    /// <summary>The general path (YamlDotNet's parser): every YAML construct, and the precise error for bad input.</summary>
+    internal static IReadOnlyList<YamlDocument> ReadGeneral(string text, string file)
     {
         var documents = new List<YamlDocument>();
         var parser = new Parser(new StringReader(text));
