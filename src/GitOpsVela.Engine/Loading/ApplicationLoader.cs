@@ -133,7 +133,13 @@ public static class ApplicationLoader
     {
         try
         {
-            return File.ReadAllText(file);
+            // File.ReadAllText's reader builds the text in a StringBuilder through 4 KB buffers; decoding the bytes at
+            // once gives the same text (BOM honoured) for a third of the memory. UTF-16/32 files keep the reader.
+            var bytes = File.ReadAllBytes(file);
+            ReadOnlySpan<byte> text = bytes;
+            if (text is [0xFE, 0xFF, ..] or [0xFF, 0xFE, ..] or [0x00, 0x00, 0xFE, 0xFF, ..]) return File.ReadAllText(file);
+            if (text is [0xEF, 0xBB, 0xBF, ..]) text = text[3..];
+            return System.Text.Encoding.UTF8.GetString(text);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

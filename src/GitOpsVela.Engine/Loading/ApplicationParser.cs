@@ -223,7 +223,7 @@ internal sealed class ApplicationParser
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Mapping(owner, key) is not { } map) return result;
-        foreach (var (k, v) in map.Entries)
+        foreach (var (k, v) in map.EntrySpan)
         {
             if (v is YamlScalar s) result[k.Value] = s.Kind == ScalarKind.Null ? string.Empty : s.Value;
             else Add(ErrorIds.Load.ApplicationInvalid, $"metadata.{key}.{k.Value} must be a string", v.Location, property: $"metadata.{key}.{k.Value}");

@@ -303,7 +303,7 @@ internal static class ReleasePlanner
     }
 
     /// <summary>Problems by file, line and column (those without a place last, in the order found).</summary>
-    public static IReadOnlyList<VelaProblem> Sorted(IReadOnlyList<VelaProblem> problems) => problems
+    public static IReadOnlyList<VelaProblem> Sorted(IReadOnlyList<VelaProblem> problems) => problems.Count <= 1 ? problems.ToList() : problems
         .Select((p, i) => (p, i))
         .OrderBy(x => x.p.Location.IsKnown ? 0 : 1)
         .ThenBy(x => x.p.Location.File, StringComparer.Ordinal)

@@ -9,16 +9,26 @@ internal static class YamlJson
     {
         null => null,
         YamlScalar s => ToJson(s),
-        YamlSequence seq => new JsonArray(seq.Items.Select(ToJson).ToArray()),
+        YamlSequence seq => ToJson(seq),
         YamlMapping map => ToJson(map),
         _ => throw new ArgumentOutOfRangeException(nameof(node)),
     };
 
     public static JsonObject ToJson(YamlMapping map)
     {
-        var obj = new JsonObject();
-        foreach (var (key, value) in map.Entries) obj[key.Value] = ToJson(value);
-        return obj;
+        // Built from its properties at once, the object's dictionary is made at its final size (no growing).
+        var entries = map.EntrySpan;
+        if (entries.Length == 0) return new JsonObject();
+        var properties = new KeyValuePair<string, JsonNode?>[entries.Length];
+        for (var i = 0; i < entries.Length; i++) properties[i] = new(entries[i].Key.Value, ToJson(entries[i].Value));
+        return new JsonObject(properties);
+    }
+
+    private static JsonArray ToJson(YamlSequence seq)
+    {
+        var items = new JsonNode?[seq.Count];
+        for (var i = 0; i < items.Length; i++) items[i] = ToJson(seq[i]);
+        return new JsonArray(items);
     }
 
     public static JsonNode? ToJson(YamlScalar s) => s.Kind switch

@@ -76,18 +76,22 @@ internal sealed class YamlSequence : YamlNode
 
 internal sealed class YamlMapping : YamlNode
 {
+    // Most mappings have a handful of keys: those are found by a scan; larger ones get an index.
+    private const int IndexedFrom = 9;
+
     private readonly List<KeyValuePair<YamlScalar, YamlNode>> _entries;
-    private readonly Dictionary<string, int> _index;
+    private readonly Dictionary<string, int>? _index;
     private readonly long _weight;
 
+    /// <summary>A mapping of <paramref name="entries"/> (a list given here is kept, not copied: do not change it afterwards).</summary>
     public YamlMapping(IEnumerable<KeyValuePair<YamlScalar, YamlNode>> entries, SourceLocation location) : base(location)
     {
-        _entries = entries.ToList();
-        _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        _entries = entries as List<KeyValuePair<YamlScalar, YamlNode>> ?? entries.ToList();
+        if (_entries.Count >= IndexedFrom) _index = new Dictionary<string, int>(_entries.Count, StringComparer.Ordinal);
         _weight = 1;
         for (var i = 0; i < _entries.Count; i++)
         {
-            _index[_entries[i].Key.Value] = i;
+            if (_index is not null) _index[_entries[i].Key.Value] = i;
             _weight = YamlWeights.Add(_weight, _entries[i].Value.Weight + 1);
         }
     }
@@ -95,6 +99,9 @@ internal sealed class YamlMapping : YamlNode
     public static YamlMapping Empty(SourceLocation location) => new([], location);
 
     public IReadOnlyList<KeyValuePair<YamlScalar, YamlNode>> Entries => _entries;
+
+    /// <summary>The entries for a loop that allocates nothing (a foreach over <see cref="Entries"/> boxes its enumerator).</summary>
+    public ReadOnlySpan<KeyValuePair<YamlScalar, YamlNode>> EntrySpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries);
 
     public IEnumerable<string> Keys => _entries.Select(e => e.Key.Value);
 
@@ -104,24 +111,27 @@ internal sealed class YamlMapping : YamlNode
 
     public override string KindName => "object";
 
-    public bool ContainsKey(string key) => _index.ContainsKey(key);
+    public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
     public bool TryGetValue(string key, [NotNullWhen(true)] out YamlNode? value)
     {
-        if (_index.TryGetValue(key, out var i))
-        {
-            value = _entries[i].Value;
-            return true;
-        }
-        value = null;
-        return false;
+        var i = IndexOf(key);
+        value = i >= 0 ? _entries[i].Value : null;
+        return value is not null;
+    }
+
+    private int IndexOf(string key)
+    {
+        if (_index is not null) return _index.TryGetValue(key, out var found) ? found : -1;
+        for (var i = _entries.Count - 1; i >= 0; i--)
+            if (string.Equals(_entries[i].Key.Value, key, StringComparison.Ordinal)) return i;
+        return -1;
     }
 
     public YamlNode? this[string key] => TryGetValue(key, out var v) ? v : null;
 
     /// <summary>The location of the key itself (where an error about a whole entry should point).</summary>
-    public SourceLocation KeyLocation(string key) =>
-        _index.TryGetValue(key, out var i) ? _entries[i].Key.Location : Location;
+    public SourceLocation KeyLocation(string key) => IndexOf(key) is var i and >= 0 ? _entries[i].Key.Location : Location;
 
     /// <summary>The string value of <paramref name="key"/> when it is a non-null scalar, otherwise null.</summary>
     public string? GetString(string key) =>
