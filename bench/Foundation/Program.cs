@@ -2,15 +2,19 @@
 // on one core after warm-up, peak memory, and Import-Module time of the built module; then (issue 17) the same
 // applications through the cmdlets in a runspace of this process, `Get-VelaApplication -Path | ConvertTo-VelaManifest`,
 // against the engine: applications per CPU-second each way, and the managed memory each path allocates and keeps.
-//   dotnet build src/GitOpsVela.Commands && dotnet run -c Release --project bench/Foundation [-- --apps 10000]
+//   dotnet build src/GitOpsVela.Commands && dotnet run -c Release --project bench/Foundation [-- --apps 10000] [--warmup 10]
+//   [--profile N]: only N passes, for perf;  [--allocations N]: what N passes allocate, by type
 using System.Diagnostics;
 using System.Management.Automation.Runspaces;
 using GitOpsVela.Engine.Loading;
 using GitOpsVela.Engine.Planning;
 using GitOpsVela.Engine.Rendering;
 
-var Applications = args.Length == 2 && args[0] == "--apps" ? int.Parse(args[1]) : 1000;
-const int Rounds = 5;
+var Applications = Option("--apps") is { } appCount ? int.Parse(appCount, System.Globalization.CultureInfo.InvariantCulture) : 1000;
+// Tiered compilation on one core settles after ~10 s of passes (tier 0, then instrumented, then tier 1 with PGO, compiled
+// in the background on the same core); the rounds measure that steady state, the cold pass what a fresh process pays.
+var WarmUp = TimeSpan.FromSeconds(Option("--warmup") is { } w ? double.Parse(w, System.Globalization.CultureInfo.InvariantCulture) : 10);
+const int Rounds = 7;
 
 if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
     Process.GetCurrentProcess().ProcessorAffinity = 1; // one core
@@ -19,19 +23,19 @@ var dir = Directory.CreateTempSubdirectory("gitopsvela-bench-");
 try
 {
     Generate(dir.FullName, Applications);
-    if (args.Length == 2 && args[0] == "--allocations")
+    if (Option("--allocations") is { } passes)
     {
         // What is allocated, by type: the runtime's allocation samples (one about every 100 KB) over N passes.
         RunPipeline(dir.FullName);
         using var listener = new AllocationListener();
-        for (var i = 0; i < int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture); i++) RunPipeline(dir.FullName);
+        for (var i = 0; i < int.Parse(passes, System.Globalization.CultureInfo.InvariantCulture); i++) RunPipeline(dir.FullName);
         foreach (var (type, kb) in listener.Top(30)) Console.WriteLine($"{kb,10:N0} KB  {type}");
         return;
     }
-    if (args.Length == 2 && args[0] == "--profile")
+    if (Option("--profile") is { } profilePasses)
     {
         // Only the pipeline, over and over, for a sampling profiler (perf with DOTNET_PerfMapEnabled=1).
-        for (var i = 0; i < int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture); i++) RunPipeline(dir.FullName);
+        for (var i = 0; i < int.Parse(profilePasses, System.Globalization.CultureInfo.InvariantCulture); i++) RunPipeline(dir.FullName);
         return;
     }
     // Warm-up: the first pass pays for JIT (tier 0), the next ones for tiering up in the background (tier 1 with PGO);
@@ -39,7 +43,7 @@ try
     var cold = Stopwatch.StartNew();
     RunPipeline(dir.FullName);
     Console.WriteLine($"cold (first pass in a fresh process, JIT included): {Applications / cold.Elapsed.TotalSeconds:F0} applications/s");
-    for (var warm = Stopwatch.StartNew(); warm.Elapsed < TimeSpan.FromSeconds(3);) RunPipeline(dir.FullName);
+    for (var warm = Stopwatch.StartNew(); warm.Elapsed < WarmUp;) RunPipeline(dir.FullName);
     var times = new List<double>();
     var cpuTimes = new List<double>();
     for (var i = 0; i < Rounds; i++)
@@ -149,6 +153,8 @@ using (var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateD
     if (ps.HadErrors) throw new InvalidOperationException(string.Join("; ", ps.Streams.Error));
     Console.WriteLine($"Import-Module GitOpsVela: {sw.Elapsed.TotalMilliseconds:F0} ms (target < 500)");
 }
+
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
 static (int Apps, int Objects, int Problems) RunPipeline(string dir)
 {
