@@ -345,27 +345,12 @@ internal sealed class BlockYamlReader
         Depth(depth);
         var location = At(q);
         var items = new List<YamlNode>();
-        var i = SkipSpaces(q + 1);
-        Count();
-        if (i < _lineEnd && _text[i] == ']')
+        end = FlowEntries(q, ']', i =>
         {
-            end = i + 1;
-            return new YamlSequence(items, location);
-        }
-        while (true)
-        {
-            items.Add(FlowNode(i, out i, depth + 1));
-            i = SkipSpaces(i);
-            if (i >= _lineEnd) throw NotSimple;
-            if (_text[i] == ']')
-            {
-                end = i + 1;
-                return new YamlSequence(items, location);
-            }
-            if (_text[i] != ',') throw NotSimple;
-            i = SkipSpaces(i + 1);
-            if (i >= _lineEnd || _text[i] == ']') throw NotSimple; // a trailing comma
-        }
+            items.Add(FlowNode(i, out var after, depth + 1));
+            return after;
+        });
+        return new YamlSequence(items, location);
     }
 
     private YamlMapping FlowMapping(int q, out int end, int depth)
@@ -373,32 +358,36 @@ internal sealed class BlockYamlReader
         Depth(depth);
         var location = At(q);
         var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
-        var i = SkipSpaces(q + 1);
-        Count();
-        if (i < _lineEnd && _text[i] == '}')
-        {
-            end = i + 1;
-            return new YamlMapping(entries, location);
-        }
-        while (true)
+        end = FlowEntries(q, '}', i =>
         {
             var key = FlowScalar(i, out i, isKey: true);
             if (i + 1 >= _lineEnd || _text[i] != ':' || _text[i + 1] != ' ') throw NotSimple;
             foreach (var entry in entries)
                 if (entry.Key.Value == key.Value) throw NotSimple;
             if (key.Value == "<<" && !key.IsQuoted) throw NotSimple;
-            var value = FlowNode(SkipSpaces(i + 1), out i, depth + 1);
-            entries.Add(new(key, value));
-            i = SkipSpaces(i);
+            entries.Add(new(key, FlowNode(SkipSpaces(i + 1), out var after, depth + 1)));
+            return after;
+        });
+        return new YamlMapping(entries, location);
+    }
+
+    /// <summary>
+    /// Walks a one-line flow collection whose opening bracket is at <paramref name="q"/>: <paramref name="entry"/> reads
+    /// each entry from where it starts and answers where it ends. Answers the index just after <paramref name="close"/>.
+    /// </summary>
+    private int FlowEntries(int q, char close, Func<int, int> entry)
+    {
+        Count();
+        var i = SkipSpaces(q + 1);
+        if (i < _lineEnd && _text[i] == close) return i + 1;
+        while (true)
+        {
+            i = SkipSpaces(entry(i));
             if (i >= _lineEnd) throw NotSimple;
-            if (_text[i] == '}')
-            {
-                end = i + 1;
-                return new YamlMapping(entries, location);
-            }
+            if (_text[i] == close) return i + 1;
             if (_text[i] != ',') throw NotSimple;
             i = SkipSpaces(i + 1);
-            if (i >= _lineEnd || _text[i] == '}') throw NotSimple;
+            if (i >= _lineEnd || _text[i] == close) throw NotSimple; // a trailing comma
         }
     }
 
