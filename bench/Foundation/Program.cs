@@ -11,6 +11,7 @@ using GitOpsVela.Engine.Rendering;
 
 var Applications = args.Length == 2 && args[0] == "--apps" ? int.Parse(args[1]) : 1000;
 const int Rounds = 5;
+Figures.Applications = Applications;
 
 if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
     Process.GetCurrentProcess().ProcessorAffinity = 1; // one core
@@ -65,7 +66,6 @@ try
 
     // Engine vs cmdlets, same applications, same process: CPU-seconds (not wall: the machine is shared) and the managed
     // memory each path allocates per application and still holds when it is done (the caller keeps only a count).
-    var engine = Measure(() => RunPipeline(dir.FullName).Objects);
     using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
     runspace.Open();
     using var shell = System.Management.Automation.PowerShell.Create();
@@ -83,44 +83,53 @@ try
         if (shell.HadErrors) throw new InvalidOperationException(string.Join("; ", shell.Streams.Error));
         return count;
     }
-    var cmdlets = Measure(Cmdlets);
+    // The two paths take turns, round by round, so a machine that gets busier or quieter meanwhile weighs on both alike.
+    var (engine, cmdlets) = MeasureInTurns(() => RunPipeline(dir.FullName).Objects, Cmdlets);
     if (cmdlets.Objects != engine.Objects) throw new InvalidOperationException($"the cmdlets wrote {cmdlets.Objects} objects, the engine rendered {engine.Objects}");
     Console.WriteLine($"engine:  {Applications / engine.Cpu:F0} applications per CPU-second, {engine.AllocatedPerApp / 1024:F0} KB allocated per application, {engine.RetainedMb:F0} MB held after, peak heap {engine.PeakMb:F0} MB, {engine.Gen2:F0} gen-2 collections per run");
     Console.WriteLine($"cmdlets: {Applications / cmdlets.Cpu:F0} applications per CPU-second, {cmdlets.AllocatedPerApp / 1024:F0} KB allocated per application, {cmdlets.RetainedMb:F0} MB held after, peak heap {cmdlets.PeakMb:F0} MB, {cmdlets.Gen2:F0} gen-2 collections per run");
     Console.WriteLine($"cmdlets / engine: {engine.Cpu / cmdlets.Cpu:F2}x the speed (target >= 0.8)");
 
-    // Peak: the largest managed heap seen while a round runs (sampled every 10 ms; the sampler allocates nothing), which is
-    // what a path that holds its input until the end grows; gen-2 collections per round are what that costs.
-    (double Cpu, int Objects, double AllocatedPerApp, double RetainedMb, double PeakMb, double Gen2) Measure(Func<int> run)
+    (Figures Engine, Figures Cmdlets) MeasureInTurns(Func<int> engineRun, Func<int> cmdletsRun)
     {
-        run(); // warm-up
-        var cpus = new List<double>();
-        var allocated = new List<double>();
-        var peaks = new List<double>();
-        var gen2 = new List<double>();
-        var objects = 0;
+        // Warm-up: the module loads its own copy of the engine (its AssemblyLoadContext), which is compiled again, and
+        // tiered compilation finishes in the background some rounds after first use; both paths get the same three.
+        for (var i = 0; i < 3; i++)
+        {
+            engineRun();
+            cmdletsRun();
+        }
+        var e = new List<Round>();
+        var c = new List<Round>();
         for (var i = 0; i < Rounds; i++)
         {
-            GC.Collect();
-            var before = GC.GetTotalAllocatedBytes(true);
-            var collections = GC.CollectionCount(2);
-            long peak = 0;
-            using (new Timer(_ => { var now = GC.GetTotalMemory(false); if (now > Interlocked.Read(ref peak)) Interlocked.Exchange(ref peak, now); }, null, 0, 10))
-            {
-                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                objects = run();
-                cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
-            }
-            allocated.Add((GC.GetTotalAllocatedBytes(true) - before) / (double)Applications);
-            peaks.Add(Interlocked.Read(ref peak) / 1024.0 / 1024.0);
-            gen2.Add(GC.CollectionCount(2) - collections);
+            e.Add(MeasureRound(engineRun));
+            c.Add(MeasureRound(cmdletsRun));
         }
-        cpus.Sort();
-        allocated.Sort();
-        peaks.Sort();
-        gen2.Sort();
-        var held = GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0;
-        return (cpus[cpus.Count / 2], objects, allocated[allocated.Count / 2], held, peaks[peaks.Count / 2], gen2[gen2.Count / 2]);
+        return (Figures.Of(e), Figures.Of(c));
+    }
+
+    // Peak: the largest managed heap seen while a round runs (sampled every 10 ms; the sampler allocates nothing), which is
+    // what a path that holds its input until the end grows; gen-2 collections per round are what that costs. Held after:
+    // what the heap still holds once the round is done (the caller keeping nothing), against what it held before.
+    static Round MeasureRound(Func<int> run)
+    {
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        var before = GC.GetTotalAllocatedBytes(true);
+        var collections = GC.CollectionCount(2);
+        long peak = 0;
+        int objects;
+        double cpuSeconds;
+        using (new Timer(_ => { var now = GC.GetTotalMemory(false); if (now > Interlocked.Read(ref peak)) Interlocked.Exchange(ref peak, now); }, null, 0, 10))
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            objects = run();
+            cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        }
+        var allocated = GC.GetTotalAllocatedBytes(true) - before;
+        var gen2 = GC.CollectionCount(2) - collections;
+        var held = Math.Max(0, GC.GetTotalMemory(forceFullCollection: true) - baseline);
+        return new Round(cpuSeconds, objects, allocated, held, Interlocked.Read(ref peak), gen2);
     }
 }
 finally
@@ -226,4 +235,24 @@ static string FindRepoRoot()
     for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         if (File.Exists(Path.Combine(d.FullName, "GitOpsVela.sln"))) return d.FullName;
     throw new InvalidOperationException("GitOpsVela.sln not found");
+}
+
+/// <summary>One measured round of one path.</summary>
+internal sealed record Round(double Cpu, int Objects, long Allocated, long Held, long Peak, int Gen2);
+
+/// <summary>Medians over the rounds of one path.</summary>
+internal sealed record Figures(double Cpu, int Objects, double AllocatedPerApp, double RetainedMb, double PeakMb, double Gen2)
+{
+    public static int Applications { get; set; }
+
+    public static Figures Of(IReadOnlyList<Round> rounds)
+    {
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted[sorted.Count / 2];
+        }
+        return new Figures(Median(rounds.Select(r => r.Cpu)), rounds[^1].Objects, Median(rounds.Select(r => (double)r.Allocated)) / Applications,
+            Median(rounds.Select(r => (double)r.Held)) / 1024 / 1024, Median(rounds.Select(r => (double)r.Peak)) / 1024 / 1024, Median(rounds.Select(r => (double)r.Gen2)));
+    }
 }
