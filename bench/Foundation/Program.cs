@@ -15,6 +15,7 @@ var Applications = Option("--apps") is { } appCount ? int.Parse(appCount, System
 // in the background on the same core); the rounds measure that steady state, the cold pass what a fresh process pays.
 var WarmUp = TimeSpan.FromSeconds(Option("--warmup") is { } w ? double.Parse(w, System.Globalization.CultureInfo.InvariantCulture) : 10);
 const int Rounds = 7;
+Figures.Applications = Applications;
 
 if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
     Process.GetCurrentProcess().ProcessorAffinity = 1; // one core
@@ -89,7 +90,6 @@ try
 
     // Engine vs cmdlets, same applications, same process: CPU-seconds (not wall: the machine is shared) and the managed
     // memory each path allocates per application and still holds when it is done (the caller keeps only a count).
-    var engine = Measure(() => RunPipeline(dir.FullName).Objects);
     using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
     runspace.Open();
     using var shell = System.Management.Automation.PowerShell.Create();
@@ -107,33 +107,53 @@ try
         if (shell.HadErrors) throw new InvalidOperationException(string.Join("; ", shell.Streams.Error));
         return count;
     }
-    var cmdlets = Measure(Cmdlets);
+    // The two paths take turns, round by round, so a machine that gets busier or quieter meanwhile weighs on both alike.
+    var (engine, cmdlets) = MeasureInTurns(() => RunPipeline(dir.FullName).Objects, Cmdlets);
     if (cmdlets.Objects != engine.Objects) throw new InvalidOperationException($"the cmdlets wrote {cmdlets.Objects} objects, the engine rendered {engine.Objects}");
-    Console.WriteLine($"engine:  {Applications / engine.Cpu:F0} applications per CPU-second, {engine.AllocatedPerApp / 1024:F0} KB allocated per application, {engine.RetainedMb:F0} MB held after");
-    Console.WriteLine($"cmdlets: {Applications / cmdlets.Cpu:F0} applications per CPU-second, {cmdlets.AllocatedPerApp / 1024:F0} KB allocated per application, {cmdlets.RetainedMb:F0} MB held after");
+    Console.WriteLine($"engine:  {Applications / engine.Cpu:F0} applications per CPU-second, {engine.AllocatedPerApp / 1024:F0} KB allocated per application, {engine.RetainedMb:F0} MB held after, peak heap {engine.PeakMb:F0} MB, {engine.Gen2:F0} gen-2 collections per run");
+    Console.WriteLine($"cmdlets: {Applications / cmdlets.Cpu:F0} applications per CPU-second, {cmdlets.AllocatedPerApp / 1024:F0} KB allocated per application, {cmdlets.RetainedMb:F0} MB held after, peak heap {cmdlets.PeakMb:F0} MB, {cmdlets.Gen2:F0} gen-2 collections per run");
     Console.WriteLine($"cmdlets / engine: {engine.Cpu / cmdlets.Cpu:F2}x the speed (target >= 0.8)");
 
-    (double Cpu, int Objects, double AllocatedPerApp, double RetainedMb) Measure(Func<int> run)
+    (Figures Engine, Figures Cmdlets) MeasureInTurns(Func<int> engineRun, Func<int> cmdletsRun)
     {
-        // Warm-up as long as the engine's: the module's engine is a copy of its own (the module loads it in its own
-        // load context), so it tiers up from scratch, as does PowerShell's pipeline code.
-        for (var warm = Stopwatch.StartNew(); warm.Elapsed < WarmUp;) run();
-        var cpus = new List<double>();
-        var allocated = new List<double>();
-        var objects = 0;
+        // Warm-up, both paths in turns for as long as the engine's own: the module loads its own copy of the engine (its
+        // AssemblyLoadContext), which is compiled and tiered up again, as is PowerShell's pipeline code.
+        for (var warm = Stopwatch.StartNew(); warm.Elapsed < WarmUp;)
+        {
+            engineRun();
+            cmdletsRun();
+        }
+        var e = new List<Round>();
+        var c = new List<Round>();
         for (var i = 0; i < Rounds; i++)
         {
-            GC.Collect();
-            var before = GC.GetTotalAllocatedBytes(true);
+            e.Add(MeasureRound(engineRun));
+            c.Add(MeasureRound(cmdletsRun));
+        }
+        return (Figures.Of(e), Figures.Of(c));
+    }
+
+    // Peak: the largest managed heap seen while a round runs (sampled every 10 ms; the sampler allocates nothing), which is
+    // what a path that holds its input until the end grows; gen-2 collections per round are what that costs. Held after:
+    // what the heap still holds once the round is done (the caller keeping nothing), against what it held before.
+    static Round MeasureRound(Func<int> run)
+    {
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        var before = GC.GetTotalAllocatedBytes(true);
+        var collections = GC.CollectionCount(2);
+        long peak = 0;
+        int objects;
+        double cpuSeconds;
+        using (new Timer(_ => { var now = GC.GetTotalMemory(false); if (now > Interlocked.Read(ref peak)) Interlocked.Exchange(ref peak, now); }, null, 0, 10))
+        {
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             objects = run();
-            cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
-            allocated.Add((GC.GetTotalAllocatedBytes(true) - before) / (double)Applications);
+            cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         }
-        cpus.Sort();
-        allocated.Sort();
-        var held = GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0;
-        return (cpus[cpus.Count / 2], objects, allocated[allocated.Count / 2], held);
+        var allocated = GC.GetTotalAllocatedBytes(true) - before;
+        var gen2 = GC.CollectionCount(2) - collections;
+        var held = Math.Max(0, GC.GetTotalMemory(forceFullCollection: true) - baseline);
+        return new Round(cpuSeconds, objects, allocated, held, Interlocked.Read(ref peak), gen2);
     }
 }
 finally
@@ -265,5 +285,25 @@ sealed class AllocationListener : System.Diagnostics.Tracing.EventListener
     public IEnumerable<(string Type, long Kb)> Top(int n)
     {
         lock (_bytes) return _bytes.OrderByDescending(kv => kv.Value).Take(n).Select(kv => (kv.Key, kv.Value / 1024)).ToList();
+    }
+}
+
+/// <summary>One measured round of one path.</summary>
+internal sealed record Round(double Cpu, int Objects, long Allocated, long Held, long Peak, int Gen2);
+
+/// <summary>Medians over the rounds of one path.</summary>
+internal sealed record Figures(double Cpu, int Objects, double AllocatedPerApp, double RetainedMb, double PeakMb, double Gen2)
+{
+    public static int Applications { get; set; }
+
+    public static Figures Of(IReadOnlyList<Round> rounds)
+    {
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted[sorted.Count / 2];
+        }
+        return new Figures(Median(rounds.Select(r => r.Cpu)), rounds[^1].Objects, Median(rounds.Select(r => (double)r.Allocated)) / Applications,
+            Median(rounds.Select(r => (double)r.Held)) / 1024 / 1024, Median(rounds.Select(r => (double)r.Peak)) / 1024 / 1024, Median(rounds.Select(r => (double)r.Gen2)));
     }
 }

@@ -11,15 +11,22 @@ namespace GitOpsVela.Commands.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Renders KubeVela applications to the Kubernetes objects they stand for, without a cluster.</para>
 /// </summary>
+/// <remarks>
+/// The output streams: each application's objects are written as soon as it is rendered, in that application's apply
+/// order (its namespaces, then its CustomResourceDefinitions, then the rest as rendered), applications in the order they
+/// come in. Nothing is held for later but the views of unsynced kustomize components (written after all objects; as
+/// comments heading the text with -AsYaml) and, with -AsYaml, the text itself. An application whose objects need a
+/// namespace or CRD that only a later application renders is ordered as KubeVela orders it: not across applications
+/// (<c>vela dry-run</c> renders one application; applications depend on each other through their workflows).
+/// </remarks>
 [Cmdlet(VerbsData.ConvertTo, "VelaManifest", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "ConvertTo-VelaManifest.md")]
 [OutputType(typeof(VelaManifest), typeof(VelaComponentSource), typeof(string))]
 public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
 {
-    private readonly List<RenderedManifest> _all = [];
     private readonly List<ComponentSourceInfo> _unsynced = [];
-    private readonly Dictionary<(string App, string Component), string> _sourceOf = [];
     private Engine.Sources.GitSourceCache? _cache;
     private DefinitionSource? _definitions;
+    private YamlText? _yaml;
 
     /// <summary>Write one YAML text (documents separated by <c>---</c>) instead of objects.</summary>
     [Parameter]
@@ -62,37 +69,67 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
             // Validated exactly as Test-VelaApplication validates: an application it refuses renders nothing here.
             var check = (_definitions ??= new DefinitionSource(this)).Check(app, TargetNamespace, Context, Kubeconfig);
             foreach (var problem in check.Problems) WriteProblem(problem, app.Name);
-            _all.AddRange(check.Manifests);
             if (!check.Succeeded) continue;
             var sources = SourceView.Of(app);
-            foreach (var source in sources) _sourceOf[(source.Application, source.Component)] = $"{source.Url} ({source.Reference}) {(source.Type == "helm" ? "chart" : "path")} '{source.Path}'";
-            if (!SyncSource)
+            if (!SyncSource) _unsynced.AddRange(sources.Where(s => s.Type == "kustomize"));
+            if (!SyncSource || sources.All(s => s.Type != "kustomize"))
             {
-                _unsynced.AddRange(sources.Where(s => s.Type == "kustomize"));
+                Write(check.Manifests, sources);
                 continue;
             }
-            if (sources.All(s => s.Type != "kustomize")) continue;
             var cache = _cache ??= new Engine.Sources.GitSourceCache(CachePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath), output: Output);
             var built = Run(ct => SourceView.RenderSourcesAsync(app, TargetNamespace, cache, GitTokenVariable, Output, ct));
             foreach (var problem in built.Problems) WriteProblem(problem, problem.Application ?? app.Name);
-            _all.AddRange(built.Manifests);
+            Write([.. check.Manifests, .. built.Manifests], sources);
         }
     }
+
+    /// <summary>One application's objects (with what its kustomize paths built), in its apply order, now.</summary>
+    private void Write(IReadOnlyList<RenderedManifest> manifests, IReadOnlyList<ComponentSourceInfo> sources)
+    {
+        var ordered = OfflineCheck.ApplyOrder(manifests);
+        if (AsYaml)
+        {
+            (_yaml ??= new YamlText()).Add(ordered);
+            return;
+        }
+        foreach (var manifest in ordered)
+            WriteObject(new VelaManifest(manifest, sources.Count == 0 ? null : SourceOf(sources, manifest)));
+    }
+
+    private static string? SourceOf(IReadOnlyList<ComponentSourceInfo> sources, RenderedManifest manifest) =>
+        sources.FirstOrDefault(s => s.Application == manifest.Application && s.Component == manifest.Component) is { } source
+            ? $"{source.Url} ({source.Reference}) {(source.Type == "helm" ? "chart" : "path")} '{source.Path}'"
+            : null;
 
     protected override void EndVelaProcessing()
     {
         _definitions?.Close();
-        // Namespaces and CRDs first, so the output can be applied as it stands; everything else keeps its order.
-        var ordered = OfflineCheck.ApplyOrder(_all);
         if (AsYaml)
         {
             // A kustomize component not synced renders nothing: say what it stands for, as comments kubectl ignores.
             var comments = string.Concat(_unsynced.Select(s => $"# {s.Namespace}/{s.Application} component {s.Component} (kustomize): {s.Description}\n"));
-            if (ordered.Count > 0 || comments.Length > 0)
-                WriteObject(comments + (ordered.Count > 0 ? YamlWriter.Write(ordered.Select(m => (System.Text.Json.Nodes.JsonNode?)m.Object)) : ""));
+            var documents = _yaml?.ToString() ?? "";
+            if (documents.Length > 0 || comments.Length > 0) WriteObject(comments + documents);
             return;
         }
-        foreach (var manifest in ordered) WriteObject(new VelaManifest(manifest, _sourceOf.GetValueOrDefault((manifest.Application, manifest.Component))));
         foreach (var source in _unsynced) WriteObject(new VelaComponentSource(source));
+    }
+
+    /// <summary>The -AsYaml text, made as the applications are rendered: what is kept is the text, not the objects.</summary>
+    private sealed class YamlText
+    {
+        private readonly System.Text.StringBuilder _text = new();
+
+        public void Add(IEnumerable<RenderedManifest> manifests)
+        {
+            foreach (var manifest in manifests)
+            {
+                if (_text.Length > 0) _text.Append("---\n");
+                YamlWriter.Append(_text, manifest.Object);
+            }
+        }
+
+        public override string ToString() => _text.ToString();
     }
 }

@@ -24,6 +24,9 @@ public static class YamlWriter
         return sb.ToString();
     }
 
+    /// <summary>Appends one document (without a separator) to <paramref name="text"/>: a long text made without a string per document.</summary>
+    public static void Append(StringBuilder text, JsonNode? document) => WriteDocument(text, document);
+
     public static string Write(JsonNode? document)
     {
         var sb = new StringBuilder();
