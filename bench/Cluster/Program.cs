@@ -12,6 +12,7 @@
 // Requests by verb come from the API server's /metrics (apiserver_request_total) before and after each process; peak
 // memory from /usr/bin/time. Medians of the pairs, with the machine's load average, go to stdout as a markdown table.
 // Without --kubeconfig it runs against the in-tests API server (in this process), which says nothing about a real one.
+// It says first whether the host, PowerShell and the module the host loads are precompiled (ReadyToRun) or left to the JIT.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -42,6 +43,7 @@ try
     }
     var host = Host.Find();
     Console.WriteLine($"host: {host}; kubectl: {Kubectl.Version()}; cores: {Environment.ProcessorCount}");
+    Console.WriteLine(Host.Precompiled(host));
     var rows = new List<string>();
     foreach (var (n, index) in options.Apps.Select((n, i) => (n, i)))
     {
@@ -215,6 +217,34 @@ static class Host
         var host = Path.Combine(dir, "src", "GitOpsVela.Host", "bin", "Release", "net10.0", "gitopsvela");
         if (!File.Exists(host)) throw new InvalidOperationException($"build the host first: dotnet build -c Release src/GitOpsVela.Host ({host} is missing)");
         return host;
+    }
+
+    /// <summary>
+    /// Whether the host and the module it loads (found as the host finds it: GITOPSVELA_MODULE_PATH, GitOpsVela/ beside it,
+    /// out/GitOpsVela above it) are precompiled (ReadyToRun), which decides much of what a pass pays at start-up.
+    /// </summary>
+    public static string Precompiled(string host)
+    {
+        var dir = Path.GetDirectoryName(host)!;
+        var module = Environment.GetEnvironmentVariable("GITOPSVELA_MODULE_PATH") is { Length: > 0 } named ? (Directory.Exists(named) ? named : Path.GetDirectoryName(named)!)
+            : Directory.Exists(Path.Combine(dir, "GitOpsVela")) ? Path.Combine(dir, "GitOpsVela")
+            : Ancestors(dir).Select(d => Path.Combine(d, "out", "GitOpsVela")).FirstOrDefault(Directory.Exists);
+        string Of(string file) => !File.Exists(file) ? "missing" : IsReadyToRun(file) ? "ReadyToRun" : "IL only (JIT)";
+        var text = $"precompiled: host {Of(Path.Combine(dir, "gitopsvela.dll"))}, PowerShell {Of(Path.Combine(dir, "System.Management.Automation.dll"))}";
+        return module is null ? text + ", module not found"
+            : text + $", module ({module}) GitOpsVela.Commands.dll {Of(Path.Combine(module, "GitOpsVela.Commands.dll"))}, GitOpsVela.Engine.dll {Of(Path.Combine(module, "dependencies", "GitOpsVela.Engine.dll"))}";
+
+        static IEnumerable<string> Ancestors(string d)
+        {
+            for (var info = new DirectoryInfo(d); info is not null; info = info.Parent) yield return info.FullName;
+        }
+    }
+
+    /// <summary>A ReadyToRun image carries a managed native header (the precompiled code's directory); an IL-only assembly has none.</summary>
+    public static bool IsReadyToRun(string assembly)
+    {
+        using var reader = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(assembly));
+        return reader.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 }
 
