@@ -71,15 +71,10 @@ internal sealed class ScriptRunner
         using var formatter = formatOutput ? new OutputFormatter(host, Path.GetDirectoryName(_manifest)!, _console.Plain) : null;
         if (formatter is not null) output.DataAdded += (_, e) => formatter.Write(output[e.Index]);
 
+        // Errors are ours to print. Warnings, verbose, debug and information (Write-Host) reach the host's UI from
+        // PowerShell itself, as their preference variables and -*Action parameters say: printing their streams here too
+        // showed each warning twice, and information the caller had asked to keep quiet.
         ps.Streams.Error.DataAdded += (_, e) => _console.Error(ErrorText.Concise(ps.Streams.Error[e.Index]));
-        ps.Streams.Warning.DataAdded += (_, e) => host.UI.WriteWarningLine(ps.Streams.Warning[e.Index].Message);
-        ps.Streams.Verbose.DataAdded += (_, e) => host.UI.WriteVerboseLine(ps.Streams.Verbose[e.Index].Message);
-        ps.Streams.Debug.DataAdded += (_, e) => host.UI.WriteDebugLine(ps.Streams.Debug[e.Index].Message);
-        ps.Streams.Information.DataAdded += (_, e) =>
-        {
-            var record = ps.Streams.Information[e.Index];
-            _console.Out(record.MessageData?.ToString() + "\n");
-        };
 
         Console.CancelKeyPress += Cancel;
         try

@@ -44,6 +44,14 @@ Describe 'gitopsvela, the host with the whole PowerShell engine' {
         $r.Output | Should -Match '##vso\[task\.complete result=Failed;\]'
     }
 
+    It 'shows each warning, verbose, debug and Write-Host line once, as their preferences say, and quiet information not at all' {
+        $r = Invoke-VelaHost '-Command', "Write-Warning 'w1'; Write-Host 'h1'; Write-Verbose 'v1' -Verbose; Write-Verbose 'v2'; Write-Debug 'd1' -Debug; Write-Information 'i1' -InformationAction Continue; Write-Information 'i2'; Write-Warning 'w2' -WarningAction SilentlyContinue"
+        $r.ExitCode | Should -Be 0
+        $lines = ($r.Output + $r.Error) -split "`r?`n" | Where-Object { $_ }
+        foreach ($shown in 'warning: w1', 'h1', 'verbose: v1', 'debug: d1', 'i1') { @($lines | Where-Object { $_ -eq $shown }).Count | Should -Be 1 -Because "'$shown' is shown once" }
+        foreach ($quiet in 'v2', 'i2', 'w2') { $lines | Where-Object { $_ -match "\b$quiet`$" } | Should -BeNullOrEmpty -Because "'$quiet' is not asked to be shown" }
+    }
+
     It 'starts, imports the module and runs a command within 30 seconds even on a loaded machine (the time is printed)' {
         $r = Invoke-VelaHost '-Command', '(Get-Module GitOpsVela).Name'
         $r.Output.Trim() | Should -Be 'GitOpsVela'
