@@ -79,6 +79,7 @@ public sealed class BlockYamlReaderTests
     [InlineData("a:\n  b: 1\n\n\n  c: 2\n# end\n")]
     [InlineData("x: --- \ny: ---\n")]
     [InlineData("http:\n  /: 8080\n  /api: 9090\n")]
+    [InlineData("café: crème brûlée\nlist: [été, \"naïve\", x]\nlit: |\n  ünïcödé\n")]
     [InlineData("a: b\n---\n# comment only\n---\nc: d\n")]
     public void Each_construct_reads_as_the_general_reader_reads_it(string text)
     {
