@@ -166,17 +166,21 @@ Import-Module '$Manifest' -Force
         $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget' 'packages' }
         $other = Join-Path $packages 'yamldotnet' '13.7.1' 'lib' 'net6.0' 'YamlDotNet.dll'
         Test-Path $other | Should -BeTrue -Because 'tests/GitOpsVela.Pester.Tests downloads YamlDotNet 13.7.1'
+        # Plain block YAML is read without YamlDotNet; an anchor makes the module load and use its own copy.
+        $anchored = Join-Path (New-TestFolder 'gitopsvela-yaml-') 'anchored.yaml'
+        Set-Content -LiteralPath $anchored -Value "apiVersion: core.oam.dev/v1beta1`nkind: Application`nmetadata: &meta`n  name: anchored`nspec:`n  components:`n    - name: web`n      type: webservice`n      properties:`n        image: nginx`n"
         $r = Invoke-ChildPwsh -Command @"
 `$ErrorActionPreference = 'Stop'
 Add-Type -Path '$other'
 `$theirs = [YamlDotNet.Serialization.Deserializer]::new().Deserialize[object]('a: 1')
 Import-Module '$Manifest'
-`$ours = @(Get-VelaApplication -Path '$GitOpsRepo').Count
+`$ours = @(Get-VelaApplication -Path '$GitOpsRepo', '$anchored').Count
 `$versions = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'YamlDotNet' } | ForEach-Object { `$_.GetName().Version.Major }) | Sort-Object -Unique
 "theirs:`$(`$theirs['a']) ours:`$ours versions:`$(`$versions -join ',')"
 "@
+        Remove-Item -LiteralPath (Split-Path $anchored) -Recurse -Force
         $r.Error | Should -BeNullOrEmpty
-        $r.Output | Should -Match 'theirs:1 ours:4 versions:13,\d+'
+        $r.Output | Should -Match 'theirs:1 ours:5 versions:13,\d+'
     }
 }
 
