@@ -85,8 +85,7 @@ internal sealed class BlockYamlReader
 
     private YamlNode ReadRoot()
     {
-        var c = _text[_lineStart + _indent];
-        if (_indent == 0 && c is '%' or '.') throw NotSimple; // directives, "..." document ends
+        if (_indent == 0 && _text[_lineStart] == '%') throw NotSimple; // directives ("..." is refused where lines are read)
         var node = NodeAtLineStart(-1, 0);
         if (!_eof && !_marker) throw NotSimple; // more content after the root: a multi-line scalar or an error
         return node;
@@ -111,16 +110,21 @@ internal sealed class BlockYamlReader
         while (true)
         {
             var key = Key(p, out var afterColon);
-            for (var i = 0; i < entries.Count; i++)
-                if (entries[i].Key.Value == key.Value) throw NotSimple; // the general reader names both places
-            if (key.Value == "<<" && !key.IsQuoted) throw NotSimple;     // merge keys
-            var value = Value(afterColon, indent, inMapping: true, depth + 1);
-            entries.Add(new(key, value));
+            AddEntry(entries, key, Value(afterColon, indent, inMapping: true, depth + 1));
             if (_eof || _marker || _indent < indent) break;
             if (_indent > indent) throw NotSimple;
             p = _lineStart + _indent;
         }
         return new YamlMapping(entries, location);
+    }
+
+    /// <summary>Adds an entry to a mapping being read; a duplicate key (the general reader names both places) or a merge key is not ours.</summary>
+    private static void AddEntry(List<KeyValuePair<YamlScalar, YamlNode>> entries, YamlScalar key, YamlNode value)
+    {
+        foreach (var entry in entries)
+            if (entry.Key.Value == key.Value) throw NotSimple;
+        if (key.Value == "<<" && !key.IsQuoted) throw NotSimple;
+        entries.Add(new(key, value));
     }
 
     private YamlSequence Sequence(int indent, int depth)
@@ -171,32 +175,17 @@ internal sealed class BlockYamlReader
     private YamlNode InlineValue(int q, int blockIndent, int depth)
     {
         Depth(depth);
-        YamlNode node;
-        switch (_text[q])
+        if (_text[q] == '|') return Literal(q, blockIndent);
+        int end;
+        YamlNode node = _text[q] switch
         {
-            case '"':
-            case '\'':
-                node = Quoted(q, out var end);
-                EnsureRestIsBlank(end);
-                NextContent();
-                break;
-            case '[':
-                node = FlowSequence(q, out end, depth);
-                EnsureRestIsBlank(end);
-                NextContent();
-                break;
-            case '{':
-                node = FlowMapping(q, out end, depth);
-                EnsureRestIsBlank(end);
-                NextContent();
-                break;
-            case '|':
-                return Literal(q, blockIndent);
-            default:
-                node = Plain(q);
-                NextContent();
-                break;
-        }
+            '"' or '\'' => Quoted(q, out end),
+            '[' => FlowSequence(q, out end, depth),
+            '{' => FlowMapping(q, out end, depth),
+            _ => Plain(q, out end),
+        };
+        EnsureRestIsBlank(end);
+        NextContent();
         // A more indented line after a one-line value continues it (a multi-line scalar) or is an error.
         if (!_eof && !_marker && _indent > blockIndent) throw NotSimple;
         return node;
@@ -204,22 +193,15 @@ internal sealed class BlockYamlReader
 
     private YamlScalar Key(int p, out int afterColon)
     {
-        var c = _text[p];
-        if (c is '"' or '\'')
-        {
-            var quoted = Quoted(p, out var end);
-            if (end >= _lineEnd || _text[end] != ':' || (end + 1 < _lineEnd && _text[end + 1] != ' ')) throw NotSimple;
-            afterColon = end + 1;
-            return quoted;
-        }
         if (!IsKeyLine(p, out var colon)) throw NotSimple;
+        afterColon = colon + 1;
+        if (_text[p] is '"' or '\'') return Quoted(p, out _);
         if (colon - p > 1000 || _text[colon - 1] == ' ') throw NotSimple; // long simple keys; "key :"
         var text = Intern(p, colon);
-        afterColon = colon + 1;
         return Scalar(text, ScalarResolver.Resolve(text, null), quoted: false, At(p));
     }
 
-    /// <summary>Whether a plain key followed by ": " (or ":" at the end of the line) starts at <paramref name="p"/>.</summary>
+    /// <summary>Whether a key (plain or quoted) followed by ": " (or ":" at the end of the line) starts at <paramref name="p"/>.</summary>
     private bool IsKeyLine(int p, out int colon)
     {
         colon = -1;
@@ -249,21 +231,20 @@ internal sealed class BlockYamlReader
 
     private bool IsEntry(int p) => _text[p] == '-' && (p + 1 == _lineEnd || _text[p + 1] == ' ');
 
-    private YamlScalar Plain(int q)
+    /// <summary>A one-line plain scalar; <paramref name="end"/> is where its text ends (a comment or the line's end).</summary>
+    private YamlScalar Plain(int q, out int end)
     {
         var c = _text[q];
         if (PlainStartIndicators.Contains(c) && !(c == '-' && q + 1 < _lineEnd && _text[q + 1] != ' ')) throw NotSimple;
-        var end = q + 1;
-        var last = q + 1; // end of the text without trailing spaces
-        while (end < _lineEnd)
+        end = q + 1; // the end of the text without trailing spaces
+        for (var i = q + 1; i < _lineEnd; i++)
         {
-            var ch = _text[end];
-            if (ch == '#' && _text[end - 1] == ' ') break;
-            if (ch == ':' && (end + 1 == _lineEnd || _text[end + 1] == ' ')) throw NotSimple; // "a: b: c"
-            end++;
-            if (ch != ' ') last = end;
+            var ch = _text[i];
+            if (ch == '#' && _text[i - 1] == ' ') break;
+            if (ch == ':' && (i + 1 == _lineEnd || _text[i + 1] == ' ')) throw NotSimple; // "a: b: c"
+            if (ch != ' ') end = i + 1;
         }
-        var text = last - q <= 24 ? Intern(q, last) : _text.Substring(q, last - q);
+        var text = end - q <= 24 ? Intern(q, end) : _text.Substring(q, end - q);
         return Scalar(text, ScalarResolver.Resolve(text, null), quoted: false, At(q));
     }
 
@@ -362,10 +343,7 @@ internal sealed class BlockYamlReader
         {
             var key = FlowScalar(i, out i, isKey: true);
             if (i + 1 >= _lineEnd || _text[i] != ':' || _text[i + 1] != ' ') throw NotSimple;
-            foreach (var entry in entries)
-                if (entry.Key.Value == key.Value) throw NotSimple;
-            if (key.Value == "<<" && !key.IsQuoted) throw NotSimple;
-            entries.Add(new(key, FlowNode(SkipSpaces(i + 1), out var after, depth + 1)));
+            AddEntry(entries, key, FlowNode(SkipSpaces(i + 1), out var after, depth + 1));
             return after;
         });
         return new YamlMapping(entries, location);
