@@ -26,7 +26,8 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
     private readonly List<ComponentSourceInfo> _unsynced = [];
     private Engine.Sources.GitSourceCache? _cache;
     private DefinitionSource? _definitions;
-    private YamlText? _yaml;
+    // The -AsYaml text, made as the applications are rendered: what is kept is the text, not the objects.
+    private System.Text.StringBuilder? _yaml;
 
     /// <summary>Write one YAML text (documents separated by <c>---</c>) instead of objects.</summary>
     [Parameter]
@@ -90,7 +91,8 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
         var ordered = OfflineCheck.ApplyOrder(manifests);
         if (AsYaml)
         {
-            (_yaml ??= new YamlText()).Add(ordered);
+            _yaml ??= new System.Text.StringBuilder();
+            foreach (var manifest in ordered) YamlWriter.Append(_yaml, manifest.Object);
             return;
         }
         foreach (var manifest in ordered)
@@ -114,22 +116,5 @@ public sealed class ConvertToVelaManifestCommand : ApplicationInputCmdlet
             return;
         }
         foreach (var source in _unsynced) WriteObject(new VelaComponentSource(source));
-    }
-
-    /// <summary>The -AsYaml text, made as the applications are rendered: what is kept is the text, not the objects.</summary>
-    private sealed class YamlText
-    {
-        private readonly System.Text.StringBuilder _text = new();
-
-        public void Add(IEnumerable<RenderedManifest> manifests)
-        {
-            foreach (var manifest in manifests)
-            {
-                if (_text.Length > 0) _text.Append("---\n");
-                YamlWriter.Append(_text, manifest.Object);
-            }
-        }
-
-        public override string ToString() => _text.ToString();
     }
 }

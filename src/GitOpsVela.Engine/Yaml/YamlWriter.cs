@@ -14,18 +14,19 @@ public static class YamlWriter
     public static string Write(IEnumerable<JsonNode?> documents)
     {
         var sb = new StringBuilder();
-        var first = true;
-        foreach (var doc in documents)
-        {
-            if (!first) sb.Append("---\n");
-            first = false;
-            WriteDocument(sb, doc);
-        }
+        foreach (var doc in documents) Append(sb, doc);
         return sb.ToString();
     }
 
-    /// <summary>Appends one document (without a separator) to <paramref name="text"/>: a long text made without a string per document.</summary>
-    public static void Append(StringBuilder text, JsonNode? document) => WriteDocument(text, document);
+    /// <summary>
+    /// Appends one document to <paramref name="text"/>, after a <c>---</c> when it already holds one (every document
+    /// writes at least a line): a long multi-document text made without a string per document.
+    /// </summary>
+    public static void Append(StringBuilder text, JsonNode? document)
+    {
+        if (text.Length > 0) text.Append("---\n");
+        WriteDocument(text, document);
+    }
 
     public static string Write(JsonNode? document)
     {
