@@ -9,51 +9,10 @@ $ErrorActionPreference = 'Stop'
 $repo = (Resolve-Path (Join-Path $PSScriptRoot '..' '..')).Path
 Import-Module (Join-Path $repo 'out' 'GitOpsVela' 'GitOpsVela.psd1')
 $dir = Join-Path ([IO.Path]::GetTempPath()) ('gitopsvela-bench-pwsh-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
-New-Item -ItemType Directory -Path $dir | Out-Null
 try {
-    foreach ($i in 0..($Applications - 1)) {
-        Set-Content -LiteralPath (Join-Path $dir ('app-{0:D5}.yaml' -f $i)) -Value @"
-apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: app-$i
-  namespace: team-$($i % 20)
-spec:
-  components:
-    - name: frontend
-      type: webservice
-      properties:
-        image: registry.example.com/frontend:1.$i.0
-        ports:
-          - port: 8080
-            expose: true
-        cpu: "0.5"
-        memory: 256Mi
-      traits:
-        - type: scaler
-          properties:
-            replicas: 3
-        - type: ingress-1-20
-          properties:
-            domain: app-$i.example.com
-            http:
-              /: 8080
-    - name: backend
-      type: webservice
-      dependsOn: [cache]
-      properties:
-        image: registry.example.com/backend:2.$i.0
-        port: 9090
-      traits:
-        - type: labels
-          properties:
-            tier: backend
-    - name: cache
-      type: worker
-      properties:
-        image: redis:7
-"@
-    }
+    # The Foundation bench's own applications (3 components, traits, an image marker each).
+    dotnet run -c Release --project (Join-Path $PSScriptRoot 'Foundation.Bench.csproj') -- --apps $Applications --write $dir | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "bench/Foundation could not write the applications (exit $LASTEXITCODE)" }
     $null = Get-VelaApplication -Path $dir
     $engine = [Runtime.Loader.AssemblyLoadContext]::All | ForEach-Object Assemblies |
         Where-Object { $_.GetName().Name -eq 'GitOpsVela.Engine' } | Select-Object -First 1

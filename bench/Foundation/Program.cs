@@ -3,7 +3,8 @@
 // applications through the cmdlets in a runspace of this process, `Get-VelaApplication -Path | ConvertTo-VelaManifest`,
 // against the engine: applications per CPU-second each way, and the managed memory each path allocates and keeps.
 //   dotnet build src/GitOpsVela.Commands && dotnet run -c Release --project bench/Foundation [-- --apps 10000] [--warmup 10]
-//   [--profile N]: only N passes, for perf;  [--allocations N]: what N passes allocate, by type
+//   [--profile N]: only N passes, for perf;  [--allocations N]: what N passes allocate, by type;
+//   [--write DIR]: only write the applications into DIR
 using System.Diagnostics;
 using System.Management.Automation.Runspaces;
 using GitOpsVela.Engine.Loading;
@@ -16,6 +17,14 @@ var Applications = Option("--apps") is { } appCount ? int.Parse(appCount, System
 var WarmUp = TimeSpan.FromSeconds(Option("--warmup") is { } w ? double.Parse(w, System.Globalization.CultureInfo.InvariantCulture) : 10);
 const int Rounds = 7;
 Figures.Applications = Applications;
+
+if (Option("--write") is { } target)
+{
+    // Only the applications, into a folder (CmdletsInPwsh.ps1 measures the same ones in pwsh).
+    Directory.CreateDirectory(target);
+    Generate(target, Applications);
+    return;
+}
 
 if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
     Process.GetCurrentProcess().ProcessorAffinity = 1; // one core
