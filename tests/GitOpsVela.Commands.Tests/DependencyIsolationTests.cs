@@ -20,8 +20,10 @@ public sealed class DependencyIsolationTests
         var dir = Directory.CreateTempSubdirectory("gitopsvela-iso-");
         try
         {
+            // The anchor sends the file to YamlDotNet: plain block YAML is read without it, and then nothing in this test
+            // would load the module's own copy (whether another test had would decide the outcome).
             File.WriteAllText(Path.Combine(dir.FullName, "a.yaml"),
-                "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata: {name: a}\nspec:\n  components: [{name: c, type: worker, properties: {image: busybox}}]\n");
+                "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata: &meta {name: a}\nspec:\n  components: [{name: c, type: worker, properties: {image: busybox}}]\n");
             var apps = session.Run("Get-VelaApplication -LiteralPath $d", new Dictionary<string, object?> { ["d"] = dir.FullName }).ThrowOnError();
             Assert.Equal("a", Assert.Single(apps.Output).Properties["Name"].Value);
         }
